@@ -1,0 +1,82 @@
+"""Training configuration: one frozen dataclass, the single source of defaults.
+
+Each field's ``metadata["help"]`` documents it; the command line builds its options and help
+from these fields, so the two cannot drift apart.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+
+
+def _field(default, help, **kw):
+    return field(default=default, metadata={"help": help, **kw})
+
+
+def default_threads() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Hyperparameters of one training run (word2vec.c's names in brackets)."""
+
+    model: str = _field("cbow", "architecture: 'cbow' or 'skipgram' [-cbow 1|0]",
+                        choices=("cbow", "skipgram"))
+    dim: int = _field(100, "vector size, > 0 [-size]")
+    window: int = _field(5, "max distance between target and context, > 0; each position "
+                            "uses a reduced window drawn from 1..window [-window]")
+    negative: int = _field(5, "negative samples per target, > 0 [-negative]")
+    sample: float = _field(1e-3, "frequent-word subsampling threshold, >= 0; 0 keeps every "
+                                 "word [-sample]")
+    min_count: int = _field(5, "drop words seen fewer times, >= 1 [-min-count]")
+    max_vocab: int | None = _field(None, "keep at most this many most frequent words "
+                                         "(default: no limit)")
+    epochs: int = _field(5, "passes over the corpus, > 0 [-iter]")
+    alpha: float | None = _field(None, "initial learning rate, > 0 (default: 0.05 for cbow, "
+                                       "0.025 for skipgram, as word2vec.c) [-alpha]")
+    min_alpha: float | None = _field(None, "final learning rate, reached linearly over all "
+                                           "epochs (default: alpha * 1e-4, as word2vec.c)")
+    threads: int = _field(0, "worker threads, >= 0; 0 uses every available core [-threads]")
+    seed: int = _field(1, "random seed; with threads=1 the vectors are bit-identical run to run")
+    backend: str = _field("engine", "trainer: 'engine' (fast, word2vec.c rules) or 'nn' (the "
+                                    "book's layers)", choices=("engine", "nn"))
+
+    def __post_init__(self):
+        checks = [
+            (self.model in ("cbow", "skipgram"), f"model must be 'cbow' or 'skipgram', not {self.model!r}"),
+            (self.backend in ("engine", "nn"), f"backend must be 'engine' or 'nn', not {self.backend!r}"),
+            (self.dim > 0, f"dim must be > 0, got {self.dim}"),
+            (self.window > 0, f"window must be > 0, got {self.window}"),
+            (self.negative > 0, f"negative must be > 0, got {self.negative}"),
+            (self.sample >= 0, f"sample must be >= 0, got {self.sample}"),
+            (self.min_count >= 1, f"min_count must be >= 1, got {self.min_count}"),
+            (self.max_vocab is None or self.max_vocab > 0, f"max_vocab must be > 0, got {self.max_vocab}"),
+            (self.epochs > 0, f"epochs must be > 0, got {self.epochs}"),
+            (self.alpha is None or self.alpha > 0, f"alpha must be > 0, got {self.alpha}"),
+            (self.min_alpha is None or self.min_alpha >= 0, f"min_alpha must be >= 0, got {self.min_alpha}"),
+            (self.threads >= 0, f"threads must be >= 0, got {self.threads}"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(message)
+
+    @property
+    def start_alpha(self) -> float:
+        """The learning rate at the first word."""
+        if self.alpha is not None:
+            return self.alpha
+        return 0.05 if self.model == "cbow" else 0.025
+
+    @property
+    def end_alpha(self) -> float:
+        """The learning rate at the last word."""
+        return self.min_alpha if self.min_alpha is not None else self.start_alpha * 1e-4
+
+    @property
+    def n_threads(self) -> int:
+        return self.threads or default_threads()
+
+    def replace(self, **changes) -> "TrainConfig":
+        return dataclasses.replace(self, **changes)

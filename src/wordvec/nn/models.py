@@ -1,0 +1,77 @@
+"""CBOW and skip-gram with the Embedding layer and negative sampling (book ch04 ``cbow.py``,
+``skip_gram.py``)."""
+from __future__ import annotations
+
+from .backend import default_rng, xp
+from .layers import Embedding
+from .negative_sampling import NegativeSamplingLoss
+
+
+class _Word2VecModel:
+    """What CBOW and SkipGram share: two (V, H) float32 matrices initialised ``0.01 * N(0, 1)``
+    as in the book, the negative-sampling loss on ``W_out``, and the book's attributes
+    ``params``, ``grads`` and ``word_vecs`` (= ``W_in``, the word vectors).
+
+    Keywords beyond the book's: ``sample_size``, ``power``, ``exclude_target`` and ``distinct``
+    go to the sampler (see :class:`UnigramSampler`); ``seed`` fixes initialisation and
+    sampling; ``dtype`` of the weights (float64 for gradient checks).
+    """
+
+    def __init__(self, vocab_size, hidden_size, window_size, corpus, *, sample_size=5,
+                 power=0.75, exclude_target=True, distinct=True, seed=None, dtype="f"):
+        V, H = vocab_size, hidden_size
+        rng = default_rng(seed)
+        W_in = (0.01 * rng.standard_normal((V, H))).astype(dtype)
+        W_out = (0.01 * rng.standard_normal((V, H))).astype(dtype)
+        self.window_size = window_size
+        self.in_layer = Embedding(W_in)
+        self.ns_loss = NegativeSamplingLoss(
+            W_out, corpus, power=power, sample_size=sample_size, exclude_target=exclude_target,
+            distinct=distinct, seed=int(rng.integers(0, 2**31 - 1)))
+        layers = [self.in_layer, self.ns_loss]
+        self.params, self.grads = [], []
+        for layer in layers:
+            self.params += layer.params
+            self.grads += layer.grads
+        self.word_vecs = W_in
+
+
+class CBOW(_Word2VecModel):
+    """Continuous bag of words: predict the target from the mean of its 2*window contexts.
+
+    forward(contexts, target): contexts (N, 2*window_size) ids, target (N,) ids -> loss
+    (mean over the batch). backward(dout=1) fills ``grads``.
+    The book gives each context column its own Embedding layer, all sharing ``W_in``; one
+    Embedding over the (N, 2*window_size) block reads the same rows and its backward adds the
+    same gradients, so the two are the same computation.
+    """
+
+    def forward(self, contexts, target):
+        h = self.in_layer.forward(contexts).mean(axis=1)     # (N, H)
+        return self.ns_loss.forward(h, target)
+
+    def backward(self, dout=1):
+        dh = self.ns_loss.backward(dout)                     # (N, H)
+        n_contexts = self.in_layer.idx.shape[1]
+        dh *= 1.0 / n_contexts
+        self.in_layer.backward(xp.broadcast_to(dh[:, None, :], dh.shape[:1] + (n_contexts,) + dh.shape[1:]))
+        return None
+
+
+class SkipGram(_Word2VecModel):
+    """Skip-gram: predict each of the 2*window contexts from the target.
+
+    forward(contexts, target): contexts (N, 2*window_size), target (N,) -> loss, the sum over
+    the context positions of the batch-mean loss, as the book adds one NegativeSamplingLoss
+    layer per position; here one layer scores the (N, 2*window_size) block of positives at
+    once (each position with its own negatives). backward(dout=1) fills ``grads``.
+    """
+
+    def forward(self, contexts, target):
+        h = self.in_layer.forward(target)                    # (N, H)
+        return self.ns_loss.forward(h, contexts)
+
+    def backward(self, dout=1):
+        dh = self.ns_loss.backward(dout)
+        self.in_layer.backward(dh)
+        return None
