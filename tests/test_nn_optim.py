@@ -1,0 +1,108 @@
+"""Sparse SGD / lazy Adam against dense references; clipping and shared-weight merging."""
+import numpy as np
+import pytest
+
+from wordvec.nn import SGD, Adam, Embedding, SparseGrad, clip_grads, merge_shared
+
+
+class DenseAdam:
+    """The book's Adam, on dense gradients: the reference."""
+
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999):
+        self.lr, self.beta1, self.beta2, self.iter, self.m, self.v = lr, beta1, beta2, 0, None, None
+
+    def update(self, params, grads):
+        if self.m is None:
+            self.m = [np.zeros_like(p) for p in params]
+            self.v = [np.zeros_like(p) for p in params]
+        self.iter += 1
+        lr_t = self.lr * np.sqrt(1.0 - self.beta2 ** self.iter) / (1.0 - self.beta1 ** self.iter)
+        for p, g, m, v in zip(params, grads, self.m, self.v):
+            m += (1 - self.beta1) * (g - m)
+            v += (1 - self.beta2) * (g ** 2 - v)
+            p -= lr_t * m / (np.sqrt(v) + 1e-7)
+
+
+def sparse_grad(rng, shape, rows):
+    grad = SparseGrad(shape)
+    grad.set(np.asarray(rows), rng.standard_normal((len(rows), shape[1])))
+    return grad
+
+
+def test_sparse_sgd_equals_dense_sgd_with_repeated_rows():
+    rng = np.random.default_rng(0)
+    W = rng.standard_normal((10, 4))
+    W_ref = W.copy()
+    grad = sparse_grad(rng, W.shape, [3, 1, 3, 3, 9])
+    dense = grad.todense()
+    SGD(lr=0.1).update([W], [grad])
+    W_ref -= 0.1 * dense
+    np.testing.assert_allclose(W, W_ref, rtol=1e-14)
+
+
+def test_lazy_adam_first_step_equals_dense_adam():
+    rng = np.random.default_rng(1)
+    W = rng.standard_normal((10, 4))
+    W_ref = W.copy()
+    grad = sparse_grad(rng, W.shape, [2, 7, 2, 5])
+    dense = grad.todense()
+    Adam(lr=0.01).update([W], [grad])
+    DenseAdam(lr=0.01).update([W_ref], [dense])
+    np.testing.assert_allclose(W, W_ref, rtol=1e-12, atol=1e-15)
+
+
+def test_lazy_adam_equals_dense_adam_when_every_row_is_touched():
+    rng = np.random.default_rng(2)
+    W = rng.standard_normal((6, 3))
+    W_ref = W.copy()
+    lazy, ref = Adam(lr=0.05), DenseAdam(lr=0.05)
+    for _ in range(20):
+        rows = np.concatenate([rng.permutation(6), rng.integers(0, 6, size=4)])
+        grad = sparse_grad(rng, W.shape, rows)
+        dense = grad.todense()
+        lazy.update([W], [grad])
+        ref.update([W_ref], [dense])
+    np.testing.assert_allclose(W, W_ref, rtol=1e-10, atol=1e-12)
+
+
+def test_lazy_adam_leaves_untouched_rows_and_moments_alone():
+    rng = np.random.default_rng(3)
+    W = rng.standard_normal((6, 3))
+    adam = Adam(lr=0.05)
+    adam.update([W], [sparse_grad(rng, W.shape, [0, 1, 2, 3, 4, 5])])
+    before, m_before = W.copy(), adam.m[0].copy()
+    adam.update([W], [sparse_grad(rng, W.shape, [1, 4])])
+    untouched = [0, 2, 3, 5]
+    np.testing.assert_array_equal(W[untouched], before[untouched])
+    np.testing.assert_array_equal(adam.m[0][untouched], m_before[untouched])
+    assert not np.allclose(W[[1, 4]], before[[1, 4]])
+
+
+def test_merge_shared_sums_gradients_of_one_weight_read_by_two_layers():
+    rng = np.random.default_rng(4)
+    W = rng.standard_normal((5, 2))
+    a, b = Embedding(W), Embedding(W)
+    a.forward(np.array([0, 3]))
+    b.forward(np.array([3, 4, 3]))
+    da, db = rng.standard_normal((2, 2)), rng.standard_normal((3, 2))
+    a.backward(da)
+    b.backward(db)
+    expected = a.grads[0].todense() + b.grads[0].todense()
+    params, grads = merge_shared(a.params + b.params, a.grads + b.grads)
+    assert len(params) == 1 and params[0] is W
+    np.testing.assert_allclose(grads[0].todense(), expected)
+    assert grads[0].rows.tolist() == [0, 3, 4]
+
+
+def test_clip_grads_sparse_equals_dense_clipping():
+    rng = np.random.default_rng(5)
+    sparse = sparse_grad(rng, (6, 3), [1, 1, 4])
+    dense_other = rng.standard_normal((2, 2))
+    dense_ref = [sparse.todense(), dense_other.copy()]
+    norm = np.sqrt(sum((g ** 2).sum() for g in dense_ref))
+    clip_grads([sparse, dense_other], max_norm=norm / 2)
+    np.testing.assert_allclose(sparse.todense(), dense_ref[0] / 2, rtol=1e-5)
+    np.testing.assert_allclose(dense_other, dense_ref[1] / 2, rtol=1e-5)
+    before = sparse.todense()
+    clip_grads([sparse], max_norm=1e9)
+    np.testing.assert_array_equal(sparse.todense(), before)
