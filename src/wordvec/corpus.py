@@ -1,0 +1,489 @@
+"""Reading a corpus: files, folders, compressed files or token lists -> sentences -> word ids.
+
+A corpus *source* is one of
+
+- a path (``str`` or ``os.PathLike``) to a text file; ``.gz``, ``.bz2`` and ``.xz`` files are
+  decompressed on the fly, chosen by suffix;
+- a path to a folder: every regular file inside it, recursively, in name order (sorted by
+  relative path), hidden files and folders (name starting with ``.``) skipped;
+- a list or tuple of such paths, read one after the other;
+- a re-iterable of token lists, e.g. ``[["the", "cat"], ["a", "dog"]]``. It is read more
+  than once (counting, then encoding), so a one-shot generator or iterator is refused with
+  :class:`NotReiterableError` rather than silently giving an empty second pass.
+
+Text format, as word2vec.c and gensim's ``LineSentence`` read it: one sentence per line,
+tokens separated by runs of ASCII whitespace (``b" \\t\\n\\r\\x0b\\x0c"``, exactly what
+``bytes.split()`` splits on), decoded as UTF-8 with invalid bytes replaced by U+FFFD. Empty
+lines yield no sentence. A line longer than :data:`MAX_SENTENCE` tokens is cut into sentences
+of at most that many tokens (gensim's 10,000): every word is kept.
+
+Reading streams: files are read in fixed-size binary blocks and a token cut by a block
+boundary is carried to the next block, so memory does not grow with line length (text8 is
+one 100 MB line). The speed-critical steps (:func:`count_words`, :func:`encode`) stay on
+``bytes`` tokens, split at C speed by ``bytes.split`` and counted by ``collections.Counter``;
+only distinct words are decoded. Each distinct byte token is decoded on its own, with the
+same ``errors="replace"`` everywhere, so the same invalid bytes always become the same word.
+
+This module knows nothing of trainers or the command line; the vocabulary policy
+(min_count, order) lives in :mod:`wordvec.vocab`.
+"""
+from __future__ import annotations
+
+import bz2
+import collections
+import gzip
+import lzma
+import os
+import tempfile
+import weakref
+import zlib
+from dataclasses import dataclass
+from itertools import repeat
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, Iterable, Iterator, Sequence, Union
+
+import numpy as np
+
+if TYPE_CHECKING:  # only for annotations: vocab imports this module, not the other way round
+    from wordvec.vocab import Vocab
+
+__all__ = [
+    "BLOCK_SIZE",
+    "MAX_SENTENCE",
+    "MEMMAP_THRESHOLD",
+    "CorpusError",
+    "EncodedCorpus",
+    "NotReiterableError",
+    "Source",
+    "count_words",
+    "encode",
+    "iter_sentences",
+]
+
+#: Longest sentence handed to a trainer, in tokens; longer lines are cut (gensim's
+#: ``MAX_WORDS_IN_BATCH``; word2vec.c cuts at 1,000). Bounds the per-sentence work buffers.
+MAX_SENTENCE = 10_000
+
+#: Bytes read from a file at a time. Memory use is a few times this, whatever the line length.
+#: 256 KiB counted text8 about 10% faster than 1 MiB: a block's token objects stay in cache.
+BLOCK_SIZE = 1 << 18
+
+#: Above this many bytes of ids (16M words), :func:`encode` writes them to a temporary file
+#: and returns a read-only ``np.memmap``, so a corpus larger than RAM can still be trained.
+MEMMAP_THRESHOLD = 64 << 20
+
+#: Tokens mapped to ids per NumPy call in :func:`encode`: large enough to amortise the call
+#: (measured on text8: 2^16, 2^18 and 2^20 within 10%), small enough that the batch's token
+#: objects (about 50 bytes a token) stay near 15 MB.
+_ENCODE_BATCH = 1 << 18
+
+#: The whitespace ``bytes.split()`` splits on; the block reader must cut blocks at the same set.
+_ASCII_WHITESPACE = (b" ", b"\n", b"\t", b"\r", b"\x0b", b"\x0c")
+
+_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+
+Source = Union[str, os.PathLike, Sequence[Union[str, os.PathLike]], Iterable[Sequence[str]]]
+
+
+class CorpusError(ValueError):
+    """A corpus source that cannot be read: missing path, empty folder, wrong kind of input.
+
+    The message names the path or the sentence and says what to pass instead.
+    """
+
+
+class NotReiterableError(CorpusError, TypeError):
+    """A one-shot iterator or generator was given where the corpus is read more than once.
+
+    Also a ``TypeError``, since the problem is the kind of object passed.
+    """
+
+
+# --------------------------------------------------------------------------------------------
+# Resolving a source
+
+
+def _is_path(x) -> bool:
+    return isinstance(x, (str, bytes, os.PathLike))
+
+
+def _expand_path(path: Path) -> list[Path]:
+    """One path -> the files it stands for (itself, or a folder's files in name order)."""
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        files = []
+        for folder, dirs, names in os.walk(path):
+            # Prune hidden folders (.git, .ipynb_checkpoints) in place so walk skips them.
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            files.extend(Path(folder, n) for n in names if not n.startswith("."))
+        files = [f for f in files if f.is_file()]  # regular files (or links to them) only
+        if not files:
+            raise CorpusError(f"corpus folder {str(path)!r} contains no (non-hidden) files; "
+                              "put text files in it or pass a file path")
+        # Sort by path components, so a folder's files stay together: a/z < a0 < b.
+        return sorted(files, key=lambda f: f.relative_to(path).parts)
+    if path.exists():
+        raise CorpusError(f"corpus path {str(path)!r} is neither a regular file nor a folder")
+    raise CorpusError(f"corpus file not found: {str(path)!r}")
+
+
+def _resolve(source) -> tuple[list[Path] | None, Iterable | None]:
+    """Validate ``source`` now (not at the first ``next()``).
+
+    Returns ``(files, None)`` for a path source and ``(None, source)`` for token lists.
+    """
+    if _is_path(source):
+        return _expand_path(Path(os.fsdecode(source))), None
+    if isinstance(source, (list, tuple)) and source and any(_is_path(x) for x in source):
+        if not all(_is_path(x) for x in source):
+            raise CorpusError("the corpus list mixes strings (read as file paths) and token "
+                              "lists; pass either a list of file paths or a list of token "
+                              "lists such as [['the', 'cat'], ['a', 'dog']]")
+        files = []
+        for x in source:
+            try:
+                files.extend(_expand_path(Path(os.fsdecode(x))))
+            except CorpusError as e:
+                if isinstance(x, str) and any(c.isspace() for c in x):
+                    # ["the cat sat"] is a likely mistake: a list of strings reads as paths.
+                    raise CorpusError(f"{e} (a list of strings is read as a list of file "
+                                      "paths; to pass text, pass token lists such as "
+                                      "[['the', 'cat', 'sat']])") from None
+                raise
+        return files, None
+    try:
+        it = iter(source)
+    except TypeError:
+        raise CorpusError(f"cannot read a corpus from a {type(source).__name__}; pass a file "
+                          "or folder path, a list of paths, or a list of token lists") from None
+    if it is source:
+        raise NotReiterableError(
+            f"the corpus is a one-shot {type(source).__name__}, but it is read more than once "
+            "(counting words, then encoding them); pass a list of token lists, e.g. "
+            "list(generator), or a re-iterable object whose __iter__ starts a new pass")
+    return None, source
+
+
+# --------------------------------------------------------------------------------------------
+# Reading bytes
+
+
+def _open_binary(path: Path) -> BinaryIO:
+    opener = _OPENERS.get(path.suffix.lower(), open)
+    return opener(path, "rb")
+
+
+def _aligned_blocks(path: Path, block_size: int = BLOCK_SIZE) -> Iterator[bytes]:
+    """Yield the bytes of ``path`` in pieces that each end at ASCII whitespace (or at EOF),
+    so that no token straddles two pieces.
+
+    Each piece is about ``block_size`` bytes: the token cut by a block's end is carried over
+    to the next block. Only a single token longer than a block makes a piece longer.
+    """
+    carry = b""
+    try:
+        with _open_binary(path) as f:
+            while True:
+                block = f.read(block_size)
+                if not block:
+                    break
+                data = carry + block if carry else block
+                # Last whitespace byte: search for the common space first, then the others
+                # only after it, so the rare bytes do not each scan the whole block.
+                cut = data.rfind(b" ")
+                for ws in _ASCII_WHITESPACE[1:]:
+                    cut = max(cut, data.rfind(ws, cut + 1))
+                if cut < 0:  # no whitespace at all: the whole block is part of one token
+                    carry = data
+                    continue
+                carry = data[cut + 1:]
+                yield data[:cut + 1]
+    except (OSError, EOFError, lzma.LZMAError, zlib.error) as e:
+        # Truncated or corrupt .gz/.bz2/.xz, or an unreadable file.
+        raise CorpusError(f"cannot read corpus file {str(path)!r}: {e}") from e
+    if carry:
+        yield carry
+
+
+def _byte_sentences(files: list[Path], block_size: int = BLOCK_SIZE,
+                    max_sentence: int = MAX_SENTENCE) -> Iterator[list[bytes]]:
+    """Sentences of ``files`` as lists of ``bytes`` tokens: one per line, cut every
+    ``max_sentence`` tokens; empty lines skipped. A sentence never spans two files."""
+    for path in files:
+        pending: list[bytes] = []  # tokens of the current line not yet yielded
+        for piece in _aligned_blocks(path, block_size):
+            lines = piece.split(b"\n")
+            # The last element is the start of a line that goes on in the next piece ("" when
+            # the piece ends with a newline); all the others end at a newline.
+            for i, line in enumerate(lines):
+                tokens = line.split()
+                if pending:
+                    pending.extend(tokens)
+                    tokens, pending = pending, []
+                last = i == len(lines) - 1
+                n = len(tokens)
+                # Yield whole max_sentence chunks now; keep the rest if the line goes on.
+                full = n - n % max_sentence if last else n
+                for start in range(0, full, max_sentence):
+                    yield tokens[start:start + max_sentence]
+                if last and full < n:
+                    pending = tokens[full:]
+        if pending:
+            yield pending
+
+
+def _cut(tokens: list, max_sentence: int) -> Iterator[list]:
+    if len(tokens) <= max_sentence:
+        if tokens:
+            yield tokens
+        return
+    for start in range(0, len(tokens), max_sentence):
+        yield tokens[start:start + max_sentence]
+
+
+def _token_lists(source: Iterable) -> Iterator[list]:
+    """Each sentence of an in-memory source as a list, checked to be a token sequence."""
+    for i, sentence in enumerate(source):
+        if isinstance(sentence, (str, bytes)):
+            raise CorpusError(
+                f"sentence {i} of the corpus is a {type(sentence).__name__} "
+                f"({sentence[:40]!r}), not a list of tokens; split it first, e.g. "
+                "[line.split() for line in lines], or pass a file path")
+        if isinstance(sentence, list):
+            yield sentence
+        else:
+            try:
+                yield list(sentence)
+            except TypeError:
+                raise CorpusError(f"sentence {i} of the corpus is a {type(sentence).__name__}, "
+                                  "not a list of tokens") from None
+
+
+def _check_sizes(block_size: int, max_sentence: int) -> None:
+    # Checked eagerly: the generators that use them would only fail at the first next().
+    if block_size <= 0:
+        raise ValueError(f"block_size must be > 0, got {block_size}")
+    if max_sentence <= 0:
+        raise ValueError(f"max_sentence must be > 0, got {max_sentence}")
+
+
+def _decode(token: bytes) -> str:
+    return token.decode("utf-8", "replace")
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+
+
+def iter_sentences(source: Source, *, block_size: int = BLOCK_SIZE,
+                   max_sentence: int = MAX_SENTENCE) -> Iterator[list[str]]:
+    """Stream the sentences of a corpus source (see the module docstring).
+
+    Returns an iterator of non-empty ``list[str]``, each at most ``max_sentence`` tokens long.
+    The source is checked when this is called, so a missing file raises here, not at the
+    first ``next()``. Raises :class:`CorpusError` (missing path, empty folder, a sentence that
+    is a string) or :class:`NotReiterableError` (a one-shot generator).
+    """
+    _check_sizes(block_size, max_sentence)
+    files, sentences = _resolve(source)
+    if files is not None:
+        return ([_decode(t) for t in s] for s in _byte_sentences(files, block_size, max_sentence))
+    return (chunk for s in _token_lists(sentences) for chunk in _cut(s, max_sentence))
+
+
+def count_words(source: Source, *, block_size: int = BLOCK_SIZE) -> tuple[dict[str, int], int]:
+    """Count every token of a corpus source.
+
+    Returns ``(counts, raw_words)``: ``counts`` maps each distinct word to its count, in order
+    of first occurrence in the corpus (dicts keep insertion order, which gives a
+    deterministic tie-break that never depends on ``PYTHONHASHSEED``); ``raw_words`` is the
+    number of tokens read. Files are counted as ``bytes`` tokens; distinct tokens are decoded
+    at the end, and byte tokens that decode to the same word (different invalid bytes, all
+    U+FFFD) are merged.
+    """
+    _check_sizes(block_size, MAX_SENTENCE)
+    files, sentences = _resolve(source)
+    if files is not None:
+        byte_counts: collections.Counter = collections.Counter()
+        raw_words = 0
+        for path in files:
+            for piece in _aligned_blocks(path, block_size):
+                tokens = piece.split()
+                raw_words += len(tokens)
+                byte_counts.update(tokens)  # C-accelerated for a list argument
+        counts: dict[str, int] = {}
+        for token, n in byte_counts.items():
+            word = _decode(token)
+            counts[word] = counts.get(word, 0) + n
+        return counts, raw_words
+
+    str_counts: collections.Counter = collections.Counter()
+    raw_words = 0
+    for sentence in _token_lists(sentences):
+        raw_words += len(sentence)
+        str_counts.update(sentence)
+    for word in str_counts:
+        if not isinstance(word, str):
+            raise CorpusError(f"the corpus holds a token of type {type(word).__name__} "
+                              f"({word!r}); tokens must be str")
+    return dict(str_counts), raw_words
+
+
+@dataclass(frozen=True, eq=False)  # eq would compare arrays elementwise
+class EncodedCorpus:
+    """A corpus as word ids, ready for a trainer.
+
+    ids: (T,) int32 ids of the in-vocabulary tokens, in corpus order; out-of-vocabulary tokens
+        are already dropped, as word2vec.c and gensim drop them before windowing. A read-only
+        ``np.memmap`` over a temporary file when the corpus is large (see :func:`encode`).
+    bounds: (S+1,) int64 sentence offsets: sentence ``i`` is ``ids[bounds[i]:bounds[i+1]]``;
+        ``bounds[0] == 0``, ``bounds[-1] == T``. Every sentence is non-empty (sentences left
+        empty by dropping OOV words are dropped).
+    raw_words: tokens read, out-of-vocabulary ones included (word2vec.c's ``train_words``
+        counts only vocabulary words; this is the input size, for progress and reports).
+    """
+
+    ids: np.ndarray
+    bounds: np.ndarray
+    raw_words: int
+
+    @property
+    def n_sentences(self) -> int:
+        """S, the number of sentences."""
+        return int(self.bounds.shape[0]) - 1
+
+    def sentence(self, i: int) -> np.ndarray:
+        """Sentence ``i`` as a (length,) int32 view into ``ids``."""
+        return self.ids[self.bounds[i]:self.bounds[i + 1]]
+
+
+class _IdSink:
+    """Collects id chunks in memory; past ``threshold`` bytes, spills them to a temporary
+    file and returns a memmap of it at the end."""
+
+    def __init__(self, threshold: int, tmp_dir):
+        self.threshold = threshold
+        self.tmp_dir = tmp_dir
+        self.chunks: list[np.ndarray] = []
+        self.nbytes = 0
+        self.file = None
+
+    def append(self, ids: np.ndarray) -> None:
+        self.nbytes += ids.nbytes
+        if self.file is None:
+            self.chunks.append(ids)
+            if self.nbytes > self.threshold:
+                self.file = tempfile.NamedTemporaryFile(
+                    prefix="wordvec-ids-", suffix=".int32", dir=self.tmp_dir, delete=False)
+                for chunk in self.chunks:
+                    self.file.write(memoryview(chunk))
+                self.chunks = []
+        else:
+            self.file.write(memoryview(ids))
+
+    def finish(self) -> np.ndarray:
+        if self.file is None:
+            return (np.concatenate(self.chunks) if self.chunks
+                    else np.empty(0, dtype=np.int32))
+        self.file.close()
+        path = self.file.name
+        ids = np.memmap(path, dtype=np.int32, mode="r", shape=(self.nbytes // 4,))
+        try:
+            # POSIX: the mapping keeps the data alive and the disk space is freed when the
+            # last view goes, even if the process dies; nothing is left behind in tmp.
+            os.unlink(path)
+        except OSError:  # Windows cannot delete a mapped file: delete it when unmapped
+            weakref.finalize(ids._mmap, _remove_quietly, path)
+        return ids
+
+    def abort(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            _remove_quietly(self.file.name)
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _batches(sentences: Iterator[list], batch_tokens: int) -> Iterator[tuple[list, list[int]]]:
+    """Group sentences into (flat token list, sentence lengths) of about ``batch_tokens``."""
+    flat: list = []
+    lengths: list[int] = []
+    for s in sentences:
+        flat.extend(s)
+        lengths.append(len(s))
+        if len(flat) >= batch_tokens:
+            yield flat, lengths
+            flat, lengths = [], []
+    if lengths:
+        yield flat, lengths
+
+
+def encode(source: Source, vocab: "Vocab", *, block_size: int = BLOCK_SIZE,
+           max_sentence: int = MAX_SENTENCE, memmap_threshold: int = MEMMAP_THRESHOLD,
+           tmp_dir: str | os.PathLike | None = None) -> EncodedCorpus:
+    """Map a corpus source to word ids with ``vocab``.
+
+    The result equals, sentence by sentence,
+    ``[[vocab.word_to_id[w] for w in s if w in vocab] for s in iter_sentences(source)]`` with
+    empty sentences dropped, flattened into ``ids: (T,) int32`` with ``bounds: (S+1,) int64``
+    (see :class:`EncodedCorpus`). When the ids exceed ``memmap_threshold`` bytes they are
+    written to a temporary file in ``tmp_dir`` (default: the system's) and ``ids`` is a
+    read-only ``np.memmap`` of it; the file is deleted as soon as it is mapped (POSIX), so
+    it never outlives the array.
+    """
+    _check_sizes(block_size, max_sentence)
+    files, token_lists = _resolve(source)
+    from_files = files is not None
+    word_to_id = vocab.word_to_id
+    if from_files:
+        # bytes -> id for the words as they appear in valid UTF-8; a token not found here
+        # (out of vocabulary, or invalid UTF-8 that decodes to a vocabulary word) is decoded
+        # once and its id (or -1) cached, so each distinct token is decoded at most once.
+        lookup: dict = {w.encode("utf-8", "surrogatepass"): i for w, i in word_to_id.items()}
+        unseen = -2
+
+        def resolve(token: bytes) -> int:
+            wid = lookup.get(token, unseen)  # resolved earlier in this batch?
+            if wid == unseen:
+                wid = lookup[token] = word_to_id.get(_decode(token), -1)
+            return wid
+        sentences = _byte_sentences(files, block_size, max_sentence)
+    else:
+        lookup = word_to_id
+        unseen = -1
+        sentences = (c for s in _token_lists(token_lists) for c in _cut(s, max_sentence))
+
+    sink = _IdSink(memmap_threshold, tmp_dir)
+    kept_lengths: list[np.ndarray] = []
+    raw_words = 0
+    try:
+        for flat, lengths in _batches(sentences, _ENCODE_BATCH):
+            raw_words += len(flat)
+            ids = np.fromiter(map(lookup.get, flat, repeat(unseen)), dtype=np.int32,
+                              count=len(flat))
+            if from_files:
+                missing = np.flatnonzero(ids == unseen)
+                if missing.size:
+                    ids[missing] = [resolve(flat[j]) for j in missing.tolist()]
+            keep = ids >= 0
+            # In-vocabulary words per sentence, from a running count of kept tokens.
+            running = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
+            ends = np.cumsum(lengths, dtype=np.int64)
+            kept = running[ends] - running[ends - np.asarray(lengths, dtype=np.int64)]
+            kept_lengths.append(kept[kept > 0])
+            sink.append(ids[keep])
+    except BaseException:
+        sink.abort()
+        raise
+    ids = sink.finish()
+    lengths_all = (np.concatenate(kept_lengths) if kept_lengths
+                   else np.empty(0, dtype=np.int64))
+    bounds = np.zeros(lengths_all.shape[0] + 1, dtype=np.int64)
+    np.cumsum(lengths_all, out=bounds[1:])
+    return EncodedCorpus(ids=ids, bounds=bounds, raw_words=raw_words)

@@ -1,0 +1,126 @@
+"""Tests of wordvec.vocab: counting, order, trimming, errors, and agreement with gensim."""
+from __future__ import annotations
+
+import collections
+import os
+import random
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from wordvec.vocab import Vocab, VocabError
+
+
+def test_order_is_count_then_first_occurrence(tmp_path):
+    path = tmp_path / "c.txt"
+    # Counts: e 3; then b, a, d tied at 2 (first seen in that order); then c, f at 1.
+    path.write_text("b a c\nd e e\nb a d f e\n")
+    vocab = Vocab.build(path, min_count=1, block_size=4)
+    assert vocab.words == ["e", "b", "a", "d", "c", "f"]
+    assert vocab.counts.dtype == np.int64
+    assert vocab.counts.tolist() == [3, 2, 2, 2, 1, 1]
+    assert vocab.word_to_id == {w: i for i, w in enumerate(vocab.words)}
+    assert len(vocab) == 6 and "d" in vocab and "z" not in vocab
+    assert vocab.total == vocab.raw_words == 11
+
+
+def test_order_does_not_depend_on_hash_seed(tmp_path):
+    path = tmp_path / "c.txt"
+    words = [f"word{i}" for i in range(60)]  # all tied at count 1
+    path.write_text(" ".join(words))
+    script = ("import sys; from wordvec.vocab import Vocab; "
+              "print(' '.join(Vocab.build(sys.argv[1], min_count=1).words))")
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        out = subprocess.run([sys.executable, "-c", script, str(path)], env=env,
+                             capture_output=True, text=True, check=True).stdout.split()
+        assert out == words
+
+
+def test_min_count_and_max_vocab(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text("a a a a b b b c c d x y\n")
+    vocab = Vocab.build(path, min_count=2)
+    assert vocab.words == ["a", "b", "c"]
+    assert vocab.counts.tolist() == [4, 3, 2]
+    assert vocab.raw_words == 12  # dropped words are still counted as read
+    assert vocab.total == 9
+    top2 = Vocab.build(path, min_count=1, max_vocab=2)
+    assert top2.words == ["a", "b"]
+    # Ties at the max_vocab boundary: the first seen wins.
+    assert Vocab.build(path, min_count=1, max_vocab=4).words == ["a", "b", "c", "d"]
+    with pytest.raises(ValueError, match="max_vocab"):
+        Vocab.build(path, max_vocab=0)
+    with pytest.raises(ValueError, match="min_count"):
+        Vocab.build(path, min_count=-1)
+
+
+def test_vocab_error_gives_largest_count_and_a_working_min_count(tmp_path):
+    path = tmp_path / "small.txt"
+    path.write_text("the cat the dog the end cat\n")
+    with pytest.raises(VocabError) as info:
+        Vocab.build(path, min_count=5)
+    message = str(info.value)
+    assert "min_count=5" in message
+    assert "largest count is 3" in message and "'the'" in message
+    assert "min_count=3 or lower" in message
+    assert "small.txt" in message
+    assert len(Vocab.build(path, min_count=3)) == 1  # the suggestion works
+
+
+def test_empty_corpus_is_a_vocab_error(tmp_path):
+    path = tmp_path / "blank.txt"
+    path.write_text("\n  \n")
+    with pytest.raises(VocabError, match="no words"):
+        Vocab.build(path, min_count=1)
+
+
+def test_counts_equal_counter_reference_on_random_text(tmp_path):
+    rng = random.Random(42)
+    # Zipf-like word frequencies over a few hundred words, random line lengths.
+    words = [f"t{i}" for i in range(300)]
+    weights = [1.0 / (i + 1) for i in range(300)]
+    lines = [rng.choices(words, weights, k=rng.randrange(0, 40)) for _ in range(500)]
+    path = tmp_path / "c.txt"
+    path.write_text("\n".join(" ".join(line) for line in lines))
+    reference = collections.Counter(w for line in lines for w in line)
+    vocab = Vocab.build(path, min_count=3, block_size=17)
+    expected = {w: n for w, n in reference.items() if n >= 3}
+    assert dict(zip(vocab.words, vocab.counts.tolist())) == expected
+    assert vocab.raw_words == sum(reference.values())
+    assert np.all(np.diff(vocab.counts) <= 0)
+    # Token lists give the same vocabulary as the file.
+    assert Vocab.build(lines, min_count=3) == vocab
+
+
+def test_from_counts_keeps_the_given_order_and_validates():
+    vocab = Vocab.from_counts(["x", "y", "z"], [1, 5, 2])
+    assert vocab.words == ["x", "y", "z"] and vocab.word_to_id["y"] == 1
+    assert vocab.counts.tolist() == [1, 5, 2] and vocab.raw_words == 8
+    assert Vocab.from_counts(["x"], [4], raw_words=10).raw_words == 10
+    with pytest.raises(ValueError, match="twice"):
+        Vocab.from_counts(["x", "x"], [1, 1])
+    with pytest.raises(ValueError, match="one count per word"):
+        Vocab.from_counts(["x", "y"], [1])
+    with pytest.raises(ValueError, match="non-negative"):
+        Vocab.from_counts(["x"], [-1])
+
+
+def test_text8_head_counts_equal_gensim(data_file):
+    gensim_word2vec = pytest.importorskip("gensim.models.word2vec")
+    path = data_file("text8-head")
+    vocab = Vocab.build(path, min_count=5)
+    assert vocab.raw_words == 2_139_748
+
+    # gensim's scan (the first half of build_vocab); its trim at min_count=5 keeps the words
+    # with raw count >= 5 (prepare_vocab without trim_rule), done here on the raw counts.
+    model = gensim_word2vec.Word2Vec(min_count=5)
+    total_words, _ = model.scan_vocab(corpus_iterable=gensim_word2vec.LineSentence(str(path)))
+    assert total_words == 2_139_748
+    theirs = {w: n for w, n in model.raw_vocab.items() if n >= 5}
+    ours = dict(zip(vocab.words, vocab.counts.tolist()))
+    assert len(ours) == len(theirs) == 22_541
+    assert ours == theirs
+    assert vocab.words[:3] == ["the", "of", "one"]
