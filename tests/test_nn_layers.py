@@ -60,6 +60,11 @@ def test_embedding_dot_gradients(idx_shape):
     dh = layer.backward(R)
     np.testing.assert_allclose(dh, numerical_grad(loss, h), rtol=RTOL, atol=ATOL)
     np.testing.assert_allclose(dense(layer.grads[0]), numerical_grad(loss, W), rtol=RTOL, atol=ATOL)
+    # The factored gradient (dout[n, m] * h[n]) coalesces to the same dense gradient.
+    before = layer.grads[0].todense()
+    coalesced = layer.grads[0].coalesce()
+    assert coalesced.source is None and len(set(coalesced.rows.tolist())) == len(coalesced.rows)
+    np.testing.assert_allclose(coalesced.todense(), before, rtol=1e-12)
 
 
 def test_sigmoid_gradient_and_extremes():

@@ -91,7 +91,7 @@ def test_merge_shared_sums_gradients_of_one_weight_read_by_two_layers():
     params, grads = merge_shared(a.params + b.params, a.grads + b.grads)
     assert len(params) == 1 and params[0] is W
     np.testing.assert_allclose(grads[0].todense(), expected)
-    assert grads[0].rows.tolist() == [0, 3, 4]
+    assert grads[0].coalesce().rows.tolist() == [0, 3, 4]
 
 
 def test_clip_grads_sparse_equals_dense_clipping():
@@ -106,3 +106,34 @@ def test_clip_grads_sparse_equals_dense_clipping():
     before = sparse.todense()
     clip_grads([sparse], max_norm=1e9)
     np.testing.assert_array_equal(sparse.todense(), before)
+
+
+def _factored_grad(rng, shape, M, K):
+    # Row i gets weights[i] * values[source[i]], as EmbeddingDot hands its gradient over.
+    grad = SparseGrad(shape)
+    grad.set(rng.integers(0, shape[0], size=M), rng.standard_normal((K, shape[1])).astype(np.float32),
+             source=rng.integers(0, K, size=M), weights=rng.standard_normal(M).astype(np.float32))
+    return grad
+
+
+def test_fused_row_kernels_equal_the_array_reference_path():
+    # On NumPy the optimisers run Numba kernels; the array code (the CuPy path) is the reference.
+    rng = np.random.default_rng(6)
+    W = rng.standard_normal((50, 8)).astype(np.float32)
+    grads = [_factored_grad(rng, W.shape, 40, 7) for _ in range(5)]
+    fused, ref = W.copy(), W.copy()
+    adam, ref_adam = Adam(lr=0.01), Adam(lr=0.01)
+    ref_adam.m, ref_adam.v = [np.zeros_like(W)], [np.zeros_like(W)]
+    for step, grad in enumerate(grads, start=1):
+        dense = grad.todense()
+        adam.update([fused], [grad])
+        lr_t = 0.01 * np.sqrt(1 - 0.999 ** step) / (1 - 0.9 ** step)
+        coalesced = SparseGrad(W.shape)
+        coalesced.set(np.flatnonzero(np.abs(dense).sum(1) > 0), dense[np.abs(dense).sum(1) > 0])
+        ref_adam._update_rows(ref, coalesced.coalesce(), ref_adam.m[0], ref_adam.v[0], lr_t)
+    np.testing.assert_allclose(fused, ref, rtol=1e-5, atol=1e-6)
+
+    sgd_fused, sgd_ref = W.copy(), W.copy()
+    SGD(lr=0.1).update([sgd_fused], [grads[0]])
+    sgd_ref -= 0.1 * grads[0].todense()
+    np.testing.assert_allclose(sgd_fused, sgd_ref, rtol=1e-5, atol=1e-6)

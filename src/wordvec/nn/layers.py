@@ -11,65 +11,76 @@ from __future__ import annotations
 from .backend import sparse, xp
 
 
-def _segment_sum(values, order, starts):
-    """Row sums of ``values[order]`` over the runs that begin at ``starts``.
-
-    values: (M, H); order: (M,) a permutation; starts: (U,) increasing, starts[0] = 0 -> (U, H).
-    Done as a (U, M) sparse 0/1 matrix times values: one pass in compiled code, several
-    times faster than ``np.add.reduceat`` on the gathered rows or ``np.add.at``.
-    """
-    M = values.shape[0]
-    indptr = xp.concatenate([starts, xp.asarray([M], dtype=starts.dtype)])
-    ones = xp.ones(M, dtype=values.dtype)
-    summed = sparse.csr_matrix((ones, order, indptr), shape=(starts.shape[0], M)) @ values
-    return xp.asarray(summed, dtype=values.dtype)
-
-
 class SparseGrad:
-    """Gradient of a (V, H) weight matrix as rows: ``dW[rows[i]] += values[i]`` for all i.
+    """Gradient of a (V, H) weight matrix as rows: ``dW[rows[i]] += weights[i] * values[source[i]]``.
 
     rows: (M,) integer ids, possibly repeated (repeats add up, as ``np.add.at`` in the book's
-    ``Embedding.backward``); values: (M, H), the weight's dtype. ``shape`` is the weight's.
+    ``Embedding.backward``); values: (K, H) in the weight's dtype; source: (M,) indices into
+    values, or None for ``source[i] = i``; weights: (M,) or None for all ones. The factored
+    form lets a layer whose row gradients are multiples of a few vectors (EmbeddingDot's
+    ``dout[n, m] * h[n]``, CBOW's ``dh[n] / C``) hand them over without forming the
+    (M, H) product. ``shape`` is the weight's.
+    After :meth:`coalesce` the rows are sorted and unique, with plain values (M = K).
     """
 
-    __slots__ = ("shape", "rows", "values", "coalesced")
+    __slots__ = ("shape", "rows", "values", "source", "weights", "coalesced")
 
     def __init__(self, shape):
         self.shape = tuple(shape)
-        self.rows = xp.zeros(0, dtype=xp.int64)
-        self.values = xp.zeros((0, self.shape[1]), dtype=xp.float32)
+        self.set(xp.zeros(0, dtype=xp.int64), xp.zeros((0, self.shape[1]), dtype=xp.float32))
         self.coalesced = True
 
-    def set(self, rows, values):
-        """Replace the gradient by ``rows`` (M,) and ``values`` (M, H)."""
+    def set(self, rows, values, source=None, weights=None):
+        """Replace the gradient: rows (M,), values (K, H), source (M,) or None, weights (M,)
+        or None, as in the class docstring."""
         self.rows = rows
         self.values = values
+        self.source = source
+        self.weights = weights
         self.coalesced = False
+
+    def _expanded(self):
+        # The (M, H) row gradients, formed explicitly: the reference path.
+        rows = self.values if self.source is None else self.values[self.source]
+        return rows if self.weights is None else rows * self.weights[:, None]
 
     def coalesce(self):
         """Sum repeated rows in place, so that ``rows`` becomes sorted and unique."""
-        if self.coalesced or self.rows.shape[0] == 0:
+        if self.coalesced:
+            return self
+        M = self.rows.shape[0]
+        if M == 0:
+            self.values = self.values[:0]
+            self.source = self.weights = None
             self.coalesced = True
             return self
         order = xp.argsort(self.rows)
         rows = self.rows[order]
-        first = xp.empty(rows.shape[0], dtype=bool)
+        first = xp.empty(M, dtype=bool)
         first[0] = True
         xp.not_equal(rows[1:], rows[:-1], out=first[1:])
         starts = xp.flatnonzero(first)
-        self.values = _segment_sum(self.values, order, starts)
-        self.rows = rows[starts]
+        # The sum over each run of equal rows is a (U, K) sparse matrix times values: one
+        # pass in compiled code, several times faster than np.add.at or np.add.reduceat.
+        indptr = xp.concatenate([starts, xp.asarray([M], dtype=starts.dtype)])
+        columns = order if self.source is None else self.source[order]
+        data = (xp.ones(M, dtype=self.values.dtype) if self.weights is None
+                else self.weights[order].astype(self.values.dtype, copy=False))
+        product = sparse.csr_matrix((data, columns, indptr),
+                                    shape=(starts.shape[0], self.values.shape[0])) @ self.values
+        self.set(rows[starts], xp.asarray(product, dtype=self.values.dtype))
         self.coalesced = True
         return self
 
     def todense(self):
         """The dense (V, H) gradient, as the book's layers hold it."""
         dense = xp.zeros(self.shape, dtype=self.values.dtype)
-        xp.add.at(dense, self.rows, self.values)
+        xp.add.at(dense, self.rows, self._expanded())
         return dense
 
     def scale(self, rate):
-        """Multiply the gradient by ``rate`` in place (gradient clipping)."""
+        """Multiply the gradient by ``rate`` (gradient clipping); values may be shared, so
+        they are replaced, not changed in place."""
         self.values = self.values * rate
 
     def sq_norm(self):
@@ -82,7 +93,7 @@ class SparseGrad:
         """One SparseGrad holding the sum of several gradients of the same weight."""
         out = SparseGrad(grads[0].shape)
         out.set(xp.concatenate([g.rows for g in grads]),
-                xp.concatenate([g.values for g in grads]))
+                xp.concatenate([g._expanded() for g in grads]))
         return out
 
 
@@ -109,6 +120,23 @@ class Embedding:
         self.grads[0].set(self.idx.reshape(-1), dout.reshape(-1, H))
         return None
 
+    def backward_outer(self, weights, base):
+        """``backward(weights[..., None] * base[n])`` without forming that (*S, H) product.
+
+        weights: idx.shape (N, ...) array, or a scalar for all positions; base: (N, H). Row
+        ``idx[n, ...]`` of the gradient gets ``weights[n, ...] * base[n]``.
+        """
+        N = base.shape[0]
+        per_row = self.idx.size // N
+        source = xp.repeat(xp.arange(N), per_row)
+        if xp.ndim(weights) == 0:
+            base = base * weights if weights != 1 else base
+            weights = None
+        else:
+            weights = weights.reshape(-1)
+        self.grads[0].set(self.idx.reshape(-1), base, source=source, weights=weights)
+        return None
+
 
 class EmbeddingDot:
     """Score ``out[n, ...] = W[idx[n, ...]] . h[n]``: Embedding then a row-wise dot, book p.149.
@@ -130,15 +158,14 @@ class EmbeddingDot:
         N, H = h.shape
         rows = target_W.reshape(N, -1, H)                  # (N, M, H)
         out = xp.matmul(rows, h[:, :, None])[:, :, 0]      # (N, M)
-        self.cache = (h, rows, idx.shape)
+        self.cache = (h, rows)
         return out.reshape(idx.shape)
 
     def backward(self, dout):
-        h, rows, shape = self.cache
-        N, H = h.shape
-        dout = dout.reshape(N, -1)                          # (N, M)
-        dtarget_W = dout[:, :, None] * h[:, None, :]        # (N, M, H)
-        self.embed.backward(dtarget_W.reshape(shape + (H,)))
+        h, rows = self.cache
+        dout = dout.reshape(h.shape[0], -1)                 # (N, M)
+        # The book's embed.backward(dout * h): row idx[n, m] gets dout[n, m] * h[n].
+        self.embed.backward_outer(dout, h)
         return xp.matmul(dout[:, None, :], rows)[:, 0, :]  # (N, H)
 
 

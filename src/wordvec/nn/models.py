@@ -52,9 +52,8 @@ class CBOW(_Word2VecModel):
 
     def backward(self, dout=1):
         dh = self.ns_loss.backward(dout)                     # (N, H)
-        n_contexts = self.in_layer.idx.shape[1]
-        dh *= 1.0 / n_contexts
-        self.in_layer.backward(xp.broadcast_to(dh[:, None, :], dh.shape[:1] + (n_contexts,) + dh.shape[1:]))
+        # h is the mean of the C context rows: each gets dh / C.
+        self.in_layer.backward_outer(1.0 / self.in_layer.idx.shape[1], dh)
         return None
 
 

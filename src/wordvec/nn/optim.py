@@ -9,8 +9,27 @@ The two agree on every step in which the gradient touches every row.
 """
 from __future__ import annotations
 
+import numpy
+
+from . import rowops
 from .backend import xp
 from .layers import SparseGrad
+
+
+def _factored(grad):
+    """rows, source, weights (all (M,)) and values (K, H) of a SparseGrad, defaults filled in."""
+    M = grad.rows.shape[0]
+    source = numpy.arange(M) if grad.source is None else grad.source
+    weights = (numpy.ones(M, dtype=grad.values.dtype) if grad.weights is None
+               else grad.weights.astype(grad.values.dtype, copy=False))
+    return grad.rows, source, weights, grad.values
+
+
+def _fused(param, grad):
+    # The Numba row kernels serve NumPy arrays whose dtypes agree; anything else (CuPy,
+    # mixed dtypes) takes the array-module reference path.
+    return (isinstance(param, numpy.ndarray) and isinstance(grad, SparseGrad)
+            and isinstance(grad.values, numpy.ndarray) and grad.values.dtype == param.dtype)
 
 
 class SGD:
@@ -21,7 +40,9 @@ class SGD:
 
     def update(self, params, grads):
         for param, grad in zip(params, grads):
-            if isinstance(grad, SparseGrad):
+            if _fused(param, grad):
+                rowops.sgd_rows(param, *_factored(grad), self.lr)
+            elif isinstance(grad, SparseGrad):
                 # Repeated rows add up first, as in the dense gradient.
                 grad.coalesce()
                 param[grad.rows] -= self.lr * grad.values
@@ -50,17 +71,36 @@ class Adam:
         self.iter += 1
         lr_t = self.lr * (1.0 - self.beta2 ** self.iter) ** 0.5 / (1.0 - self.beta1 ** self.iter)
         for param, grad, m, v in zip(params, grads, self.m, self.v):
-            if isinstance(grad, SparseGrad):
-                grad.coalesce()
-                rows, g = grad.rows, grad.values
-                m_rows = m[rows]
-                v_rows = v[rows]
-                m_rows += (1 - self.beta1) * (g - m_rows)
-                v_rows += (1 - self.beta2) * (g * g - v_rows)
-                m[rows] = m_rows
-                v[rows] = v_rows
-                param[rows] -= lr_t * m_rows / (xp.sqrt(v_rows) + 1e-7)
+            if _fused(param, grad):
+                rows, source, weights, values = _factored(grad)
+                rowops.adam_rows(param, m, v, rows, numpy.argsort(rows, kind="stable"), source,
+                                 weights, values, lr_t, self.beta1, self.beta2, 1e-7)
+            elif isinstance(grad, SparseGrad):
+                self._update_rows(param, grad.coalesce(), m, v, lr_t)
             else:
                 m += (1 - self.beta1) * (grad - m)
                 v += (1 - self.beta2) * (grad ** 2 - v)
                 param -= lr_t * m / (xp.sqrt(v) + 1e-7)
+
+    def _update_rows(self, param, grad, m, v, lr_t):
+        # The dense update restricted to grad.rows, in place on gathered copies: each moment
+        # row becomes beta * (old - g) + g = beta * old + (1 - beta) * g.
+        rows, g = grad.rows, grad.values
+        m_rows = m[rows]
+        m_rows -= g
+        m_rows *= self.beta1
+        m_rows += g
+        m[rows] = m_rows
+        g2 = g * g
+        v_rows = v[rows]
+        v_rows -= g2
+        v_rows *= self.beta2
+        v_rows += g2
+        v[rows] = v_rows
+        step = xp.sqrt(v_rows, out=v_rows)
+        step += 1e-7
+        xp.divide(m_rows, step, out=step)
+        step *= lr_t
+        param_rows = param[rows]
+        param_rows -= step
+        param[rows] = param_rows

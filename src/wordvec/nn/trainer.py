@@ -15,7 +15,7 @@ def merge_shared(params, grads):
 
     The book's ``remove_duplicate`` finds shared weights with an O(n^2) scan and adds their
     dense gradients; here weights are grouped by identity and sparse gradients are joined, so
-    a row read by two layers gets both contributions. Sparse gradients come back coalesced.
+    a row read by two layers gets both contributions (summed by the optimiser).
     """
     order, groups = [], {}
     for param, grad in zip(params, grads):
@@ -29,7 +29,6 @@ def merge_shared(params, grads):
         gs = groups[id(param)]
         if isinstance(gs[0], SparseGrad):
             grad = SparseGrad.concat(gs) if len(gs) > 1 else gs[0]
-            grad.coalesce()
         else:
             grad = gs[0] if len(gs) == 1 else sum(gs[1:], gs[0].copy())
         merged.append(grad)

@@ -1,0 +1,60 @@
+"""Fused row updates of SGD and lazy Adam for NumPy arrays (Numba).
+
+The optimisers' array code in :mod:`wordvec.nn.optim` is the reference, and the path taken on
+CuPy; on NumPy these kernels do the same arithmetic in one pass over the touched rows: no
+coalesced copy of the gradient, no gathered moment rows, no temporaries. The tests hold the
+two paths equal.
+
+Arguments describe a :class:`~wordvec.nn.layers.SparseGrad` in factored form: row
+``rows[i]`` of the gradient gets ``weights[i] * values[source[i]]``.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def sgd_rows(param, rows, source, weights, values, lr):
+    """param (V, H) -= lr * gradient; rows, source, weights: (M,); values: (K, H)."""
+    H = param.shape[1]
+    lr = param.dtype.type(lr)
+    for i in range(rows.shape[0]):
+        r = rows[i]
+        c = source[i]
+        scale = lr * weights[i]
+        for h in range(H):
+            param[r, h] -= scale * values[c, h]
+
+
+@njit(cache=True, nogil=True)
+def adam_rows(param, m, v, rows, order, source, weights, values, lr_t, beta1, beta2, eps):
+    """Lazy Adam on the rows of the gradient: each distinct row's gradient is summed first
+    (``order`` (M,) sorts ``rows``), then its moments and weights are updated as the book's
+    Adam updates every row. param, m, v: (V, H); rows, order, source, weights: (M,).
+    The scalars are cast to the weights' dtype so that float32 arithmetic stays float32."""
+    H = param.shape[1]
+    one = param.dtype.type(1)
+    lr_t = param.dtype.type(lr_t)
+    keep1 = param.dtype.type(beta1)
+    keep2 = param.dtype.type(beta2)
+    eps = param.dtype.type(eps)
+    M = rows.shape[0]
+    g = np.empty(H, dtype=param.dtype)
+    i = 0
+    while i < M:
+        r = rows[order[i]]
+        g[:] = 0
+        while i < M and rows[order[i]] == r:
+            k = order[i]
+            c = source[k]
+            w = weights[k]
+            for h in range(H):
+                g[h] += w * values[c, h]
+            i += 1
+        for h in range(H):
+            m_h = m[r, h] + (one - keep1) * (g[h] - m[r, h])
+            v_h = v[r, h] + (one - keep2) * (g[h] * g[h] - v[r, h])
+            m[r, h] = m_h
+            v[r, h] = v_h
+            param[r, h] -= lr_t * m_h / (np.sqrt(v_h) + eps)
