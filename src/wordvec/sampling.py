@@ -97,9 +97,14 @@ class NoiseDistribution:
         self._alias = xp.asarray(alias)
 
     def draw(self, rng, shape) -> "np.ndarray":
-        """``shape`` independent draws (with replacement), int32, using Generator ``rng``."""
-        column = rng.integers(0, self.vocab_size, size=shape, dtype=self.xp.int32)
-        keep = rng.random(size=shape) < self._prob[column]
+        """``shape`` independent draws (with replacement), int32, using Generator ``rng``.
+
+        One uniform ``u`` per draw serves twice, as in Walker's method: ``floor(u * V)`` picks
+        the column and the fractional part decides between it and its alias.
+        """
+        scaled = rng.random(size=shape) * self.vocab_size
+        column = scaled.astype(self.xp.int32)
+        keep = (scaled - column) < self._prob[column]
         return self.xp.where(keep, column, self._alias[column])
 
 

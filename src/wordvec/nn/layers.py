@@ -113,7 +113,7 @@ class Embedding:
     def forward(self, idx):
         W, = self.params
         self.idx = idx
-        return W[idx]
+        return xp.take(W, idx, axis=0)          # W[idx], about twice as fast
 
     def backward(self, dout):
         H = self.params[0].shape[1]

@@ -47,24 +47,42 @@ class UnigramSampler:
 
     def get_negative_sample(self, target):
         """target: (N,) or any integer shape S -> negatives (*S, sample_size) int32."""
-        shape = tuple(target.shape)
-        negative = self.noise.draw(self.rng, shape + (self.sample_size,))
-        if not (self.exclude_target or self.distinct):
+        k = self.sample_size
+        negative = self.noise.draw(self.rng, tuple(target.shape) + (k,))
+        if not (self.exclude_target or self.distinct) or k == 0:
             return negative
-        for j in range(self.sample_size):
-            column = negative[..., j]
-            while True:
-                bad = xp.zeros(shape, dtype=bool)
-                if self.exclude_target:
-                    bad |= column == target
-                if self.distinct:
-                    for i in range(j):
-                        bad |= column == negative[..., i]
-                n_bad = int(bad.sum())
-                if n_bad == 0:
-                    break
-                column[bad] = self.noise.draw(self.rng, (n_bad,))
-        return negative
+        # Redraw every entry that equals its target or an earlier entry of its row, until
+        # none does. An entry is only ever rejected for a value that its target or an
+        # earlier entry keeps in the end, so each entry ends as the first acceptable value of
+        # its own stream of draws: sequential sampling without replacement. After the first
+        # check only the rows with a conflict (a few percent) are looked at again.
+        flat = negative.reshape(-1, k)
+        flat_target = target.reshape(-1)
+        rows = xp.arange(flat.shape[0])
+        bad = self._conflicts(flat, flat_target)
+        while True:
+            pending = bad.any(axis=1)
+            rows, bad = rows[pending], bad[pending]
+            if rows.shape[0] == 0:
+                return negative
+            sub = flat[rows]
+            sub[bad] = self.noise.draw(self.rng, (int(bad.sum()),))
+            flat[rows] = sub
+            bad = self._conflicts(sub, flat_target[rows])
+
+    def _conflicts(self, negative, target):
+        """negative (R, k), target (R,) -> (R, k) bool: the entries to redraw (equal to the
+        target, or to an earlier entry of the row)."""
+        if self.exclude_target:
+            bad = negative == target[:, None]
+        else:
+            bad = xp.zeros(negative.shape, dtype=bool)
+        if self.distinct:
+            for j in range(1, self.sample_size):
+                column = negative[:, j]
+                for i in range(j):
+                    bad[:, j] |= column == negative[:, i]
+        return bad
 
 
 class NegativeSamplingLoss:

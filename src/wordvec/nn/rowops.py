@@ -47,14 +47,18 @@ def adam_rows(param, m, v, rows, order, source, weights, values, lr_t, beta1, be
         g[:] = 0
         while i < M and rows[order[i]] == r:
             k = order[i]
-            c = source[k]
             w = weights[k]
+            value = values[source[k]]
             for h in range(H):
-                g[h] += w * values[c, h]
+                g[h] += w * value[h]
             i += 1
+        # 1-D row views let LLVM vectorise the loop over H.
+        m_r = m[r]
+        v_r = v[r]
+        p_r = param[r]
         for h in range(H):
-            m_h = m[r, h] + (one - keep1) * (g[h] - m[r, h])
-            v_h = v[r, h] + (one - keep2) * (g[h] * g[h] - v[r, h])
-            m[r, h] = m_h
-            v[r, h] = v_h
-            param[r, h] -= lr_t * m_h / (np.sqrt(v_h) + eps)
+            m_h = m_r[h] + (one - keep1) * (g[h] - m_r[h])
+            v_h = v_r[h] + (one - keep2) * (g[h] * g[h] - v_r[h])
+            m_r[h] = m_h
+            v_r[h] = v_h
+            p_r[h] -= lr_t * m_h / (np.sqrt(v_h) + eps)
