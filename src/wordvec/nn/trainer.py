@@ -52,7 +52,8 @@ def clip_grads(grads, max_norm):
 class Trainer:
     """Trains ``model`` (``forward``, ``backward``, ``params``, ``grads``) with ``optimizer``.
 
-    ``loss_list`` holds the mean loss of every ``eval_interval`` iterations, as the book's.
+    ``loss_list`` holds the mean loss of every ``eval_interval`` iterations, as the book's;
+    ``epoch_loss`` the mean loss of each epoch.
     ``seed`` fixes the shuffling (default: drawn from NumPy's global state, as the book's
     ``numpy.random.permutation``).
     """
@@ -61,6 +62,7 @@ class Trainer:
         self.model = model
         self.optimizer = optimizer
         self.loss_list = []
+        self.epoch_loss = []
         self.eval_interval = None
         self.current_epoch = 0
         if seed is None:
@@ -77,6 +79,7 @@ class Trainer:
         loss_count = 0
         start_time = time.time()
         for _ in range(max_epoch):
+            epoch_total = 0.0
             idx = xp.asarray(self.rng.permutation(data_size))
             x = x[idx]
             t = t[idx]
@@ -89,7 +92,9 @@ class Trainer:
                 if max_grad is not None:
                     clip_grads(grads, max_grad)
                 optimizer.update(params, grads)
-                total_loss += float(loss)
+                loss = float(loss)
+                total_loss += loss
+                epoch_total += loss
                 loss_count += 1
                 if (eval_interval is not None) and (iters % eval_interval) == 0:
                     avg_loss = total_loss / loss_count
@@ -98,6 +103,7 @@ class Trainer:
                           % (self.current_epoch + 1, iters + 1, max_iters, elapsed_time, avg_loss))
                     self.loss_list.append(float(avg_loss))
                     total_loss, loss_count = 0.0, 0
+            self.epoch_loss.append(epoch_total / max_iters if max_iters else float("nan"))
             self.current_epoch += 1
 
     def plot(self, ylim=None, path=None):

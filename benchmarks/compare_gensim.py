@@ -1,0 +1,162 @@
+"""wordvec's engine against gensim 4.4, side by side, on text8-head.
+
+For each model (CBOW, skip-gram) and thread count (2, then 1), each system trains in its
+own subprocess (so that peak memory is its own) with the same settings: dim 100, window 5,
+negative 5, sample 1e-3, min_count 5, 5 epochs, the same alpha and min_alpha (word2vec.c's
+defaults: 0.05 for CBOW, 0.025 for skip-gram, decaying to alpha * 1e-4). gensim reads the
+file with ``LineSentence`` (which cuts text8's single line into 10,000-word sentences, as
+wordvec does). Printed per run: wall seconds including the vocabulary, training words/s
+(raw corpus words x epochs / training seconds), peak RSS, and the quality of both sets of
+vectors measured by the same code: analogy accuracy on ``questions-words.txt`` (30,000 most
+frequent words, case-insensitive) and WordSim-353 Spearman. The goal: wordvec >= 2.0x
+gensim's words/s at analogy and WordSim-353 each no more than 0.01 below gensim's.
+
+    pip install ".[bench]"
+    python benchmarks/compare_gensim.py --repeat 2          # data from $WORDVEC_DATA
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+SETTINGS = dict(dim=100, window=5, negative=5, sample=1e-3, min_count=5, epochs=5)
+ALPHA = {"cbow": 0.05, "skipgram": 0.025}
+
+
+def data_dir() -> Path:
+    root = Path(__file__).resolve().parent.parent
+    return Path(os.environ.get("WORDVEC_DATA", root.parent / "shared" / "data"))
+
+
+def train_wordvec(path, model, threads, seed):
+    from wordvec import Word2Vec
+
+    m = Word2Vec(model=model, threads=threads, seed=seed, alpha=ALPHA[model], **SETTINGS)
+    m.fit(str(path))
+    return m.wv.index_to_key, m.wv.vectors, m.train_seconds, m.vocab.raw_words
+
+
+def train_gensim(path, model, threads, seed):
+    from gensim.models import Word2Vec
+    from gensim.models.word2vec import LineSentence
+
+    s = SETTINGS
+    m = Word2Vec(vector_size=s["dim"], window=s["window"], negative=s["negative"], hs=0,
+                 sample=s["sample"], min_count=s["min_count"], epochs=s["epochs"],
+                 sg=int(model == "skipgram"), workers=threads, seed=seed,
+                 alpha=ALPHA[model], min_alpha=ALPHA[model] * 1e-4)
+    sentences = LineSentence(str(path))
+    m.build_vocab(sentences)
+    start = time.perf_counter()
+    m.train(sentences, total_examples=m.corpus_count, epochs=m.epochs)
+    seconds = time.perf_counter() - start
+    return m.wv.index_to_key, m.wv.vectors, seconds, m.corpus_total_words
+
+
+def worker(args):
+    """Train one system in this process; write the vectors and a JSON line of figures."""
+    train = train_wordvec if args.worker == "wordvec" else train_gensim
+    start = time.perf_counter()
+    words, vectors, train_seconds, raw_words = train(args.corpus, args.model, args.threads,
+                                                     args.seed)
+    wall = time.perf_counter() - start
+    np.save(args.out + ".npy", np.asarray(vectors, dtype=np.float32))
+    Path(args.out + ".words").write_text("\n".join(words), encoding="utf-8")
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"wall": wall, "train": train_seconds, "raw_words": int(raw_words),
+                      "peak_mib": peak_mib}))
+
+
+def evaluate(prefix, data):
+    """Analogy accuracy and WordSim-353 Spearman of saved vectors, the same code for both."""
+    from gensim.models import KeyedVectors
+
+    words = Path(prefix + ".words").read_text(encoding="utf-8").split("\n")
+    vectors = np.load(prefix + ".npy")
+    kv = KeyedVectors(vectors.shape[1])
+    kv.add_vectors(words, vectors)
+    analogy, _ = kv.evaluate_word_analogies(str(data / "questions-words.txt"),
+                                            restrict_vocab=30_000, case_insensitive=True)
+    pairs = kv.evaluate_word_pairs(str(data / "wordsim353.tsv"), case_insensitive=True)
+    return float(analogy), float(pairs[1][0])
+
+
+def run(system, model, threads, seed, corpus, tmp):
+    out = str(Path(tmp) / f"{system}-{model}-{threads}")
+    cmd = [sys.executable, __file__, "--worker", system, "--model", model, "--threads",
+           str(threads), "--seed", str(seed), "--corpus", str(corpus), "--out", out]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"{system} {model} failed:\n{done.stderr}")
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["words_per_sec"] = figures["raw_words"] * SETTINGS["epochs"] / figures["train"]
+    figures["analogy"], figures["wordsim"] = evaluate(out, corpus.parent)
+    return figures
+
+
+def compare(threads, seed, corpus, models):
+    print(f"\n{threads} thread(s), load average {os.getloadavg()[0]:.2f}")
+    header = (f"{'model':<9} {'system':<8} {'wall s':>7} {'words/s':>11} {'peak MiB':>9} "
+              f"{'analogy':>8} {'ws353':>7}")
+    print(header)
+    print("-" * len(header))
+    verdicts = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for model in models:
+            res = {}
+            for system in ("gensim", "wordvec"):
+                f = res[system] = run(system, model, threads, seed, corpus, tmp)
+                print(f"{model:<9} {system:<8} {f['wall']:>7.2f} {f['words_per_sec']:>11,.0f} "
+                      f"{f['peak_mib']:>9,.0f} {f['analogy']:>8.4f} {f['wordsim']:>7.4f}")
+            ours, theirs = res["wordvec"], res["gensim"]
+            ratio = ours["words_per_sec"] / theirs["words_per_sec"]
+            ok = (ratio >= 2.0 and ours["analogy"] >= theirs["analogy"] - 0.01
+                  and ours["wordsim"] >= theirs["wordsim"] - 0.01
+                  and ours["peak_mib"] <= theirs["peak_mib"])
+            verdicts.append(ok)
+            print(f"{'':<9} wordvec/gensim: {ratio:.2f}x words/s, {theirs['wall'] / ours['wall']:.2f}x "
+                  f"wall; analogy {ours['analogy'] - theirs['analogy']:+.4f}, ws353 "
+                  f"{ours['wordsim'] - theirs['wordsim']:+.4f}, peak "
+                  f"{ours['peak_mib'] - theirs['peak_mib']:+,.0f} MiB -> {'goal met' if ok else 'goal NOT met'}")
+    return verdicts
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--threads", type=int, nargs="+", default=[2, 1])
+    parser.add_argument("--models", nargs="+", default=["cbow", "skipgram"],
+                        choices=["cbow", "skipgram"])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--worker", choices=["wordvec", "gensim"], help=argparse.SUPPRESS)
+    parser.add_argument("--model", help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        args.threads = args.threads[0]
+        return worker(args)
+    corpus = data_dir() / "text8-head"
+    if not corpus.is_file():
+        sys.exit(f"text8-head not found in {corpus.parent}: set WORDVEC_DATA")
+    import gensim
+
+    print(f"text8-head, {SETTINGS}, gensim {gensim.__version__}")
+    for r in range(args.repeat):
+        print(f"\n=== run {r + 1}/{args.repeat}")
+        for threads in args.threads:
+            compare(threads, args.seed, corpus, args.models)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

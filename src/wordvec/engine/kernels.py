@@ -1,0 +1,666 @@
+"""Numba kernels of the engine: CBOW and skip-gram with negative sampling, word2vec.c's rules.
+
+The boundary is narrow: Python (``engine.train``) prepares plain arrays and calls ONE entry
+point, :func:`train_range`, which trains on a range of sentences with the GIL released
+(``nogil``), so several Python threads can run it at once on shared weights (Hogwild).
+Everything inside is built from a few row helpers (:func:`dot_row`, :func:`axpy_row`) and
+one negative-sampling update, :func:`_ns_update`, shared by CBOW, skip-gram and the
+one-example steps :func:`cbow_step` / :func:`skipgram_step` that the tests tie to the
+book's layers (``wordvec.nn``).
+
+Rules (word2vec.c ``TrainModelThread``; gensim's ``word2vec_inner.pyx`` follows it):
+
+* **Subsampling**: each occurrence of word ``w`` is kept when a uniform draw ``u`` in [0, 1)
+  satisfies ``u < keep_prob[w]`` (:func:`wordvec.sampling.keep_probabilities`); dropped words
+  are removed *before* windows are formed, so a window reaches over them, as word2vec.c.
+  Words with ``keep_prob >= 1`` consume no random draw.
+* **Reduced window**: per kept word, ``b ~ U{0, .., window-1}`` and the contexts are the kept
+  words at distance ``1 .. window - b`` inside the same sentence; windows never cross sentence
+  bounds.
+* **Negatives**: ``negative`` draws per target from ``counts**0.75`` (Walker alias table,
+  exact probabilities instead of word2vec.c's 1e8-entry table). A negative equal to the
+  target is *skipped*, not redrawn (word2vec.c: ``if (target == word) continue;``).
+* **Update** of one output row ``w = W_out[t]`` with label ``y`` (1 for the target, 0 for a
+  negative) and hidden vector ``h``: ``f = h.w``, ``g = (y - sigmoid(f)) * alpha``,
+  ``neu1e += g * w``, ``w += g * h`` (in that order, so ``neu1e`` sees ``w`` before its
+  update), then the input rows get ``+= neu1e``.
+* **CBOW** (``cbow_mean=1``): ``h`` is the MEAN of the context rows of ``W_in``, and the full
+  ``neu1e`` is added to EVERY context row, not ``neu1e / n_contexts``. Relative to the true
+  gradient of the mean, each context row therefore moves ``n_contexts`` times further; this
+  is word2vec.c's and gensim's behaviour, kept on purpose (it is what their learning rates
+  are tuned for). The test against ``wordvec.nn.CBOW`` states the factor.
+* **Skip-gram**, word2vec.c's convention (gensim's too): for a center word ``word`` and each
+  context word ``last_word`` of its window, the input row is ``W_in[last_word]`` and the
+  output row is ``W_out[word]``: the context's vector predicts the center word, with fresh
+  negatives per pair. (The book's ``SkipGram`` predicts contexts from the center; on one
+  (input, output) pair the two are the same update, see :func:`skipgram_step`.)
+* **Saturation** (an explicit option, since implementations differ): with ``|f| >= 6``
+  (``MAX_EXP``) ``SATURATION_CLIP`` (default, word2vec.c) takes ``sigmoid(f)`` as exactly 1
+  (``f >= 6``) or 0 (``f <= -6``), so ``g = (y - 1) * alpha`` or ``g = y * alpha``;
+  ``SATURATION_SKIP`` (gensim) skips the pair (no update at all); ``SATURATION_NONE`` uses
+  the exact sigmoid at any ``f`` (what the book's layers compute).
+* **Sigmoid**: ``SIGMOID_EXACT`` (default) computes ``1 / (1 + exp(-f))`` (float32, to about
+  1 ulp); ``SIGMOID_TABLE`` reads word2vec.c's 1000-entry table over [-6, 6]
+  (:func:`exp_table`).
+* **Loss**: the true negative-sampling loss ``-log sigmoid(f_pos) - sum log sigmoid(-f_neg)``
+  of every example (a CBOW target, or a skip-gram (center, context) pair), computed exactly
+  (``softplus``) at the parameters the update reads, whatever the saturation rule, and summed
+  in float64 in the thread's own state (never a shared racing float32 total).
+* **Learning rate**: constant within a sentence, ``alpha - alpha_step * offset`` where
+  ``offset`` is the sentence's first word relative to the range's first word; the caller
+  passes the range's ``alpha`` from global progress (linear decay over all epochs' words).
+
+Random numbers: each thread owns a 64-bit SplitMix64 state (Steele et al. 2014): one draw
+gives 64 well-mixed bits. A subsampling test uses the top 24 bits as a float in [0, 1); the
+reduced window and the alias column use Lemire's multiply-shift on the top 32 bits; the
+alias acceptance test uses the low 32 bits. With one thread and a seed, everything is
+bit-identical run to run.
+
+Floating point: the kernels are compiled with ``fastmath`` limited to ``reassoc``, ``contract``,
+``nsz`` and ``arcp`` (no ``nnan``/``ninf``/approximate functions), which lets LLVM vectorise
+the dot-product reduction and fuse multiply-adds. The compiled code is fixed, so one thread
+stays bit-deterministic; results differ from a NumPy evaluation in the last bits.
+Kernels never print and never allocate inside their loops; the caller owns all scratch.
+
+Where the speed comes from (measured on skip-gram, dim 100, one thread; each note is at
+its code): no reference counting inside the loops (:func:`_borrow`, rows addressed as
+(matrix, index) rather than views) -- the largest single factor, and what lets threads scale;
+all scores of an example computed before its updates (:func:`_ns_update`, bit-identical to
+word2vec.c's order) +18%; one ``log`` per example for the loss instead of one ``log1p`` per
+pair +25%, and an inline ``exp`` a few % more; row loops of constant length for the default
+size (``FAST_DIM``) +15-20%. Scratch lives in per-thread arrays that share no cache
+line with another thread's (``engine.train``).
+"""
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
+
+# fastmath without nnan/ninf/afn: reassociation (vectorised reductions) and FMA contraction.
+FASTMATH = {"reassoc", "contract", "nsz", "arcp"}
+
+MAX_EXP = 6.0          # word2vec.c: scores beyond +-6 are "saturated"
+EXP_TABLE_SIZE = 1000  # word2vec.c's sigmoid table resolution
+
+MODEL_CBOW = 0
+MODEL_SKIPGRAM = 1
+MODELS = {"cbow": MODEL_CBOW, "skipgram": MODEL_SKIPGRAM}
+
+SATURATION_CLIP = 0    # word2vec.c: sigmoid taken as 1 (f >= 6) or 0 (f <= -6)
+SATURATION_SKIP = 1    # gensim: no update for a pair with |f| >= 6
+SATURATION_NONE = 2    # exact sigmoid everywhere (the book's layers)
+SATURATIONS = {"clip": SATURATION_CLIP, "skip": SATURATION_SKIP, "none": SATURATION_NONE}
+
+SIGMOID_EXACT = 0
+SIGMOID_TABLE = 1
+SIGMOIDS = {"exact": SIGMOID_EXACT, "table": SIGMOID_TABLE}
+
+# The row length for which train_range also has code with constant-length row loops:
+# LLVM then vectorises a row into whole AVX registers with no remainder loop, 15-20% faster
+# than for a length known only at run time. It is TrainConfig's default size.
+FAST_DIM = 100
+
+
+class Tables(NamedTuple):
+    """Read-only per-vocabulary tables, shared by all threads.
+
+    keep_prob: (V,) float32, subsampling keep probability of each word.
+    noise: (V,) uint64, the packed alias table of ``counts**0.75`` (:func:`pack_alias`).
+    """
+    keep_prob: np.ndarray
+    noise: np.ndarray
+
+
+class Options(NamedTuple):
+    """Integer options of a run: ``model`` (MODEL_*), ``window`` (> 0), ``saturation``
+    (SATURATION_*), ``sigmoid`` (SIGMOID_*). The number of negatives is the length of the
+    state's ``rows`` minus one."""
+    model: int
+    window: int
+    saturation: int
+    sigmoid: int
+
+
+class ThreadState(NamedTuple):
+    """One thread's private state (fastText's ``Model::State``); weights are shared, this is not.
+
+    rng: (1,) uint64, the SplitMix64 state. neu1, neu1e: (1, dim) float32 scratch (hidden vector
+    and accumulated input gradient). sent: (L,) int32, the subsampled sentence, L >= the
+    longest sentence. rows: (1 + negative,) int32, the current example's true word and
+    negatives; grads: (1 + negative,) float32, their gradients. sums: (3,) float64, added
+    to by :func:`train_range`: [loss sum, examples, kept words].
+    """
+    rng: np.ndarray
+    neu1: np.ndarray
+    neu1e: np.ndarray
+    sent: np.ndarray
+    rows: np.ndarray
+    grads: np.ndarray
+    sums: np.ndarray
+
+
+# ----------------------------------------------------------------------------------------
+# Random numbers: SplitMix64.
+_GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_U30 = np.uint64(30)
+_U27 = np.uint64(27)
+_U31 = np.uint64(31)
+_U32 = np.uint64(32)
+_U40 = np.uint64(40)
+_LOW32 = np.uint64(0xFFFFFFFF)
+_INV24 = np.float32(1.0 / (1 << 24))
+
+
+@njit(inline="always")
+def _next(state):
+    """SplitMix64: returns (new state, 64 random bits)."""
+    state = state + _GAMMA
+    z = state
+    z = (z ^ (z >> _U30)) * _MIX1
+    z = (z ^ (z >> _U27)) * _MIX2
+    return state, z ^ (z >> _U31)
+
+
+@njit(inline="always")
+def _uniform(z):
+    """Top 24 bits of ``z`` as a float32 in [0, 1)."""
+    return np.float32(z >> _U40) * _INV24
+
+
+@njit(inline="always")
+def _below(z, n):
+    """An int in [0, n) from the top 32 bits of ``z`` (Lemire's multiply-shift)."""
+    return np.int64(((z >> _U32) * np.uint64(n)) >> _U32)
+
+
+@njit(inline="always")
+def _draw_noise(noise, z):
+    """One word from the packed alias table ``noise`` (V,) uint64 given 64 random bits."""
+    col = _below(z, noise.shape[0])
+    entry = noise[col]
+    if (z & _LOW32) < (entry >> _U32):
+        return col
+    return np.int64(entry & _LOW32)
+
+
+def seed_state(seed: int, thread: int) -> np.ndarray:
+    """The (1,) uint64 SplitMix64 state of thread ``thread`` under run seed ``seed``."""
+    mask = (1 << 64) - 1
+
+    def mix(x):
+        x = (x + 0x9E3779B97F4A7C15) & mask
+        x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & mask
+        return x ^ (x >> 31)
+
+    return np.array([mix(mix(int(seed) & mask) ^ mix(int(thread) + 1))], dtype=np.uint64)
+
+
+def pack_alias(prob, alias) -> np.ndarray:
+    """Pack an alias table into one (V,) uint64 array, so a draw reads one word.
+
+    prob: (V,) float64 in [0, 1], alias: (V,) int (as :func:`wordvec.sampling.alias_table`).
+    Entry = ``threshold << 32 | alias`` with ``threshold = prob * 2**32`` (capped at
+    2**32 - 1): the column is kept when the draw's low 32 bits are below the threshold.
+    A column with prob 1 is its own alias, so the cap changes no outcome.
+    """
+    prob = np.asarray(prob, dtype=np.float64)
+    alias = np.asarray(alias, dtype=np.int64)
+    threshold = np.minimum(np.floor(prob * 2.0**32), 2.0**32 - 1).astype(np.uint64)
+    return (threshold << np.uint64(32)) | alias.astype(np.uint64)
+
+
+def exp_table() -> np.ndarray:
+    """word2vec.c's sigmoid table: (EXP_TABLE_SIZE,) float32, entry i = sigmoid(x_i),
+    ``x_i = (2 i / EXP_TABLE_SIZE - 1) * MAX_EXP``."""
+    x = (np.arange(EXP_TABLE_SIZE, dtype=np.float64) / EXP_TABLE_SIZE * 2 - 1) * MAX_EXP
+    e = np.exp(x)
+    return (e / (e + 1)).astype(np.float32)
+
+
+# A module constant: Numba freezes it into the compiled code.
+_EXP_TABLE = exp_table()
+
+
+# ----------------------------------------------------------------------------------------
+# exp(x) for x <= 0 in float32, inline. libm's expf is a function call per score (15% of
+# skip-gram's profile, with the register spills around it); this is Cephes' expf (range
+# reduction by ln 2, degree-6 polynomial, 2**n from the exponent bits), accurate to about
+# 1 ulp -- the "exact" sigmoid stays exact to float32 precision.
+@intrinsic
+def _int32_bits_as_float32(typingctx, x):
+    """Reinterpret the bits of an int32 as a float32 (no conversion)."""
+    if not isinstance(x, types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        value = builder.trunc(args[0], ir.IntType(32)) if x.bitwidth > 32 else args[0]
+        return builder.bitcast(value, ir.FloatType())
+
+    return types.float32(x), codegen
+
+
+_LOG2E = np.float32(1.44269504088896341)
+_LN2_HI = np.float32(0.693359375)
+_LN2_LO = np.float32(-2.12194440e-4)
+_EXP_P0 = np.float32(1.9875691500e-4)
+_EXP_P1 = np.float32(1.3981999507e-3)
+_EXP_P2 = np.float32(8.3334519073e-3)
+_EXP_P3 = np.float32(4.1665795894e-2)
+_EXP_P4 = np.float32(1.6666665459e-1)
+_EXP_P5 = np.float32(5.0000001201e-1)
+
+
+@njit(fastmath=FASTMATH, error_model="numpy", inline="always")
+def exp_neg(x):
+    """``exp(x)`` for float32 ``x <= 0``; below -87 (where float32 exp underflows) it returns
+    exp(-87) ~ 1.6e-38, which no caller can tell from 0."""
+    x = max(np.float32(x), np.float32(-87.0))
+    n = np.floor(x * _LOG2E + np.float32(0.5))
+    r = (x - n * _LN2_HI) - n * _LN2_LO
+    p = _EXP_P0
+    p = p * r + _EXP_P1
+    p = p * r + _EXP_P2
+    p = p * r + _EXP_P3
+    p = p * r + _EXP_P4
+    p = p * r + _EXP_P5
+    p = p * (r * r) + r + np.float32(1.0)
+    return p * _int32_bits_as_float32((np.int32(n) + np.int32(127)) << np.int32(23))
+
+
+# ----------------------------------------------------------------------------------------
+# Borrowed arrays. Numba keeps a reference count on every array it passes around (atomic
+# increments and decrements of a counter next to the data). Inside the hot loops these cost
+# more than the arithmetic on a 100-float row, and every thread touching the counter of the
+# shared W_out makes the cores fight over one cache line. The entry point holds its caller's
+# references for its whole run, so what it hands to the inner code can be *borrowed*: the
+# same array without its reference counter, for which Numba's counting compiles to nothing.
+@intrinsic
+def _borrow(typingctx, arr):
+    """The array ``arr`` without reference counting; valid while the caller holds ``arr``."""
+    if not isinstance(arr, types.Array):
+        return None
+
+    def codegen(context, builder, signature, args):
+        ary = context.make_array(arr)(context, builder, value=args[0])
+        ary.meminfo = ir.Constant(ary.meminfo.type, None)
+        ary.parent = ir.Constant(ary.parent.type, None)
+        return ary._getvalue()
+
+    return arr(arr), codegen
+
+
+# ----------------------------------------------------------------------------------------
+# Row helpers. Rows are addressed as (matrix, row index), never as sliced views: a view is a
+# new array object whose reference count Numba maintains with atomic operations, which costs
+# more than the arithmetic on a 100-float row and makes threads fight over one cache line.
+@njit(fastmath=FASTMATH, error_model="numpy", inline="always")
+def dot_row(A, i, B, j, dim):
+    """``A[i] . B[j]`` of two float32 rows of length dim, as float32."""
+    s = np.float32(0.0)
+    for k in range(dim):
+        s += A[i, k] * B[j, k]
+    return s
+
+
+@njit(fastmath=FASTMATH, error_model="numpy", inline="always")
+def axpy_row(a, X, i, Y, j, dim):
+    """``Y[j] += a * X[i]`` on float32 rows of length dim."""
+    for k in range(dim):
+        Y[j, k] += a * X[i, k]
+
+
+@njit(fastmath=FASTMATH, error_model="numpy", inline="always")
+def scale_row(a, X, i, dim):
+    """``X[i] *= a``."""
+    for k in range(dim):
+        X[i, k] *= a
+
+
+@njit(fastmath=FASTMATH, error_model="numpy", inline="always")
+def zero_row(X, i, dim):
+    """``X[i] = 0``."""
+    for k in range(dim):
+        X[i, k] = 0.0
+
+
+# ----------------------------------------------------------------------------------------
+# Negative sampling.
+@njit(fastmath=FASTMATH, error_model="numpy", inline="always")
+def _gradient(f, label, alpha, saturation, sigmoid):
+    """The scaled gradient of score ``f`` (float32) for ``label`` (1 or 0), and its loss.
+
+    Returns ``(g, lin, q)``: ``g = (label - sigmoid(f)) * alpha`` (float32, 0 where the
+    saturation rule skips the pair) and the pair's loss as two float64 parts,
+    ``loss = lin + log(q)``: ``-log sigmoid(f) = softplus(-f) = max(-f, 0) + log(1 + exp(-|f|))``
+    for label 1, ``softplus(f)`` for label 0. The caller multiplies the ``q`` of an example's
+    pairs (each in (1, 2]) and takes one log per example instead of one per pair. The loss is
+    exact whatever the saturation rule. Scalars only: no array crosses this call.
+    """
+    af = abs(f)
+    e = exp_neg(-af)                                    # in (0, 1]
+    z = -f if label == 1 else f
+    lin = max(np.float64(z), 0.0)
+    q = 1.0 + np.float64(e)
+    if af >= MAX_EXP and saturation != SATURATION_NONE:
+        if saturation == SATURATION_SKIP:
+            sig = np.float32(label)
+        else:
+            sig = np.float32(1.0) if f > 0 else np.float32(0.0)
+    elif sigmoid == SIGMOID_TABLE and af < MAX_EXP:
+        sig = _EXP_TABLE[int((f + MAX_EXP) * (EXP_TABLE_SIZE / MAX_EXP / 2))]
+    elif f >= 0:
+        sig = np.float32(1.0) / (np.float32(1.0) + e)
+    else:
+        sig = e / (np.float32(1.0) + e)
+    return (np.float32(label) - sig) * np.float32(alpha), lin, q
+
+
+@njit(fastmath=FASTMATH, error_model="numpy", inline="always")
+def _update_row(H, h, neu1e, W, t, g, dim):
+    """``neu1e += g * W[t]`` (the row before its update), then ``W[t] += g * H[h]``, in one
+    pass over the row (word2vec.c's two loops, fused)."""
+    for k in range(dim):
+        wk = W[t, k]
+        neu1e[0, k] += g * wk
+        W[t, k] = wk + g * H[h, k]
+
+
+@njit(error_model="numpy", inline="always")
+def _has_repeats(rows):
+    """Whether a negative in ``rows[1:]`` occurs twice (negatives equal to the target, which
+    are skipped, do not count)."""
+    target = rows[0]
+    repeats = False
+    for a in range(2, rows.shape[0]):
+        ra = rows[a]
+        for b in range(1, a):
+            repeats |= (rows[b] == ra) & (ra != target)
+    return repeats
+
+
+@njit(fastmath=FASTMATH, error_model="numpy")
+def _ns_update(H, h, neu1e, W_out, rows, grads, alpha, saturation, sigmoid, dim):
+    """Negative sampling for one example, shared by CBOW and skip-gram.
+
+    H[h]: the hidden vector, a (dim,) row (CBOW: the context mean in a (1, dim) scratch;
+    skip-gram: the context word's input row); neu1e: (1, dim), set to the input-side update,
+    which the caller adds to the input rows; W_out: (V, dim), updated in place;
+    rows: (1 + k,) int32, ``rows[0]`` the true word and ``rows[1:]`` the negatives (one equal
+    to the true word is skipped, as word2vec.c); grads: (1 + k,) float32 scratch; dim: the
+    row length. Returns the example's loss
+    ``-log sigmoid(f_target) - sum log sigmoid(-f_neg)`` (float64).
+
+    word2vec.c scores and updates the rows one after the other. When the rows are distinct
+    (almost always) no update changes another row's score, so all scores are computed first
+    -- independent dot products whose memory loads the CPU overlaps -- and the updates follow
+    in the same order: the result is bit-identical to the one-by-one loop, which runs when a
+    negative repeats.
+    """
+    zero_row(neu1e, 0, dim)
+    target = rows[0]
+    n = rows.shape[0]
+    lin = 0.0
+    prod = 1.0          # product of the pairs' q, each in (1, 2]: no overflow for sane k
+    if _has_repeats(rows):
+        for d in range(n):
+            if d > 0 and rows[d] == target:
+                continue
+            f = dot_row(H, h, W_out, rows[d], dim)
+            g, lin_d, q = _gradient(f, 1 if d == 0 else 0, alpha, saturation, sigmoid)
+            if g != 0:
+                _update_row(H, h, neu1e, W_out, rows[d], g, dim)
+            lin += lin_d
+            prod *= q
+    else:
+        for d in range(n):
+            grads[d] = dot_row(H, h, W_out, rows[d], dim)
+        for d in range(n):
+            if d > 0 and rows[d] == target:
+                grads[d] = 0.0
+                continue
+            g, lin_d, q = _gradient(grads[d], 1 if d == 0 else 0, alpha, saturation, sigmoid)
+            grads[d] = g
+            lin += lin_d
+            prod *= q
+        for d in range(n):
+            g = grads[d]
+            if g != 0:
+                _update_row(H, h, neu1e, W_out, rows[d], g, dim)
+    return lin + math.log(prod)
+
+
+@njit(error_model="numpy", inline="always")
+def _draw_negatives(noise, rows, rng):
+    """Fill ``rows[1:]`` with draws from the packed alias table; returns the new rng state."""
+    for d in range(1, rows.shape[0]):
+        rng, z = _next(rng)
+        rows[d] = _draw_noise(noise, z)
+    return rng
+
+
+# ----------------------------------------------------------------------------------------
+# One example of each model, shared by the training loop and the one-example steps.
+@njit(fastmath=FASTMATH, error_model="numpy", inline="always")
+def _cbow_example(W_in, W_out, ctx, lo, hi, skip, neu1, neu1e, rows, grads, alpha, saturation,
+                  sigmoid, dim):
+    """CBOW: the contexts ``ctx[lo..hi]`` except position ``skip`` (their count >= 1) predict
+    ``rows[0]`` against the negatives ``rows[1:]``. ``h`` is the MEAN of the context rows;
+    the full ``neu1e`` is added to every context row (word2vec.c, gensim; see the module
+    docstring). Returns the example's loss."""
+    zero_row(neu1, 0, dim)
+    for c in range(lo, hi + 1):
+        if c != skip:
+            axpy_row(np.float32(1.0), W_in, ctx[c], neu1, 0, dim)
+    n_ctx = hi - lo + 1 - (1 if lo <= skip <= hi else 0)
+    scale_row(np.float32(1.0) / np.float32(n_ctx), neu1, 0, dim)
+    loss = _ns_update(neu1, np.int32(0), neu1e, W_out, rows, grads, alpha, saturation, sigmoid,
+                      dim)
+    for c in range(lo, hi + 1):
+        if c != skip:
+            axpy_row(np.float32(1.0), neu1e, 0, W_in, ctx[c], dim)
+    return loss
+
+
+@njit(fastmath=FASTMATH, error_model="numpy", inline="always")
+def _skipgram_example(W_in, W_out, context, neu1e, rows, grads, alpha, saturation, sigmoid,
+                      dim):
+    """Skip-gram, word2vec.c's convention: the input row of ``context`` predicts ``rows[0]``
+    (the center word) against the negatives ``rows[1:]``. Returns the pair's loss."""
+    loss = _ns_update(W_in, context, neu1e, W_out, rows, grads, alpha, saturation, sigmoid,
+                      dim)
+    axpy_row(np.float32(1.0), neu1e, 0, W_in, context, dim)
+    return loss
+
+
+# ----------------------------------------------------------------------------------------
+# One sentence of each model; sent[:n] is the subsampled sentence.
+@njit(error_model="numpy", inline="always")
+def _window(i, n, window, rng):
+    """word2vec.c's reduced window around position i of a sentence of n words: draws
+    ``b ~ U{0..window-1}`` and returns ``(lo, hi, rng)``, the positions ``lo..hi`` (i included)
+    within ``window - b`` of i and inside the sentence."""
+    rng, z = _next(rng)
+    b = _below(z, window)
+    return max(i - window + b, 0), min(i + window - b, n - 1), rng
+
+
+@njit(fastmath=FASTMATH, error_model="numpy", inline="always")
+def _cbow_sentence(sent, n, noise, W_in, W_out, alpha, window, saturation, sigmoid,
+                   neu1, neu1e, rows, grads, rng, dim):
+    loss = 0.0
+    examples = 0
+    for i in range(n):
+        lo, hi, rng = _window(i, n, window, rng)
+        if hi == lo:            # no context: a one-word sentence
+            continue
+        rows[0] = sent[i]
+        rng = _draw_negatives(noise, rows, rng)
+        loss += _cbow_example(W_in, W_out, sent, lo, hi, i, neu1, neu1e, rows, grads, alpha,
+                              saturation, sigmoid, dim)
+        examples += 1
+    return loss, examples, rng
+
+
+@njit(fastmath=FASTMATH, error_model="numpy", inline="always")
+def _skipgram_sentence(sent, n, noise, W_in, W_out, alpha, window, saturation, sigmoid,
+                       neu1e, rows, grads, rng, dim):
+    loss = 0.0
+    examples = 0
+    for i in range(n):
+        lo, hi, rng = _window(i, n, window, rng)
+        for c in range(lo, hi + 1):
+            if c == i:
+                continue
+            rows[0] = sent[i]
+            rng = _draw_negatives(noise, rows, rng)
+            loss += _skipgram_example(W_in, W_out, sent[c], neu1e, rows, grads, alpha,
+                                      saturation, sigmoid, dim)
+            examples += 1
+    return loss, examples, rng
+
+
+# ----------------------------------------------------------------------------------------
+# The entry point.
+@njit(nogil=True, cache=True, fastmath=FASTMATH, error_model="numpy")
+def train_range(ids, bounds, first, last, tables, W_in, W_out, alpha, alpha_step, opts, state):
+    """Train on sentences ``first .. last-1``; the one entry point of the engine.
+
+    ids: (T,) int32 word ids; bounds: (S+1,) int64, sentence i is ``ids[bounds[i]:bounds[i+1]]``;
+    first, last: sentence range; tables: :class:`Tables`; W_in, W_out: (V, dim) float32,
+    C-contiguous, updated in place (Hogwild when threads share them); alpha: learning rate at
+    ``bounds[first]``, decreasing by ``alpha_step`` per raw word (constant within a sentence);
+    opts: :class:`Options`; state: this thread's :class:`ThreadState`.
+    Adds [loss sum, examples, kept words] to ``state.sums`` and returns the number of raw
+    words (``bounds[last] - bounds[first]``).
+    """
+    # Borrowed (see _borrow): no reference counting below this point.
+    ids = _borrow(ids)
+    bounds = _borrow(bounds)
+    keep_prob = _borrow(tables.keep_prob)
+    noise = _borrow(tables.noise)
+    W_in = _borrow(W_in)
+    W_out = _borrow(W_out)
+    sent = _borrow(state.sent)
+    neu1 = _borrow(state.neu1)
+    neu1e = _borrow(state.neu1e)
+    rows = _borrow(state.rows)
+    grads = _borrow(state.grads)
+    window = opts.window
+    saturation = opts.saturation
+    sigmoid = opts.sigmoid
+    cbow = opts.model == MODEL_CBOW
+    dim = W_in.shape[1]
+
+    rng = state.rng[0]
+    loss = 0.0
+    examples = 0
+    kept = 0
+    origin = bounds[first]
+    for s in range(first, last):
+        start = bounds[s]
+        end = bounds[s + 1]
+        if end - start > sent.shape[0]:
+            raise ValueError("a sentence is longer than the thread state's sentence buffer")
+        a = alpha - alpha_step * np.float64(start - origin)
+        n = 0
+        for p in range(start, end):
+            w = ids[p]
+            kp = keep_prob[w]
+            if kp < 1.0:
+                rng, z = _next(rng)
+                if _uniform(z) >= kp:
+                    continue
+            sent[n] = w
+            n += 1
+        kept += n
+        # The same code twice: once with the row length as a compile-time constant (the
+        # default size), once for any size; see FAST_DIM.
+        if cbow and dim == FAST_DIM:
+            l, e, rng = _cbow_sentence(sent, n, noise, W_in, W_out, a, window, saturation,
+                                       sigmoid, neu1, neu1e, rows, grads, rng, FAST_DIM)
+        elif cbow:
+            l, e, rng = _cbow_sentence(sent, n, noise, W_in, W_out, a, window, saturation,
+                                       sigmoid, neu1, neu1e, rows, grads, rng, dim)
+        elif dim == FAST_DIM:
+            l, e, rng = _skipgram_sentence(sent, n, noise, W_in, W_out, a, window, saturation,
+                                           sigmoid, neu1e, rows, grads, rng, FAST_DIM)
+        else:
+            l, e, rng = _skipgram_sentence(sent, n, noise, W_in, W_out, a, window, saturation,
+                                           sigmoid, neu1e, rows, grads, rng, dim)
+        loss += l
+        examples += e
+    state.rng[0] = rng
+    state.sums[0] += loss
+    state.sums[1] += examples
+    state.sums[2] += kept
+    return bounds[last] - origin
+
+
+# ----------------------------------------------------------------------------------------
+# One update on one fixed example (the tie to the book's layers).
+@njit(cache=True, fastmath=FASTMATH, error_model="numpy")
+def _one_example(cbow, W_in, W_out, inputs, rows, grads, neu1, neu1e, alpha, saturation,
+                 sigmoid):
+    """One example through the code :func:`train_range` runs; see :func:`cbow_step`."""
+    W_in = _borrow(W_in)
+    W_out = _borrow(W_out)
+    if cbow:
+        return _cbow_example(W_in, W_out, inputs, 0, inputs.shape[0] - 1, -1, neu1, neu1e,
+                             rows, grads, alpha, saturation, sigmoid, W_in.shape[1])
+    return _skipgram_example(W_in, W_out, inputs[0], neu1e, rows, grads, alpha, saturation,
+                             sigmoid, W_in.shape[1])
+
+
+def _step(cbow, W_in, W_out, inputs, target, negatives, alpha, saturation, sigmoid):
+    for name, W in (("W_in", W_in), ("W_out", W_out)):
+        if W.dtype != np.float32 or W.ndim != 2 or not W.flags.c_contiguous:
+            raise ValueError(f"{name} must be a C-contiguous (V, dim) float32 array")
+    if W_in.shape != W_out.shape or np.shares_memory(W_in, W_out):
+        raise ValueError("W_in and W_out must be two separate arrays of the same shape")
+    inputs = np.asarray(inputs, dtype=np.int32).ravel()
+    rows = np.concatenate([[target], np.asarray(negatives).ravel()]).astype(np.int32)
+    if inputs.size == 0:
+        raise ValueError("an example needs at least one context word")
+    for ids in (inputs, rows):
+        if ids.min() < 0 or ids.max() >= W_in.shape[0]:
+            raise ValueError(f"word ids must lie in [0, {W_in.shape[0]})")
+    dim = W_in.shape[1]
+    return float(_one_example(
+        cbow, W_in, W_out, inputs, rows,
+        np.zeros(rows.shape[0], dtype=np.float32), np.zeros((1, dim), dtype=np.float32),
+        np.zeros((1, dim), dtype=np.float32), float(alpha), SATURATIONS[saturation],
+        SIGMOIDS[sigmoid]))
+
+
+def cbow_step(W_in, W_out, contexts, target, negatives, alpha, saturation="clip",
+              sigmoid="exact") -> float:
+    """One CBOW update on a fixed example, by the code :func:`train_range` runs.
+
+    W_in, W_out: (V, dim) float32, C-contiguous, updated in place; contexts: (C,) int context
+    ids (C >= 1); target: the center word; negatives: (k,) int (one equal to ``target`` is
+    skipped); alpha: learning rate; saturation: 'clip' | 'skip' | 'none'; sigmoid: 'exact' |
+    'table'. Returns the example's loss.
+    Relative to SGD on the loss of the mean (``wordvec.nn.CBOW``), ``W_out`` gets the same
+    step and each context row of ``W_in`` C times the step (word2vec.c's convention).
+    """
+    return _step(True, W_in, W_out, contexts, target, negatives, alpha, saturation, sigmoid)
+
+
+def skipgram_step(W_in, W_out, context, center, negatives, alpha, saturation="clip",
+                  sigmoid="exact") -> float:
+    """One skip-gram pair update on a fixed example, by the code :func:`train_range` runs.
+
+    word2vec.c's convention: the input row ``W_in[context]`` predicts ``W_out[center]``
+    against ``negatives`` (k,) int. In the book's ``SkipGram`` terms this is
+    ``target=[context]``, ``contexts=[[center]]``; the update is the same SGD step.
+    Options as :func:`cbow_step`. Returns the pair's loss.
+    """
+    return _step(False, W_in, W_out, [context], center, negatives, alpha, saturation, sigmoid)

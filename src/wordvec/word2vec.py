@@ -1,0 +1,107 @@
+"""The ``Word2Vec`` facade: one object over both trainers."""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from .config import TrainConfig
+from .corpus import EncodedCorpus, encode
+from .vectors import WordVectors
+from .vocab import Vocab
+
+NN_BATCH_SIZE = 100
+
+
+class Word2Vec:
+    """Train word vectors on a corpus, with the engine (default) or the book's layers.
+
+    Keyword arguments are the fields of :class:`~wordvec.config.TrainConfig` (model, dim,
+    window, negative, sample, min_count, max_vocab, epochs, alpha, min_alpha, threads, seed,
+    backend), checked when the object is made. ``fit(corpus)`` builds the vocabulary, encodes
+    the corpus and trains; afterwards ``wv`` holds the vectors (:class:`WordVectors`),
+    ``syn1neg`` the output weights (V, dim) float32, ``vocab`` the :class:`Vocab` and
+    ``loss_history`` the mean negative-sampling loss of each epoch.
+
+    ``backend="nn"`` trains :class:`wordvec.nn.CBOW` / :class:`wordvec.nn.SkipGram` as the book
+    does: windows of full width inside sentences, minibatches of 100, Adam with learning rate
+    ``alpha`` (default 0.001, the book's), the book's initialisation; ``sample``,
+    ``min_alpha`` and ``threads`` have no effect there.
+    """
+
+    def __init__(self, **config):
+        self.config = TrainConfig(**config)
+        self.vocab: Vocab | None = None
+        self.wv: WordVectors | None = None
+        self.syn1neg: np.ndarray | None = None
+        self.loss_history: list[float] = []
+        self.train_seconds: float = 0.0
+        self.words_trained: int = 0
+
+    def fit(self, corpus, progress: Callable | None = None) -> "Word2Vec":
+        """Train on ``corpus`` (a path, list of paths, folder, compressed file, or a
+        re-iterable of token lists; see :mod:`wordvec.corpus`). Returns self.
+        ``progress(info)`` receives :class:`wordvec.engine.Progress` reports (engine only)."""
+        cfg = self.config
+        self.vocab = Vocab.build(corpus, min_count=cfg.min_count, max_vocab=cfg.max_vocab)
+        encoded = encode(corpus, self.vocab)
+        if cfg.backend == "engine":
+            W_in, W_out = self._fit_engine(encoded, progress)
+        else:
+            W_in, W_out = self._fit_nn(encoded)
+        self.wv = WordVectors(self.vocab.words, W_in, counts=self.vocab.counts)
+        self.syn1neg = W_out
+        return self
+
+    def _fit_engine(self, encoded: EncodedCorpus, progress):
+        from . import engine
+
+        cfg = self.config
+        W_in, W_out = engine.init_weights(len(self.vocab), cfg.dim, seed=cfg.seed)
+        result = engine.train(encoded.ids, encoded.bounds, self.vocab.counts, cfg, W_in, W_out,
+                              progress=progress)
+        self.loss_history = list(result.epoch_loss)
+        self.train_seconds = result.seconds
+        self.words_trained = result.words
+        return W_in, W_out
+
+    def _fit_nn(self, encoded: EncodedCorpus):
+        import time
+
+        from . import nn
+
+        cfg = self.config
+        contexts, target = windows_within_sentences(encoded, cfg.window)
+        if target.shape[0] < NN_BATCH_SIZE:
+            raise ValueError(f"the corpus has {target.shape[0]} positions with a full window of "
+                             f"{cfg.window} inside a sentence, fewer than one batch of "
+                             f"{NN_BATCH_SIZE}; use a larger corpus or a smaller window")
+        model_class = nn.CBOW if cfg.model == "cbow" else nn.SkipGram
+        model = model_class(len(self.vocab), cfg.dim, cfg.window, np.asarray(encoded.ids),
+                            sample_size=cfg.negative, seed=cfg.seed)
+        trainer = nn.Trainer(model, nn.Adam(lr=cfg.alpha or 0.001), seed=cfg.seed)
+        start = time.perf_counter()
+        trainer.fit(contexts, target, max_epoch=cfg.epochs, batch_size=NN_BATCH_SIZE,
+                    eval_interval=None)
+        self.train_seconds = time.perf_counter() - start
+        self.loss_history = list(trainer.epoch_loss)
+        self.words_trained = cfg.epochs * (target.shape[0] // NN_BATCH_SIZE) * NN_BATCH_SIZE
+        W_in, W_out = model.params
+        return nn.to_cpu(W_in), nn.to_cpu(W_out)
+
+
+def windows_within_sentences(encoded: EncodedCorpus, window: int):
+    """Every position whose full window lies inside its sentence (the book's windows, which
+    never reach past the corpus' ends, here never past a sentence's).
+
+    Returns contexts (N, 2*window) int32 and target (N,) int32.
+    """
+    ids = np.asarray(encoded.ids)
+    width = 2 * window + 1
+    if ids.shape[0] < width:
+        return np.zeros((0, 2 * window), dtype=np.int32), np.zeros(0, dtype=np.int32)
+    sentence = np.repeat(np.arange(encoded.n_sentences), np.diff(encoded.bounds))
+    starts = np.flatnonzero(sentence[:-width + 1] == sentence[width - 1:])
+    spans = np.lib.stride_tricks.sliding_window_view(ids, width)[starts]
+    contexts = np.concatenate([spans[:, :window], spans[:, window + 1:]], axis=1)
+    return contexts.astype(np.int32), spans[:, window].astype(np.int32)

@@ -1,0 +1,488 @@
+"""The engine: one step tied to the book's layers, word2vec.c's rules, determinism, threads.
+
+Everything here runs on small synthetic corpora in a few seconds (the first run also
+compiles the kernels, about 3 s, cached afterwards). One seeded quality run on text8-head
+is marked ``quality``.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from wordvec.config import TrainConfig
+from wordvec.engine import cbow_step, init_weights, skipgram_step, train
+from wordvec.engine import kernels as K
+from wordvec.engine.train import make_state, make_tables
+from wordvec.sampling import keep_probabilities
+from wordvec.nn import CBOW, SGD, SkipGram, merge_shared
+
+LOG2 = math.log(2.0)
+
+
+def _weights(V, H, seed):
+    rng = np.random.default_rng(seed)
+    W_in = (0.3 * rng.standard_normal((V, H))).astype(np.float32)
+    W_out = (0.3 * rng.standard_normal((V, H))).astype(np.float32)
+    return W_in, W_out
+
+
+def _nn_sgd_step(model, W_in, W_out, lr, forward):
+    """Load (W_in, W_out) into a book model, run ``forward`` (-> loss), backward, one SGD step."""
+    model.params[0][...] = W_in
+    model.params[1][...] = W_out
+    loss = forward()
+    model.backward()
+    params, grads = merge_shared(model.params, model.grads)
+    SGD(lr=lr).update(params, grads)
+    return float(loss), model.params[0].copy(), model.params[1].copy()
+
+
+# --------------------------------------------------------------------------------------
+# The tie to the book's layers: one engine step == one SGD step of wordvec.nn.
+def test_cbow_step_equals_nn_sgd_step_up_to_the_context_factor():
+    V, H, window, alpha = 12, 8, 2, 0.1
+    W_in, W_out = _weights(V, H, 0)
+    contexts = np.array([1, 4, 7, 4], dtype=np.int32)   # a repeated context adds up
+    target, negatives = 3, np.array([0, 5, 9, 11], dtype=np.int32)
+
+    model = CBOW(V, H, window, np.arange(V), seed=0)
+
+    def forward():
+        h = model.in_layer.forward(contexts[None, :]).mean(axis=1)
+        return model.ns_loss.forward(h, np.array([target]), negative_sample=negatives[None, :])
+
+    nn_loss, nn_in, nn_out = _nn_sgd_step(model, W_in, W_out, alpha, forward)
+
+    E_in, E_out = W_in.copy(), W_out.copy()
+    loss = cbow_step(E_in, E_out, contexts, target, negatives, alpha, saturation="none")
+
+    assert loss == pytest.approx(nn_loss, rel=1e-5)
+    np.testing.assert_allclose(E_out, nn_out, rtol=1e-5, atol=1e-7)
+    # word2vec.c adds the whole neu1e to each context row: C times the gradient of the mean.
+    C = len(contexts)
+    np.testing.assert_allclose(E_in - W_in, C * (nn_in - W_in), rtol=1e-4, atol=1e-7)
+    assert np.abs(E_in - W_in).max() > 1e-3     # the step is not trivially zero
+
+
+def test_skipgram_step_equals_nn_sgd_step():
+    V, H, alpha = 12, 8, 0.1
+    W_in, W_out = _weights(V, H, 1)
+    context, center, negatives = 6, 2, np.array([0, 3, 8, 10, 11], dtype=np.int32)
+
+    model = SkipGram(V, H, 1, np.arange(V), seed=0)
+
+    def forward():
+        # word2vec.c's pair: W_in[context] predicts W_out[center] = the book's SkipGram with
+        # target=context and one "context" column holding the center word.
+        h = model.in_layer.forward(np.array([context]))
+        return model.ns_loss.forward(h, np.array([[center]]),
+                                     negative_sample=negatives[None, None, :])
+
+    nn_loss, nn_in, nn_out = _nn_sgd_step(model, W_in, W_out, alpha, forward)
+
+    E_in, E_out = W_in.copy(), W_out.copy()
+    loss = skipgram_step(E_in, E_out, context, center, negatives, alpha, saturation="none")
+
+    assert loss == pytest.approx(nn_loss, rel=1e-5)
+    np.testing.assert_allclose(E_out, nn_out, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(E_in, nn_in, rtol=1e-5, atol=1e-7)
+    assert np.abs(E_in - W_in).max() > 1e-3
+
+
+def test_a_negative_equal_to_the_target_is_skipped_not_scored():
+    V, H = 6, 4
+    W_in, W_out = _weights(V, H, 2)
+    a_in, a_out = W_in.copy(), W_out.copy()
+    b_in, b_out = W_in.copy(), W_out.copy()
+    loss_a = skipgram_step(a_in, a_out, 1, 2, np.array([3, 2, 4], dtype=np.int32), 0.05)
+    loss_b = skipgram_step(b_in, b_out, 1, 2, np.array([3, 4], dtype=np.int32), 0.05)
+    assert loss_a == loss_b
+    np.testing.assert_array_equal(a_in, b_in)
+    np.testing.assert_array_equal(a_out, b_out)
+
+
+def test_repeated_negative_is_updated_twice_in_sequence():
+    # word2vec.c scores and updates the negatives one after the other: the second draw of a
+    # word is scored with the row the first one updated. Recomputed here in float64.
+    H, alpha = 4, 0.5
+    W_in = np.zeros((4, H), dtype=np.float32)
+    W_in[1] = [0.5, -0.2, 0.1, 0.3]
+    W_out = np.zeros((4, H), dtype=np.float32)
+    W_out[2] = [0.2, 0.1, -0.4, 0.3]
+    W_out[3] = [-0.3, 0.4, 0.2, 0.1]
+    E_in, E_out = W_in.copy(), W_out.copy()
+    skipgram_step(E_in, E_out, 1, 2, np.array([3, 3], dtype=np.int32), alpha,
+                  saturation="none")
+    h = W_in[1].astype(np.float64)
+    w2, w3 = W_out[2].astype(np.float64), W_out[3].astype(np.float64)
+    sig = lambda x: 1.0 / (1.0 + math.exp(-x))  # noqa: E731
+    neu1e = np.zeros(H)
+    g = (1 - sig(h @ w2)) * alpha
+    neu1e += g * w2
+    w2 = w2 + g * h
+    for _ in range(2):
+        g = (0 - sig(h @ w3)) * alpha
+        neu1e += g * w3
+        w3 = w3 + g * h
+    np.testing.assert_allclose(E_out[2], w2, rtol=1e-5)
+    np.testing.assert_allclose(E_out[3], w3, rtol=1e-5)
+    np.testing.assert_allclose(E_in[1], h + neu1e, rtol=1e-5)
+
+
+# --------------------------------------------------------------------------------------
+# The training loop against a plain-Python word2vec.c (TrainModelThread), float64, fed with
+# the same random stream: pins the window reduction, which row predicts which in skip-gram,
+# the order of the updates, negatives equal to the target, and every random draw.
+_MASK = (1 << 64) - 1
+
+
+class _SplitMix64:
+    def __init__(self, state):
+        self.state = int(state)
+
+    def next(self):
+        self.state = (self.state + 0x9E3779B97F4A7C15) & _MASK
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+        return z ^ (z >> 31)
+
+
+def _below(z, n):
+    return ((z >> 32) * n) >> 32
+
+
+def _noise_draw(noise, z):
+    column = _below(z, len(noise))
+    entry = int(noise[column])
+    return column if (z & 0xFFFFFFFF) < (entry >> 32) else entry & 0xFFFFFFFF
+
+
+def _reference_sentence(model, sent, W_in, W_out, noise, window, negative, alpha, rng):
+    """word2vec.c's loop over one sentence (no subsampling, exact sigmoid), in float64."""
+    sigmoid = lambda f: 1.0 / (1.0 + math.exp(-f))  # noqa: E731
+
+    def ns(h, word):
+        negs = [_noise_draw(noise, rng.next()) for _ in range(negative)]
+        neu1e = np.zeros_like(h)
+        for d, t in enumerate([word] + negs):
+            if d > 0 and t == word:
+                continue                            # word2vec.c: skipped, not redrawn
+            g = ((d == 0) - sigmoid(h @ W_out[t])) * alpha
+            neu1e += g * W_out[t]
+            W_out[t] += g * h
+        return neu1e
+
+    for i, word in enumerate(sent):
+        b = _below(rng.next(), window)
+        ctx = [sent[c] for c in range(i - window + b, i + window - b + 1)
+               if c != i and 0 <= c < len(sent)]
+        if model == "cbow":
+            if ctx:
+                neu1e = ns(W_in[ctx].mean(axis=0), word)
+                for c in ctx:
+                    W_in[c] += neu1e
+        else:
+            for c in ctx:                           # W_in[context] predicts W_out[word]
+                W_in[c] += ns(W_in[c].copy(), word)
+
+
+@pytest.mark.parametrize("model", ["cbow", "skipgram"])
+def test_training_loop_matches_a_plain_word2vec_c_loop(model):
+    V, dim, window, negative, alpha = 12, 8, 3, 4, 0.1
+    rng = np.random.default_rng(4)
+    sentences = [rng.integers(0, V, n).astype(np.int32) for n in (15, 1, 9, 2)]
+    ids = np.concatenate(sentences)
+    bounds = np.cumsum([0] + [len(x) for x in sentences]).astype(np.int64)
+    counts = rng.integers(1, 50, V).astype(np.int64)
+    W_in, W_out = _weights(V, dim, 3)
+    tables = make_tables(counts, 0.0)
+    opts = K.Options(K.MODELS[model], window, K.SATURATION_NONE, K.SIGMOID_EXACT)
+    state = make_state(dim, negative, 15, seed=11, thread=0)
+    ref_rng = _SplitMix64(state.rng[0])
+    E_in, E_out = W_in.copy(), W_out.copy()
+    K.train_range(ids, bounds, 0, len(sentences), tables, E_in, E_out, alpha, 0.0, opts, state)
+
+    R_in, R_out = W_in.astype(np.float64), W_out.astype(np.float64)
+    for sent in sentences:
+        _reference_sentence(model, list(sent), R_in, R_out, tables.noise, window, negative,
+                            alpha, ref_rng)
+    assert int(state.rng[0]) == ref_rng.state       # the same draws, in the same order
+    np.testing.assert_allclose(E_in, R_in, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(E_out, R_out, rtol=1e-4, atol=1e-5)
+    assert np.abs(E_in - W_in).max() > 1e-2
+
+
+# --------------------------------------------------------------------------------------
+# Saturated scores: the rule is an option, pinned here.
+def _saturated_example():
+    """A skip-gram pair whose target and negatives score +-10 (beyond MAX_EXP = 6)."""
+    H = 4
+    v = np.array([1.0, 1.0, 1.0, 1.0], dtype=np.float32)
+    W_in = np.zeros((5, H), dtype=np.float32)
+    W_out = np.zeros((5, H), dtype=np.float32)
+    W_in[0] = v
+    W_out[1] = 2.5 * v      # target, f = +10: already right
+    W_out[2] = 2.5 * v      # negative, f = +10: badly wrong
+    W_out[3] = -2.5 * v     # negative, f = -10: already right
+    return W_in, W_out, np.array([2, 3], dtype=np.int32)
+
+
+@pytest.mark.parametrize("saturation", ["clip", "skip", "none"])
+def test_saturation_options(saturation):
+    alpha = 0.1
+    W_in, W_out, negatives = _saturated_example()
+    E_in, E_out = W_in.copy(), W_out.copy()
+    loss = skipgram_step(E_in, E_out, 0, 1, negatives, alpha, saturation=saturation)
+    # The loss is the exact loss whatever the update rule: 2 softplus(-10) + softplus(10).
+    exact = 2 * math.log1p(math.exp(-10.0)) + (10.0 + math.log1p(math.exp(-10.0)))
+    assert loss == pytest.approx(exact, rel=1e-6)
+    h = W_in[0]
+    if saturation == "skip":            # gensim: |f| >= 6 -> no update at all
+        np.testing.assert_array_equal(E_out, W_out)
+        np.testing.assert_array_equal(E_in, W_in)
+    elif saturation == "clip":          # word2vec.c: sigmoid taken as exactly 1 or 0
+        np.testing.assert_array_equal(E_out[1], W_out[1])           # g = (1 - 1) alpha = 0
+        np.testing.assert_array_equal(E_out[3], W_out[3])           # g = (0 - 0) alpha = 0
+        np.testing.assert_allclose(E_out[2], W_out[2] - alpha * h)  # g = (0 - 1) alpha
+        np.testing.assert_allclose(E_in[0], h - alpha * W_out[2])
+    else:                               # exact sigmoid: tiny but non-zero steps
+        s10 = 1.0 / (1.0 + math.exp(-10.0))
+        np.testing.assert_allclose(E_out[1], W_out[1] + (1 - s10) * alpha * h, rtol=1e-6)
+        np.testing.assert_allclose(E_out[2], W_out[2] - s10 * alpha * h, rtol=1e-6)
+        np.testing.assert_allclose(E_out[3], W_out[3] - (1 - s10) * alpha * h, rtol=1e-6)
+        assert not np.array_equal(E_out[1], W_out[1])
+
+
+def test_table_sigmoid_is_word2vecs_table():
+    # word2vec.c: expTable[i] = e/(e+1), e = exp((i / 1000 * 2 - 1) * 6), looked up at
+    # (int)((f + 6) * (1000 / 6 / 2)).
+    W_in = np.zeros((3, 2), dtype=np.float32)
+    W_out = np.zeros((3, 2), dtype=np.float32)
+    W_in[0] = [1.0, 0.0]
+    W_out[1] = [0.7, 0.0]                                    # f = 0.7
+    E_in, E_out = W_in.copy(), W_out.copy()
+    skipgram_step(E_in, E_out, 0, 1, np.array([2], dtype=np.int32), 1.0, sigmoid="table")
+    i = int((0.7 + 6) * (1000 / 6 / 2))
+    e = math.exp((i / 1000 * 2 - 1) * 6)
+    g = 1.0 - e / (e + 1)
+    assert E_out[1, 0] == pytest.approx(0.7 + g, rel=1e-6)
+    assert g != pytest.approx(1 - 1 / (1 + math.exp(-0.7)), rel=1e-4)  # not the exact value
+
+
+# --------------------------------------------------------------------------------------
+# Whole runs on synthetic corpora.
+def _topic_corpus(n_topics=4, words_per_topic=10, n_sentences=400, length=20, seed=0):
+    """Sentences each drawn from one topic's words: strong co-occurrence structure."""
+    rng = np.random.default_rng(seed)
+    topic = rng.integers(0, n_topics, n_sentences)
+    ids = (topic[:, None] * words_per_topic
+           + rng.integers(0, words_per_topic, (n_sentences, length))).astype(np.int32)
+    bounds = np.arange(0, ids.size + 1, length, dtype=np.int64)
+    counts = np.bincount(ids.ravel(), minlength=n_topics * words_per_topic).astype(np.int64)
+    return ids.ravel(), bounds, counts
+
+
+def _run(model="cbow", threads=1, seed=1, epochs=3, dim=16, corpus=None, sample=0.0,
+         chunk_words=1000):
+    ids, bounds, counts = corpus if corpus is not None else _topic_corpus()
+    config = TrainConfig(model=model, dim=dim, window=3, negative=5, sample=sample,
+                         epochs=epochs, threads=threads, seed=seed)
+    W_in, W_out = init_weights(len(counts), dim, seed)
+    result = train(ids, bounds, counts, config, W_in, W_out, chunk_words=chunk_words)
+    return W_in, W_out, result
+
+
+def test_init_weights_is_word2vecs():
+    W_in, W_out = init_weights(1000, 50, seed=3)
+    assert W_in.dtype == W_out.dtype == np.float32 and W_in.shape == (1000, 50)
+    assert np.all(np.abs(W_in) <= 0.5 / 50) and W_in.std() == pytest.approx(1 / 50 / 12**0.5, rel=0.02)
+    assert not W_out.any()
+    np.testing.assert_array_equal(W_in, init_weights(1000, 50, seed=3)[0])
+
+
+@pytest.mark.parametrize("model", ["cbow", "skipgram"])
+def test_one_thread_is_bit_identical_for_a_seed(model):
+    a, _, ra = _run(model, seed=7, sample=1e-2)
+    b, _, rb = _run(model, seed=7, sample=1e-2)
+    c, _, _ = _run(model, seed=8, sample=1e-2)
+    np.testing.assert_array_equal(a, b)
+    assert ra.epoch_loss == rb.epoch_loss
+    assert not np.array_equal(a, c)
+
+
+@pytest.mark.parametrize("model", ["cbow", "skipgram"])
+def test_loss_decreases_and_topics_separate(model):
+    W_in, _, result = _run(model, epochs=5)
+    loss = result.epoch_loss
+    assert loss[-1] < 0.85 * loss[0], loss
+    # Words of one topic end up closer to each other than to other topics' words.
+    U = W_in / np.linalg.norm(W_in, axis=1, keepdims=True)
+    sim = U @ U.T
+    topic = np.arange(len(U)) // 10
+    same = sim[(topic[:, None] == topic[None, :]) & ~np.eye(len(U), dtype=bool)].mean()
+    other = sim[topic[:, None] != topic[None, :]].mean()
+    assert same > other + 0.3, (same, other)
+
+
+def test_subsampling_keeps_a_frequent_word_at_its_keep_probability():
+    # Word 0 is 90% of the corpus, 100 rare words 100 times each (these are always kept).
+    rng = np.random.default_rng(0)
+    ids = np.concatenate([np.zeros(90_000, np.int32), np.repeat(np.arange(1, 101, dtype=np.int32), 100)])
+    rng.shuffle(ids)
+    bounds = np.arange(0, ids.size + 1, 1000, dtype=np.int64)
+    counts = np.bincount(ids).astype(np.int64)
+    sample = 1e-3
+    keep = keep_probabilities(counts, sample)
+    assert keep[1:].min() == 1.0 and 0.02 < keep[0] < 0.05
+    _, _, result = _run("cbow", corpus=(ids, bounds, counts), epochs=1, dim=8, sample=sample)
+    expected = 10_000 + 90_000 * float(keep[0])
+    sd = math.sqrt(90_000 * float(keep[0]) * (1 - float(keep[0])))
+    assert abs(result.kept_words - expected) < 4.5 * sd, (result.kept_words, expected, sd)
+
+
+@pytest.mark.parametrize("model", ["cbow", "skipgram"])
+def test_windows_never_cross_sentence_bounds(model):
+    # Sentences of one word have no context at all: no example, no change to any weight.
+    ids = np.arange(50, dtype=np.int32)
+    counts = np.ones(50, dtype=np.int64)
+    one_word = np.arange(51, dtype=np.int64)
+    W_in, W_out, result = _run(model, corpus=(ids, one_word, counts), epochs=2, dim=8)
+    assert result.examples == 0
+    assert not W_out.any()
+    np.testing.assert_array_equal(W_in, init_weights(50, 8, 1)[0])
+    # Sentences of two words: whatever the reduced window, each word sees exactly the other,
+    # so CBOW has 2 examples per sentence and skip-gram 2 pairs.
+    two_words = np.arange(0, 51, 2, dtype=np.int64)
+    _, W_out, result = _run(model, corpus=(ids, two_words, counts), epochs=2, dim=8)
+    assert result.examples == 2 * 25 * 2
+    assert W_out.any()
+
+
+def _examples_expected(bounds, window, model):
+    """CBOW: every word of a sentence of length >= 2; skip-gram: all (word, context) pairs,
+    for window 1 (no reduction possible)."""
+    lengths = np.diff(bounds)
+    if model == "cbow":
+        return int(lengths[lengths >= 2].sum())
+    return int((2 * np.maximum(lengths - 1, 0)).sum())
+
+
+@pytest.mark.parametrize("model", ["cbow", "skipgram"])
+def test_loss_is_exact_and_thread_safe(model):
+    # With W_out = 0 and a negligible learning rate every score is 0, so every pair's loss
+    # is log 2 and an example's loss (1 + negatives not equal to the target) * log 2:
+    # the mean is known to within the rare target collisions, for any thread count.
+    V = 1000
+    rng = np.random.default_rng(5)
+    ids = rng.integers(0, V, 60_000).astype(np.int32)
+    bounds = np.arange(0, ids.size + 1, 500, dtype=np.int64)
+    counts = np.full(V, 60, dtype=np.int64)
+    results = {}
+    for threads in (1, 2):
+        config = TrainConfig(model=model, dim=8, window=1, negative=5, sample=0.0, epochs=2,
+                             threads=threads, alpha=1e-12)
+        W_in, W_out = init_weights(V, 8, 1)
+        r = train(ids, bounds, counts, config, W_in, W_out, chunk_words=1000)
+        assert r.examples == 2 * _examples_expected(bounds, 1, model)   # no lost increments
+        results[threads] = r
+        for loss in r.epoch_loss:
+            assert 6 * LOG2 * (1 - 2.0 / V) < loss <= 6 * LOG2 + 1e-9
+    assert results[2].epoch_loss == pytest.approx(results[1].epoch_loss, rel=2e-3)
+
+
+def test_two_threads_train_as_well_as_one():
+    _, _, one = _run("skipgram", threads=1, epochs=4)
+    _, _, two = _run("skipgram", threads=2, epochs=4)
+    assert two.epoch_loss[-1] == pytest.approx(one.epoch_loss[-1], rel=0.05)
+
+
+def test_progress_is_reported_from_the_calling_thread():
+    import threading
+
+    ids, bounds, counts = _topic_corpus(n_sentences=2000)
+    seen = []
+
+    def progress(info):
+        seen.append((threading.current_thread() is threading.main_thread(), info))
+
+    config = TrainConfig(dim=16, window=3, epochs=3, threads=2, sample=0.0)
+    W_in, W_out = init_weights(len(counts), 16, 1)
+    result = train(ids, bounds, counts, config, W_in, W_out, progress=progress,
+                   chunk_words=500, progress_interval=1e-4)
+    assert seen and all(main for main, _ in seen)
+    infos = [info for _, info in seen]
+    done = [i.words_done for i in infos]
+    assert done == sorted(done) and done[-1] == 3 * ids.size == result.words
+    assert infos[-1].alpha == pytest.approx(config.end_alpha)
+    assert all(i.alpha <= config.start_alpha for i in infos)
+    assert infos[-1].eta == 0.0
+    assert any(not math.isnan(i.loss) for i in infos)
+
+
+def test_bad_inputs_are_refused_with_a_reason():
+    ids, bounds, counts = _topic_corpus()
+    config = TrainConfig(dim=16)
+    W_in, W_out = init_weights(len(counts), 16, 1)
+    with pytest.raises(TypeError, match="int32"):
+        train(ids.astype(np.int64), bounds, counts, config, W_in, W_out)
+    with pytest.raises(ValueError, match="shape"):
+        train(ids, bounds, counts, config, W_in[:, :8].copy(), W_out)
+    with pytest.raises(ValueError, match="saturation"):
+        train(ids, bounds, counts, config, W_in, W_out, saturation="clamp")
+    bad = ids.copy()
+    bad[3] = len(counts)
+    with pytest.raises(ValueError, match="ids must lie"):
+        train(bad, bounds, counts, config, W_in, W_out)
+
+
+def test_kernel_state_holds_rng_and_loss_sums():
+    ids, bounds, counts = _topic_corpus()
+    tables = make_tables(counts, 0.0)
+    opts = K.Options(K.MODEL_SKIPGRAM, 3, K.SATURATION_CLIP, K.SIGMOID_EXACT)
+    W_in, W_out = init_weights(len(counts), 16, 1)
+    state = make_state(16, 5, 20, seed=1, thread=0)
+    rng0 = state.rng.copy()
+    words = K.train_range(ids, bounds, 0, 10, tables, W_in, W_out, 0.025, 0.0, opts, state)
+    assert words == bounds[10]
+    assert state.rng[0] != rng0[0]
+    loss, examples, kept = state.sums
+    assert kept == words and examples > 0 and loss / examples > 0
+
+
+# --------------------------------------------------------------------------------------
+@pytest.mark.quality
+def test_cbow_quality_on_text8_head(data_file):
+    """Seeded CBOW on text8-head (2.1M words, 5 epochs): WordSim-353 Spearman.
+
+    One thread, so the run is bit-identical: measured 0.464 (gensim 4.4 with its defaults,
+    2 workers: 0.36-0.40); the floor leaves room for another CPU's rounding.
+    """
+    text8, wordsim = data_file("text8-head"), data_file("wordsim353.tsv")
+    import collections
+
+    from scipy.stats import spearmanr
+
+    tokens = text8.read_text().split()
+    freq = collections.Counter(tokens)
+    words = sorted((w for w in freq if freq[w] >= 5), key=lambda w: -freq[w])
+    index = {w: i for i, w in enumerate(words)}
+    ids = np.array([index[t] for t in tokens if t in index], dtype=np.int32)
+    bounds = np.append(np.arange(0, ids.size, 10_000), ids.size).astype(np.int64)
+    counts = np.array([freq[w] for w in words], dtype=np.int64)
+    W_in, W_out = init_weights(len(words), 100, 1)
+    train(ids, bounds, counts, TrainConfig(model="cbow", threads=1, seed=1), W_in, W_out)
+
+    U = W_in / np.linalg.norm(W_in, axis=1, keepdims=True)
+    gold, ours = [], []
+    for line in wordsim.read_text().splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        a, b, score = line.split("\t")
+        if a.lower() in index and b.lower() in index:
+            gold.append(float(score))
+            ours.append(float(U[index[a.lower()]] @ U[index[b.lower()]]))
+    assert len(gold) > 300
+    assert spearmanr(gold, ours).statistic > 0.43

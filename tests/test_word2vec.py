@@ -1,0 +1,87 @@
+"""The Word2Vec facade: configuration, corpora, both backends, determinism."""
+import hashlib
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from wordvec import TrainConfig, Word2Vec
+from wordvec.corpus import encode
+from wordvec.nn import create_contexts_target
+from wordvec.vocab import Vocab
+from wordvec.word2vec import windows_within_sentences
+
+
+def toy_corpus(n_sentences=300, seed=0):
+    """Two topics that never share a sentence: animals and numbers."""
+    rng = np.random.default_rng(seed)
+    topics = [["cat", "dog", "horse", "cow", "sheep"], ["one", "two", "three", "four", "five"]]
+    return [list(rng.choice(topics[i % 2], size=12)) for i in range(n_sentences)]
+
+
+def test_config_defaults_follow_word2vec_c_and_reject_bad_values():
+    assert TrainConfig(model="cbow").start_alpha == 0.05
+    assert TrainConfig(model="skipgram").start_alpha == 0.025
+    assert TrainConfig(alpha=0.1).end_alpha == pytest.approx(1e-5)
+    for bad in (dict(dim=0), dict(window=0), dict(negative=0), dict(epochs=0),
+                dict(sample=-1), dict(alpha=0), dict(model="glove")):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            Word2Vec(**bad)
+
+
+def test_windows_within_sentences_equal_per_sentence_book_windows():
+    sentences = [["a", "b", "c", "d", "e", "f"], ["g", "h"], ["a", "c", "e", "g", "b", "d", "f"]]
+    vocab = Vocab.build(sentences, min_count=1)
+    encoded = encode(sentences, vocab)
+    contexts, target = windows_within_sentences(encoded, 2)
+    parts = [create_contexts_target(encoded.sentence(i), 2) for i in range(encoded.n_sentences)
+             if len(encoded.sentence(i)) >= 5]
+    np.testing.assert_array_equal(contexts, np.concatenate([c for c, _ in parts]))
+    np.testing.assert_array_equal(target, np.concatenate([t for _, t in parts]))
+
+
+def test_one_shot_generator_is_refused():
+    with pytest.raises(TypeError, match="one-shot"):
+        Word2Vec(min_count=1).fit(s for s in toy_corpus())
+
+
+@pytest.mark.parametrize("backend", ["engine", "nn"])
+@pytest.mark.parametrize("model", ["cbow", "skipgram"])
+def test_both_backends_separate_the_topics(backend, model):
+    m = Word2Vec(model=model, backend=backend, dim=16, window=2, min_count=1, sample=0,
+                 epochs=5 if backend == "engine" else 30, threads=1, seed=3)
+    m.fit(toy_corpus())
+    wv = m.wv
+    assert wv.vectors.shape == (10, 16) and wv.vectors.dtype == np.float32
+    assert len(m.loss_history) == m.config.epochs
+    assert m.loss_history[-1] < m.loss_history[0]
+    cos = lambda a, b: float(wv.get_vector(a, norm=True) @ wv.get_vector(b, norm=True))
+    assert min(cos("cat", "dog"), cos("one", "two")) > max(cos("cat", "one"), cos("dog", "five")) + 0.3
+
+
+def _train_in_subprocess(hash_seed, tmp_path):
+    script = ("import sys, hashlib; from wordvec import Word2Vec; "
+              "m = Word2Vec(dim=8, min_count=1, threads=1, seed=5, epochs=2).fit(sys.argv[1]); "
+              "print(' '.join(m.wv.index_to_key)); "
+              "print(hashlib.sha256(m.wv.vectors.tobytes()).hexdigest())")
+    corpus = tmp_path / "corpus.txt"
+    if not corpus.exists():
+        # Many words with equal counts: only a hash-independent tie-break keeps their order.
+        words = [f"w{i}" for i in range(200)]
+        corpus.write_text("\n".join(" ".join(words[i:] + words[:i]) for i in range(50)))
+    env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
+    out = subprocess.run([sys.executable, "-c", script, str(corpus)], env=env, text=True,
+                         capture_output=True, check=True).stdout.splitlines()
+    return out[0], out[1]
+
+
+def test_results_do_not_depend_on_pythonhashseed(tmp_path):
+    assert _train_in_subprocess(1, tmp_path) == _train_in_subprocess(2, tmp_path)
+
+
+def test_one_thread_and_a_seed_is_bit_identical():
+    digest = lambda m: hashlib.sha256(m.wv.vectors.tobytes()).hexdigest()
+    runs = [Word2Vec(dim=8, min_count=1, threads=1, seed=seed).fit(toy_corpus()) for seed in (7, 7, 8)]
+    assert digest(runs[0]) == digest(runs[1]) != digest(runs[2])
