@@ -76,3 +76,123 @@ def test_help(command):
     assert "Usage: " in result.stdout
     if command:
         assert "--epochs" in result.stdout and "Example" in result.stdout
+
+
+COMMANDS = ["train", "similar", "analogy", "evaluate", "export", "plot", "demo"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_examples(command):
+    result = run_cli(command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert f"Usage: " in result.stdout and "Example" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def trained(data_file, tmp_path_factory):
+    """A CBOW model trained on PTB by the command line, in the native format."""
+    folder = tmp_path_factory.mktemp("cli")
+    corpus = data_file("ptb.train.txt")
+    result = run_cli("train", str(corpus), "-o", str(folder / "m.npz"), "--threads", "2",
+                     "--epochs", "3", "--seed", "1")
+    assert result.returncode == 0, result.stderr
+    assert "trained cbow on 887,521 words x 3 epochs" in result.stderr
+    return folder, corpus
+
+
+def test_native_model_loads_and_exports_to_both_word2vec_formats(trained):
+    from wordvec import Word2Vec, load
+
+    folder, corpus = trained
+    model = Word2Vec.load(folder / "m.npz")
+    assert len(model.loss_history) == 3 and model.loss_history[-1] < model.loss_history[0]
+    assert model.config.epochs == 3 and len(model.vocab) == model.wv.vectors.shape[0]
+    for name in ("v.bin", "v.txt"):
+        result = run_cli("export", str(folder / "m.npz"), "-o", str(folder / name))
+        assert result.returncode == 0, result.stderr
+        wv = load(folder / name)
+        assert wv.index_to_key == model.wv.index_to_key
+        np.testing.assert_array_equal(wv.vectors, model.wv.vectors)
+    assert (folder / "v.bin").read_bytes().startswith(f"{len(model.vocab)} 100\n".encode())
+
+
+def test_similar_and_analogy_print_ranked_words(trained):
+    folder, _ = trained
+    result = run_cli("similar", str(folder / "m.npz"), "you", "--topn", "3")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3
+    scores = [float(line.split()[-1]) for line in lines]
+    assert scores == sorted(scores, reverse=True) and scores[0] > 0.5
+    # Measured (seed 1, 3 epochs, 2 threads): you -> we 0.95, i 0.87, someone 0.85
+    assert {"we", "i", "they"} & {line.split()[0] for line in lines}
+    result = run_cli("analogy", str(folder / "m.npz"), "man", "he", "woman", "--topn", "5")
+    assert result.returncode == 0 and len(result.stdout.splitlines()) == 5
+
+
+def test_unknown_word_is_a_one_line_error_with_spellings(trained):
+    folder, _ = trained
+    result = run_cli("similar", str(folder / "m.npz"), "yuo")
+    assert result.returncode == 2
+    assert result.stderr.startswith("wordvec: error: word 'yuo' is not in the vocabulary; did you mean")
+    assert "'you'" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_evaluate_json_equals_the_python_api(trained, data_file):
+    import json
+
+    from wordvec import load
+
+    folder, _ = trained
+    questions, pairs = data_file("questions-words.txt"), data_file("wordsim353.tsv")
+    result = run_cli("evaluate", str(folder / "m.npz"), "--analogies", str(questions),
+                     "--pairs", str(pairs), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    wv = load(folder / "m.npz")
+    accuracy, sections = wv.evaluate_word_analogies(questions)
+    (pearson, _), (spearman, _), oov = wv.evaluate_word_pairs(pairs)
+    assert report["analogy.accuracy"] == pytest.approx(accuracy)
+    assert report["analogy.sections"]["Total accuracy"]["correct"] == len(sections[-1]["correct"])
+    assert report["pairs.wordsim353.tsv.spearman"] == pytest.approx(spearman)
+    assert report["pairs.wordsim353.tsv.pearson"] == pytest.approx(pearson)
+    assert report["pairs.wordsim353.tsv.oov"] == pytest.approx(oov)
+
+
+def test_export_projector_and_plots(trained):
+    folder, _ = trained
+    from wordvec import load
+
+    wv = load(folder / "m.npz")
+    result = run_cli("export", str(folder / "m.npz"), "--format", "projector", "-o", str(folder / "proj"))
+    assert result.returncode == 0, result.stderr
+    assert (folder / "proj" / "metadata.tsv").read_text().splitlines() == wv.index_to_key
+    rows = (folder / "proj" / "vectors.tsv").read_text().splitlines()
+    np.testing.assert_allclose(np.array(rows[5].split("\t"), dtype=np.float32), wv.vectors[5])
+    result = run_cli("plot", str(folder / "m.npz"), "--words", "you", "we", "year", "month",
+                     "-o", str(folder / "map.png"))
+    assert result.returncode == 0, result.stderr
+    assert png_size(folder / "map.png") == (640, 480)
+    result = run_cli("plot", "--loss", str(folder / "m.npz"), "-o", str(folder / "loss.png"))
+    assert result.returncode == 0, result.stderr
+    assert png_size(folder / "loss.png") == (640, 400)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["train", "{tmp}/missing.txt", "-o", "{tmp}/out.bin"], "corpus file not found"),
+    (["train", "{corpus}", "-o", "{tmp}/no/such/folder/out.bin"], "does not exist"),
+    (["train", "{corpus}", "-o", "{tmp}/out.bin", "--dim", "0"], "dim must be > 0"),
+    (["train", "{corpus}", "-o", "{tmp}/out.bin", "--min-count", "1000000"], "use min_count="),
+    (["train", "{corpus}", "-o", "{tmp}/out.xyz"], "cannot tell the output format"),
+    (["similar", "{tmp}/garbage.bin", "word"], "garbage.bin: line 1"),
+    (["evaluate", "{tmp}/garbage.bin"], "nothing to evaluate"),
+])
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, args, message):
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("a b c d e f g\n" * 20)
+    (tmp_path / "garbage.bin").write_text("not a vector file\n")
+    result = run_cli(*[a.format(tmp=tmp_path, corpus=corpus) for a in args])
+    assert result.returncode == 2
+    assert result.stderr.startswith("wordvec: error: ") and message in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not list(tmp_path.glob("out*"))

@@ -60,3 +60,14 @@ def test_atomic_write_new_file_gets_umask_mode(tmp_path):
     finally:
         os.umask(old)
     assert os.stat(tmp_path / "new.txt").st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize("word", ["", "a\tb", "line\n", "ideographic\u3000space", " lead"])
+def test_word2vec_refusal_names_the_word_and_the_native_format(tmp_path, word):
+    path = tmp_path / "v.txt"
+    path.write_bytes(b"old")
+    with pytest.raises(ValueError) as info:
+        save_word2vec_format(path, ["ok", word], np.zeros((2, 2)), binary=False)
+    assert f"word 1 ({word!r})" in str(info.value)
+    assert "save_model" in str(info.value)
+    assert path.read_bytes() == b"old"

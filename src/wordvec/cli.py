@@ -1,12 +1,19 @@
 """The ``wordvec`` command line."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
 from pathlib import Path
 
 import click
+
+from .config import TrainConfig
+
+FORMATS = {"word2vec": ".bin", "word2vec-text": ".txt", "native": ".npz"}
+SUFFIX_FORMATS = {".bin": "word2vec", ".txt": "word2vec-text", ".vec": "word2vec-text",
+                  ".npz": "native"}
 
 DEMO_QUERIES = ("you", "year", "car", "toyota")
 DEMO_ANALOGIES = (("king", "man", "queen"), ("take", "took", "go"), ("car", "cars", "child"),
@@ -26,6 +33,325 @@ class UserError(click.ClickException):
 @click.version_option(package_name="wordvec")
 def main():
     """Train and use word vectors: word2vec (CBOW, skip-gram) with negative sampling."""
+
+
+_CLICK_TYPES = {"int": click.INT, "float": click.FLOAT, "str": click.STRING,
+                "int | None": click.INT, "float | None": click.FLOAT}
+
+
+def config_options(command):
+    """Add one option per TrainConfig field, with its help and default: the dataclass is the
+    single source of both."""
+    for f in reversed(dataclasses.fields(TrainConfig)):
+        choices = f.metadata.get("choices")
+        kind = click.Choice(choices) if choices else _CLICK_TYPES[f.type]
+        # A None default is explained by the help text itself ("default: ...").
+        command = click.option(f"--{f.name.replace('_', '-')}", f.name, type=kind,
+                               default=f.default, show_default=f.default is not None,
+                               help=f.metadata["help"])(command)
+    return command
+
+
+def _output_format(out: Path, fmt: str | None) -> str:
+    if fmt:
+        return fmt
+    try:
+        return SUFFIX_FORMATS[out.suffix.lower()]
+    except KeyError:
+        raise UserError(f"cannot tell the output format from {out.name!r}: end it with "
+                        ".bin (word2vec), .txt or .vec (word2vec text) or .npz (native), "
+                        "or pass --format") from None
+
+
+def _check_output_file(out: Path) -> None:
+    # Checked before training starts, so that hours of work never end in a failed write.
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"output folder {folder} does not exist: create it or pass -o with "
+                        "an existing folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UserError(f"output folder {folder} is not writable: pass -o with a writable folder")
+    if out.is_dir():
+        raise UserError(f"output path {out} is a folder: pass a file name such as {out / 'vectors.bin'}")
+
+
+class _ProgressBar:
+    """A tqdm bar over raw corpus words fed by the engine's progress reports; silent when
+    stderr is not a terminal (tqdm's disable=None)."""
+
+    def __init__(self, total_words: int, quiet: bool):
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total_words, unit="w", unit_scale=True, disable=True if quiet else None,
+                        dynamic_ncols=True, leave=False)
+
+    def __call__(self, info) -> None:
+        self.bar.total = info.total_words
+        self.bar.update(info.words_done - self.bar.n)
+        loss = "-" if info.loss != info.loss else f"{info.loss:.3f}"
+        self.bar.set_postfix_str(f"epoch {info.epoch + 1} lr {info.alpha:.5f} loss {loss}",
+                                 refresh=False)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+@main.command()
+@click.argument("corpus", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
+              help="output file; its suffix picks the format unless --format is given")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)),
+              help="word2vec (binary), word2vec-text, or native (.npz with both matrices, "
+                   "vocabulary counts, configuration and loss history)")
+@config_options
+@click.option("-q", "--quiet", is_flag=True, help="no progress bar, no summary")
+def train(corpus, out, fmt, quiet, **config):
+    """Train word vectors on CORPUS (files, folders, .gz/.bz2/.xz files).
+
+    Text is whitespace-separated tokens, one sentence per line; lines longer than 10,000
+    words are cut, every word is kept.
+
+    \b
+    Examples:
+      wordvec train text8 -o vectors.bin
+      wordvec train corpus/ --model skipgram --dim 300 --epochs 10 -o model.npz
+    """
+    from .corpus import CorpusError
+    from .vocab import VocabError
+    from .word2vec import Word2Vec
+
+    fmt = _output_format(out, fmt)
+    _check_output_file(out)
+    try:
+        model = Word2Vec(**config)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    sources = [str(p) for p in corpus]
+    bar = _ProgressBar(0, quiet)
+    try:
+        model.fit(sources if len(sources) > 1 else sources[0], progress=bar)
+    except (CorpusError, VocabError) as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        bar.close()
+    _save(model, out, fmt)
+    if not quiet:
+        loss = model.loss_history[-1] if model.loss_history else float("nan")
+        click.echo(f"trained {model.config.model} on {model.vocab.raw_words:,} words x "
+                   f"{model.config.epochs} epochs in {model.train_seconds:.1f} s "
+                   f"({model.words_trained / max(model.train_seconds, 1e-9):,.0f} words/s), "
+                   f"vocabulary {len(model.vocab):,}, final loss {loss:.4f}; wrote {out} ({fmt})",
+                   err=True)
+
+
+def _save(model, out: Path, fmt: str) -> None:
+    from .io import save_word2vec_format
+
+    if fmt == "native":
+        model.save(out)
+    else:
+        save_word2vec_format(out, model.wv.index_to_key, model.wv.vectors,
+                             binary=fmt == "word2vec")
+
+
+def _load_vectors(path: Path, mmap: bool = False):
+    from .io import VectorFileError, load
+
+    try:
+        return load(path, mmap=mmap)
+    except FileNotFoundError:
+        raise UserError(f"vector file not found: {path}") from None
+    except IsADirectoryError:
+        raise UserError(f"{path} is a folder, not a vector file") from None
+    except VectorFileError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def _query(call):
+    try:
+        return call()
+    except KeyError as exc:
+        raise UserError(exc.args[0] if exc.args else str(exc)) from None
+
+
+def _print_scores(pairs) -> None:
+    width = max((len(w) for w, _ in pairs), default=0)
+    for word, score in pairs:
+        click.echo(f"{word:<{width}}  {score:.4f}")
+
+
+vectors_argument = click.argument("vectors", type=click.Path(path_type=Path))
+
+
+@main.command()
+@vectors_argument
+@click.argument("words", nargs=-1, required=True)
+@click.option("--negative", "negative", multiple=True, metavar="WORD",
+              help="words to subtract (repeat the option for several)")
+@click.option("--topn", type=click.IntRange(min=1), default=10, show_default=True)
+def similar(vectors, words, negative, topn):
+    """The words closest to WORDS (their mean, minus --negative words) by cosine.
+
+    \b
+    Examples:
+      wordvec similar vectors.bin france
+      wordvec similar vectors.bin king woman --negative man --topn 5
+    """
+    wv = _load_vectors(vectors)
+    _print_scores(_query(lambda: wv.most_similar(positive=list(words), negative=list(negative),
+                                                  topn=topn)))
+
+
+@main.command()
+@vectors_argument
+@click.argument("a")
+@click.argument("b")
+@click.argument("c")
+@click.option("--topn", type=click.IntRange(min=1), default=5, show_default=True)
+def analogy(vectors, a, b, c, topn):
+    """A is to B as C is to ?  (the words nearest to B - A + C).
+
+    \b
+    Example:
+      wordvec analogy vectors.bin man king woman
+    """
+    wv = _load_vectors(vectors)
+    _print_scores(_query(lambda: wv.analogy(a, b, c, topn=topn)))
+
+
+@main.command()
+@vectors_argument
+@click.option("--analogies", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="analogy questions, word2vec's questions-words.txt format")
+@click.option("--pairs", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="word pairs with human scores, tab-separated (WordSim-353 format); repeatable")
+@click.option("--restrict-vocab", type=click.IntRange(min=1), default=300_000, show_default=True,
+              help="only the most frequent words answer or take part")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+def evaluate(vectors, analogies, pairs, restrict_vocab, as_json):
+    """Analogy accuracy and word-pair correlations, with gensim's rules.
+
+    \b
+    Example:
+      wordvec evaluate vectors.bin --analogies questions-words.txt --pairs wordsim353.tsv
+    """
+    import json
+
+    if analogies is None and not pairs:
+        raise UserError("nothing to evaluate: pass --analogies FILE and/or --pairs FILE")
+    wv = _load_vectors(vectors)
+    report = {}
+    try:
+        if analogies is not None:
+            accuracy, sections = wv.evaluate_word_analogies(analogies, restrict_vocab=restrict_vocab)
+            report["analogy.accuracy"] = accuracy
+            report["analogy.sections"] = {
+                sec["section"]: {"correct": len(sec["correct"]), "incorrect": len(sec["incorrect"])}
+                for sec in sections}
+        for path in pairs:
+            (pearson, _), (spearman, _), oov = wv.evaluate_word_pairs(path, restrict_vocab=restrict_vocab)
+            report[f"pairs.{path.name}.pearson"] = float(pearson)
+            report[f"pairs.{path.name}.spearman"] = float(spearman)
+            report[f"pairs.{path.name}.oov"] = float(oov)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    if "analogy.accuracy" in report:
+        click.echo(f"{'section':<30} {'correct':>8} {'total':>8} {'accuracy':>9}")
+        for name, sec in report["analogy.sections"].items():
+            total = sec["correct"] + sec["incorrect"]
+            acc = sec["correct"] / total if total else float("nan")
+            click.echo(f"{name:<30} {sec['correct']:>8} {total:>8} {acc:>9.4f}")
+    for path in pairs:
+        key = f"pairs.{path.name}"
+        click.echo(f"{path.name}: spearman {report[key + '.spearman']:.4f}, pearson "
+                   f"{report[key + '.pearson']:.4f}, out of vocabulary {report[key + '.oov']:.1f}%")
+
+
+@main.command()
+@vectors_argument
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
+              help="output file (or, for --format projector, a folder)")
+@click.option("--format", "fmt", type=click.Choice(["word2vec", "word2vec-text", "projector"]),
+              help="default: from the suffix of --output (.bin, .txt/.vec); projector writes "
+                   "vectors.tsv and metadata.tsv for the TensorBoard projector")
+def export(vectors, out, fmt):
+    """Convert vectors to another format.
+
+    \b
+    Examples:
+      wordvec export model.npz -o vectors.txt
+      wordvec export vectors.bin --format projector -o projector/
+    """
+    from .io import save_projector, save_word2vec_format
+
+    if fmt is None:
+        fmt = _output_format(out, None)
+        if fmt == "native":
+            raise UserError("export writes word2vec, word2vec-text or projector files; a native "
+                            "model is written by 'wordvec train -o MODEL.npz'")
+    if fmt == "projector":
+        _check_writable_folder(out)
+    else:
+        _check_output_file(out)
+    wv = _load_vectors(vectors)
+    try:
+        if fmt == "projector":
+            save_projector(out, wv)
+        else:
+            save_word2vec_format(out, wv.index_to_key, wv.vectors, binary=fmt == "word2vec")
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    click.echo(f"wrote {out} ({fmt}, {len(wv):,} x {wv.vector_size})", err=True)
+
+
+@main.command()
+@click.argument("arguments", nargs=-1, metavar="[VECTORS WORD...]")
+@click.option("--words", "words_flag", is_flag=True,
+              help="the arguments after VECTORS are the words to place on the map")
+@click.option("--loss", "loss_model", type=click.Path(path_type=Path),
+              help="plot the training loss of a native model file (.npz) instead")
+@click.option("--method", type=click.Choice(["pca", "tsne"]), default="pca", show_default=True,
+              help="2-D projection (tsne needs scikit-learn)")
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
+              help="PNG file to write")
+def plot(arguments, words_flag, loss_model, method, out):
+    """A 2-D map of words, or the loss curve of a trained model, as a PNG.
+
+    \b
+    Examples:
+      wordvec plot vectors.bin --words king queen man woman paris france -o map.png
+      wordvec plot --loss model.npz -o loss.png
+    """
+    from . import plot as plots
+
+    _check_output_file(out)
+    try:
+        if loss_model is not None:
+            from .io import VectorFileError, load_model
+
+            try:
+                model = load_model(loss_model)
+            except (FileNotFoundError, VectorFileError) as exc:
+                raise UserError(str(exc)) from exc
+            history = model.get("history") or {}
+            losses = history.get("epoch_loss") if isinstance(history, dict) else history
+            if not losses:
+                raise UserError(f"{loss_model} holds no loss history")
+            plots.loss_curve(losses, None, path=out, title=f"training loss, {loss_model.name}",
+                             xlabel="epoch")
+        else:
+            if len(arguments) < 3 or not words_flag:
+                raise UserError("give VECTORS --words and at least two words, or --loss MODEL.npz")
+            vectors, words = Path(arguments[0]), arguments[1:]
+            wv = _load_vectors(vectors)
+            rows = _query(lambda: [wv.get_index(w) for w in words])
+            plots.word_map(list(words), wv.vectors[rows], out, method=method)
+    except ImportError as exc:
+        raise UserError(str(exc)) from exc
+    click.echo(f"wrote {out}", err=True)
 
 
 def _check_writable_folder(folder: Path) -> None:

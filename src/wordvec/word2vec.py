@@ -1,6 +1,7 @@
 """The ``Word2Vec`` facade: one object over both trainers."""
 from __future__ import annotations
 
+import dataclasses
 from typing import Callable
 
 import numpy as np
@@ -41,9 +42,15 @@ class Word2Vec:
     def fit(self, corpus, progress: Callable | None = None) -> "Word2Vec":
         """Train on ``corpus`` (a path, list of paths, folder, compressed file, or a
         re-iterable of token lists; see :mod:`wordvec.corpus`). Returns self.
-        ``progress(info)`` receives :class:`wordvec.engine.Progress` reports (engine only)."""
+        ``progress(info)`` receives :class:`wordvec.engine.Progress` reports (engine only).
+
+        A model that already has vectors (trained, or loaded with :meth:`load`) keeps its
+        vocabulary and continues from its weights, as gensim's ``train``: words outside the
+        vocabulary are skipped, the learning rate runs its schedule again, and the new
+        epochs' losses are appended to ``loss_history``."""
         cfg = self.config
-        self.vocab = Vocab.build(corpus, min_count=cfg.min_count, max_vocab=cfg.max_vocab)
+        if self.vocab is None:
+            self.vocab = Vocab.build(corpus, min_count=cfg.min_count, max_vocab=cfg.max_vocab)
         encoded = encode(corpus, self.vocab)
         if cfg.backend == "engine":
             W_in, W_out = self._fit_engine(encoded, progress)
@@ -58,9 +65,12 @@ class Word2Vec:
 
         cfg = self.config
         W_in, W_out = engine.init_weights(len(self.vocab), cfg.dim, seed=cfg.seed)
+        if self.wv is not None:
+            W_in[...] = self.wv.vectors
+            W_out[...] = self.syn1neg
         result = engine.train(encoded.ids, encoded.bounds, self.vocab.counts, cfg, W_in, W_out,
                               progress=progress)
-        self.loss_history = list(result.epoch_loss)
+        self.loss_history += list(result.epoch_loss)
         self.train_seconds = result.seconds
         self.words_trained = result.words
         return W_in, W_out
@@ -79,15 +89,48 @@ class Word2Vec:
         model_class = nn.CBOW if cfg.model == "cbow" else nn.SkipGram
         model = model_class(len(self.vocab), cfg.dim, cfg.window, np.asarray(encoded.ids),
                             sample_size=cfg.negative, seed=cfg.seed)
+        if self.wv is not None:
+            model.params[0][...] = self.wv.vectors
+            model.params[1][...] = self.syn1neg
         trainer = nn.Trainer(model, nn.Adam(lr=cfg.alpha or 0.001), seed=cfg.seed)
         start = time.perf_counter()
         trainer.fit(contexts, target, max_epoch=cfg.epochs, batch_size=NN_BATCH_SIZE,
                     eval_interval=None)
         self.train_seconds = time.perf_counter() - start
-        self.loss_history = list(trainer.epoch_loss)
+        self.loss_history += list(trainer.epoch_loss)
         self.words_trained = cfg.epochs * (target.shape[0] // NN_BATCH_SIZE) * NN_BATCH_SIZE
         W_in, W_out = model.params
         return nn.to_cpu(W_in), nn.to_cpu(W_out)
+
+
+    def save(self, path) -> None:
+        """Write a native model file (.npz + JSON, no pickle): both matrices, the vocabulary
+        with counts, the configuration and the loss history. :meth:`load` reads it back."""
+        from .io import save_model
+
+        if self.wv is None:
+            raise ValueError("the model has no vectors yet: call fit() before save()")
+        save_model(path, words=self.vocab.words, counts=self.vocab.counts, W_in=self.wv.vectors,
+                   W_out=self.syn1neg, config=dataclasses.asdict(self.config),
+                   history={"epoch_loss": self.loss_history, "train_seconds": self.train_seconds,
+                            "words_trained": self.words_trained})
+
+    @classmethod
+    def load(cls, path, mmap: bool = False) -> "Word2Vec":
+        """A model saved by :meth:`save`; ``fit`` continues training it. With ``mmap=True``
+        the matrices are memory-mapped read-only (queries only, until trained again)."""
+        from .io import load_model
+
+        saved = load_model(path, mmap=mmap)
+        model = cls(**saved["config"])
+        model.vocab = Vocab.from_counts(saved["words"], saved["counts"])
+        model.wv = WordVectors(saved["words"], saved["W_in"], counts=saved["counts"])
+        model.syn1neg = saved["W_out"]
+        history = saved.get("history") or {}
+        model.loss_history = list(history.get("epoch_loss", []))
+        model.train_seconds = float(history.get("train_seconds", 0.0))
+        model.words_trained = int(history.get("words_trained", 0))
+        return model
 
 
 def windows_within_sentences(encoded: EncodedCorpus, window: int):
