@@ -39,7 +39,8 @@ def png_size(path):
 def test_demo_trains_ptb_and_writes_vectors_and_plot(data_file, tmp_path):
     data = data_file("ptb.train.txt").parent
     out = tmp_path / "demo"
-    result = run_cli("demo", "--epochs", "1", "--out", str(out), env={"WORDVEC_DATA": str(data)})
+    result = run_cli("demo", "--backend", "nn", "--epochs", "1", "--seed", "0", "--out", str(out),
+                     env={"WORDVEC_DATA": str(data)})
     assert result.returncode == 0, result.stderr
     assert "[query] you" in result.stdout and "[analogy] king:man = queen:?" in result.stdout
     count, dim, vectors = read_word2vec_binary(out / "vectors.bin")
@@ -48,6 +49,20 @@ def test_demo_trains_ptb_and_writes_vectors_and_plot(data_file, tmp_path):
     # Measured after one epoch (seed 0): you/we 0.99, you/year -0.12
     assert cos(vectors["you"], vectors["we"]) > 0.7 > cos(vectors["you"], vectors["year"]) + 0.3
     assert png_size(out / "loss.png") == (640, 400)
+
+
+def test_demo_on_the_engine(data_file, tmp_path):
+    data = data_file("ptb.train.txt").parent
+    result = run_cli("demo", "--out", str(tmp_path), env={"WORDVEC_DATA": str(data)})
+    assert result.returncode == 0, result.stderr
+    count, dim, vectors = read_word2vec_binary(tmp_path / "vectors.bin")
+    assert (count, dim) == (9_999, 100)       # PTB's 10,000 words but the book's <eos>
+    cos = lambda a, b: a @ b / np.linalg.norm(a) / np.linalg.norm(b)
+    # Measured twice (10 epochs, seed 1, 2 threads): you/we 0.77 0.77, year/month 0.85 0.84,
+    # you/year 0.04 0.02
+    assert min(cos(vectors["you"], vectors["we"]), cos(vectors["year"], vectors["month"])) > 0.6
+    assert cos(vectors["you"], vectors["year"]) < 0.3
+    assert png_size(tmp_path / "loss.png") == (640, 400)
 
 
 def test_demo_unwritable_output_is_a_one_line_error(tmp_path):

@@ -369,28 +369,76 @@ def _check_writable_folder(folder: Path) -> None:
               default=Path("wordvec-demo"), show_default=True,
               help="folder for the vectors (vectors.bin) and the loss plot (loss.png)")
 @click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True,
-              help="passes over PTB (the book's 10; 3 is quicker and rougher)")
-@click.option("--seed", type=int, default=0, show_default=True, help="random seed")
-def demo(out_dir: Path, epochs: int, seed: int):
+              help="passes over PTB (the book's 10)")
+@click.option("--backend", type=click.Choice(["engine", "nn"]), default="engine", show_default=True,
+              help="engine: word2vec.c's rules, seconds; nn: the book's layers and Adam, a minute")
+@click.option("--seed", type=int, default=1, show_default=True, help="random seed")
+def demo(out_dir: Path, epochs: int, backend: str, seed: int):
     """Train CBOW on the Penn Treebank (the book's chapter 4 run) and show what it learned.
 
     PTB is read from $WORDVEC_DATA, the user cache, or downloaded (checksum verified).
-    Prints nearest neighbours and analogies, and writes OUT/vectors.bin (word2vec binary,
-    readable by gensim and word2vec.c) and OUT/loss.png.
+    Prints nearest neighbours and analogies as the book's eval.py does, and writes
+    OUT/vectors.bin (word2vec binary, readable by gensim and word2vec.c) and OUT/loss.png.
 
     \b
-    Example:
-      wordvec demo --epochs 3 --out wordvec-demo
+    Examples:
+      wordvec demo
+      wordvec demo --backend nn --epochs 3 --out wordvec-demo
     """
     from .datasets import ptb
     from .io import save_word2vec_format
-    from .nn import CBOW, Adam, Trainer, analogy, create_contexts_target, most_similar
+    from .nn import analogy, most_similar
 
     _check_writable_folder(out_dir)
     try:
-        corpus, word_to_id, id_to_word = ptb.load_data("train")
+        train_demo = _demo_engine if backend == "engine" else _demo_nn
+        words, word_vecs, plot_loss = train_demo(epochs, seed)
     except ptb.DownloadError as exc:
         raise UserError(str(exc)) from exc
+
+    word_to_id = {w: i for i, w in enumerate(words)}
+    id_to_word = dict(enumerate(words))
+    for query in DEMO_QUERIES:
+        most_similar(query, word_to_id, id_to_word, word_vecs, top=5)
+    print("-" * 50)
+    for a, b, c in DEMO_ANALOGIES:
+        analogy(a, b, c, word_to_id, id_to_word, word_vecs, top=5)
+    print()
+
+    save_word2vec_format(out_dir / "vectors.bin", words, word_vecs, binary=True)
+    click.echo(f"wrote {out_dir / 'vectors.bin'} ({len(words):,} x {word_vecs.shape[1]}, word2vec binary)")
+    try:
+        plot_loss(out_dir / "loss.png")
+    except ImportError as exc:
+        click.echo(f"loss plot skipped: {exc}")
+    else:
+        click.echo(f"wrote {out_dir / 'loss.png'}")
+
+
+def _demo_engine(epochs: int, seed: int):
+    from .datasets import ptb
+    from .plot import loss_curve
+    from .word2vec import Word2Vec
+
+    path = ptb.path("train")
+    model = Word2Vec(model="cbow", dim=100, window=5, negative=5, min_count=1, epochs=epochs,
+                     seed=seed)
+    click.echo(f"PTB train ({path}): CBOW on the engine, dim 100, window 5, 5 negatives, "
+               f"{epochs} epoch(s), {model.config.n_threads} thread(s)")
+    model.fit(str(path))
+    click.echo(f"trained {model.words_trained:,} words in {model.train_seconds:.1f} s "
+               f"({model.words_trained / model.train_seconds:,.0f} words/s), "
+               f"vocabulary {len(model.vocab):,}, loss {model.loss_history[-1]:.3f}")
+    plot = lambda path: loss_curve(model.loss_history, None, path=path, xlabel="epoch",
+                                   title="CBOW on PTB (engine): mean loss per epoch")
+    return model.wv.index_to_key, model.wv.vectors, plot
+
+
+def _demo_nn(epochs: int, seed: int):
+    from .datasets import ptb
+    from .nn import CBOW, Adam, Trainer, create_contexts_target
+
+    corpus, word_to_id, id_to_word = ptb.load_data("train")
     contexts, target = create_contexts_target(corpus, window_size=5)
     click.echo(f"PTB train: {len(corpus):,} words, vocabulary {len(word_to_id):,}; "
                f"CBOW, window 5, hidden 100, batch 100, Adam, {epochs} epoch(s)")
@@ -401,24 +449,8 @@ def demo(out_dir: Path, epochs: int, seed: int):
     seconds = time.perf_counter() - start
     click.echo(f"trained {epochs * len(target):,} target words in {seconds:.1f} s "
                f"({epochs * len(target) / seconds:,.0f} words/s)")
-
-    word_vecs = model.word_vecs
-    for query in DEMO_QUERIES:
-        most_similar(query, word_to_id, id_to_word, word_vecs, top=5)
-    print("-" * 50)
-    for a, b, c in DEMO_ANALOGIES:
-        analogy(a, b, c, word_to_id, id_to_word, word_vecs, top=5)
-    print()
-
     words = [id_to_word[i] for i in range(len(id_to_word))]
-    save_word2vec_format(out_dir / "vectors.bin", words, word_vecs, binary=True)
-    click.echo(f"wrote {out_dir / 'vectors.bin'} ({len(words):,} x {word_vecs.shape[1]}, word2vec binary)")
-    try:
-        trainer.plot(path=out_dir / "loss.png")
-    except ImportError as exc:
-        click.echo(f"loss plot skipped: {exc}")
-    else:
-        click.echo(f"wrote {out_dir / 'loss.png'}")
+    return words, model.word_vecs, lambda path: trainer.plot(path=path)
 
 
 if __name__ == "__main__":  # pragma: no cover
