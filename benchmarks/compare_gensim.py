@@ -77,16 +77,15 @@ def worker(args):
 
 
 def evaluate(prefix, data):
-    """Analogy accuracy and WordSim-353 Spearman of saved vectors, the same code for both."""
-    from gensim.models import KeyedVectors
+    """Analogy accuracy and WordSim-353 Spearman of saved vectors, the same code for both
+    (wordvec's evaluation, tested equal to gensim's ``evaluate_word_*``)."""
+    from wordvec import WordVectors
 
     words = Path(prefix + ".words").read_text(encoding="utf-8").split("\n")
-    vectors = np.load(prefix + ".npy")
-    kv = KeyedVectors(vectors.shape[1])
-    kv.add_vectors(words, vectors)
-    analogy, _ = kv.evaluate_word_analogies(str(data / "questions-words.txt"),
-                                            restrict_vocab=30_000, case_insensitive=True)
-    pairs = kv.evaluate_word_pairs(str(data / "wordsim353.tsv"), case_insensitive=True)
+    wv = WordVectors(words, np.load(prefix + ".npy"))
+    analogy, _ = wv.evaluate_word_analogies(data / "questions-words.txt", restrict_vocab=30_000,
+                                            case_insensitive=True)
+    pairs = wv.evaluate_word_pairs(data / "wordsim353.tsv", case_insensitive=True)
     return float(analogy), float(pairs[1][0])
 
 

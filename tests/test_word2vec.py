@@ -85,3 +85,17 @@ def test_one_thread_and_a_seed_is_bit_identical():
     digest = lambda m: hashlib.sha256(m.wv.vectors.tobytes()).hexdigest()
     runs = [Word2Vec(dim=8, min_count=1, threads=1, seed=seed).fit(toy_corpus()) for seed in (7, 7, 8)]
     assert digest(runs[0]) == digest(runs[1]) != digest(runs[2])
+
+
+def test_save_load_and_continue_training(tmp_path):
+    m = Word2Vec(dim=8, min_count=1, threads=1, seed=4, epochs=2).fit(toy_corpus())
+    m.save(tmp_path / "m.npz")
+    loaded = Word2Vec.load(tmp_path / "m.npz", mmap=True)
+    assert loaded.config == m.config and loaded.vocab == m.vocab
+    np.testing.assert_array_equal(loaded.wv.vectors, m.wv.vectors)
+    np.testing.assert_array_equal(loaded.syn1neg, m.syn1neg)
+    assert isinstance(loaded.wv.vectors, np.memmap)
+    loaded.fit(toy_corpus(seed=1))
+    assert loaded.loss_history[:2] == m.loss_history and len(loaded.loss_history) == 4
+    assert loaded.loss_history[-1] < m.loss_history[-1]      # it continued, not restarted
+    assert loaded.wv.index_to_key == m.wv.index_to_key
