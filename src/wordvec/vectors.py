@@ -33,7 +33,7 @@ class WordVectors:
     """
 
     def __init__(self, index_to_key, vectors, counts=None):
-        vectors = np.asarray(vectors)
+        vectors = np.asanyarray(vectors)  # keeps a memory map a memory map
         if vectors.ndim != 2 or vectors.shape[0] != len(index_to_key):
             raise ValueError(f"{len(index_to_key)} words but vectors of shape {vectors.shape}")
         self.index_to_key = list(index_to_key)
