@@ -1,8 +1,8 @@
 """The engine: one step tied to the book's layers, word2vec.c's rules, determinism, threads.
 
-Everything here runs on small synthetic corpora in a few seconds (the first run also
-compiles the kernels, about 3 s, cached afterwards). One seeded quality run on text8-head
-is marked ``quality``.
+Everything here runs on small synthetic corpora in about a second, plus 5-7 s the first
+time to compile the kernels (cached on disk afterwards). One seeded quality run on
+text8-head is marked ``quality`` (about 4 s).
 """
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from wordvec.config import TrainConfig
 from wordvec.engine import cbow_step, init_weights, skipgram_step, train
 from wordvec.engine import kernels as K
 from wordvec.engine.train import make_state, make_tables
-from wordvec.sampling import keep_probabilities
 from wordvec.nn import CBOW, SGD, SkipGram, merge_shared
+from wordvec.sampling import keep_probabilities
 
 LOG2 = math.log(2.0)
 
@@ -298,7 +298,8 @@ def _run(model="cbow", threads=1, seed=1, epochs=3, dim=16, corpus=None, sample=
 def test_init_weights_is_word2vecs():
     W_in, W_out = init_weights(1000, 50, seed=3)
     assert W_in.dtype == W_out.dtype == np.float32 and W_in.shape == (1000, 50)
-    assert np.all(np.abs(W_in) <= 0.5 / 50) and W_in.std() == pytest.approx(1 / 50 / 12**0.5, rel=0.02)
+    assert np.all(np.abs(W_in) <= 0.5 / 50)
+    assert W_in.std() == pytest.approx(1 / 50 / 12**0.5, rel=0.02)   # U(-0.5/dim, 0.5/dim)
     assert not W_out.any()
     np.testing.assert_array_equal(W_in, init_weights(1000, 50, seed=3)[0])
 
@@ -330,7 +331,8 @@ def test_loss_decreases_and_topics_separate(model):
 def test_subsampling_keeps_a_frequent_word_at_its_keep_probability():
     # Word 0 is 90% of the corpus, 100 rare words 100 times each (these are always kept).
     rng = np.random.default_rng(0)
-    ids = np.concatenate([np.zeros(90_000, np.int32), np.repeat(np.arange(1, 101, dtype=np.int32), 100)])
+    ids = np.concatenate([np.zeros(90_000, np.int32),
+                          np.repeat(np.arange(1, 101, dtype=np.int32), 100)])
     rng.shuffle(ids)
     bounds = np.arange(0, ids.size + 1, 1000, dtype=np.int64)
     counts = np.bincount(ids).astype(np.int64)
