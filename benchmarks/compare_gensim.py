@@ -62,6 +62,16 @@ def train_gensim(path, model, threads, seed):
     return m.wv.index_to_key, m.wv.vectors, seconds, m.corpus_total_words
 
 
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process's own address space (VmHWM). ru_maxrss is not
+    used: Linux carries it over from the parent across exec, so every worker would report
+    at least the parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def worker(args):
     """Train one system in this process; write the vectors and a JSON line of figures."""
     train = train_wordvec if args.worker == "wordvec" else train_gensim
@@ -71,7 +81,7 @@ def worker(args):
     wall = time.perf_counter() - start
     np.save(args.out + ".npy", np.asarray(vectors, dtype=np.float32))
     Path(args.out + ".words").write_text("\n".join(words), encoding="utf-8")
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mib = peak_rss_mib()
     print(json.dumps({"wall": wall, "train": train_seconds, "raw_words": int(raw_words),
                       "peak_mib": peak_mib}))
 
