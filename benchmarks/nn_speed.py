@@ -80,12 +80,13 @@ def run_steps(step, contexts, target, warmup, n_steps):
     return time.perf_counter() - start, losses
 
 
-def ours_step(model, optimizer):
-    """The Trainer's step for a ``wordvec.nn`` model, as a function of one batch."""
+def ours_step(model, optimizer, merge=merge_shared):
+    """The Trainer's step, as a function of one batch; ``merge`` joins shared weights
+    (``merge_shared`` for ``wordvec.nn``, the book's ``remove_duplicate`` for its code)."""
     def step(bx, bt):
         loss = model.forward(bx, bt)
         model.backward()
-        params, grads = merge_shared(model.params, model.grads)
+        params, grads = merge(model.params, model.grads)
         optimizer.update(params, grads)
         return float(loss)
     return step
@@ -122,14 +123,7 @@ def time_book_source(classes, name, corpus, contexts, target, warmup, n_steps, s
     models, adam, remove_duplicate = classes
     np.random.seed(seed)
     model = models[name](int(corpus.max()) + 1, HIDDEN, WINDOW, corpus.astype(np.int64))
-    optimizer = adam()
-
-    def step(bx, bt):
-        loss = model.forward(bx, bt)
-        model.backward()
-        params, grads = remove_duplicate(model.params, model.grads)
-        optimizer.update(params, grads)
-        return float(loss)
+    step = ours_step(model, adam(), merge=remove_duplicate)
     return run_steps(step, contexts.astype(np.int64), target.astype(np.int64), warmup, n_steps)
 
 
