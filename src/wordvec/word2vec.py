@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from typing import Callable
 
 import numpy as np
@@ -76,8 +77,6 @@ class Word2Vec:
         return W_in, W_out
 
     def _fit_nn(self, encoded: EncodedCorpus):
-        import time
-
         from . import nn
 
         cfg = self.config
