@@ -4,7 +4,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+import re
 import time
+import warnings
 from pathlib import Path
 
 import click
@@ -77,13 +79,23 @@ def _check_output_file(out: Path) -> None:
 
 class _ProgressBar:
     """A tqdm bar over raw corpus words fed by the engine's progress reports; silent when
-    stderr is not a terminal (tqdm's disable=None)."""
+    stderr is not a terminal (tqdm's disable=None). The bar appears at the first report, so
+    the lines printed before training (warnings, the memory estimate) are not broken by it."""
 
     def __init__(self, total_words: int, quiet: bool):
-        from tqdm import tqdm
+        self.total_words = total_words
+        self.quiet = quiet
+        self._bar = None
 
-        self.bar = tqdm(total=total_words, unit="w", unit_scale=True, disable=True if quiet else None,
-                        dynamic_ncols=True, leave=False)
+    @property
+    def bar(self):
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=self.total_words, unit="w", unit_scale=True,
+                             disable=True if self.quiet else None, dynamic_ncols=True,
+                             leave=False)
+        return self._bar
 
     def __call__(self, info) -> None:
         self.bar.total = info.total_words
@@ -93,7 +105,33 @@ class _ProgressBar:
                                  refresh=False)
 
     def close(self) -> None:
-        self.bar.close()
+        if self._bar is not None:
+            self._bar.close()
+
+
+_OPTION_NAMES = {f.name: f"--{f.name.replace('_', '-')}" for f in dataclasses.fields(TrainConfig)}
+_FIELD_AT_START = re.compile(r"^(%s)\b" % "|".join(map(re.escape, _OPTION_NAMES)))
+_FIELD_SETTING = re.compile(r"\b(%s)=" % "|".join(map(re.escape, _OPTION_NAMES)))
+_FIELD_NAMED = re.compile(r"\b(?:a )?smaller (%s)\b" % "|".join(map(re.escape, _OPTION_NAMES)))
+
+
+def _with_option_names(message: str) -> str:
+    """A configuration message in the command line's words: ``dim must be > 0`` becomes
+    ``--dim must be > 0``, ``use max_vocab=5`` becomes ``use --max-vocab 5``."""
+    message = _FIELD_AT_START.sub(lambda m: _OPTION_NAMES[m.group(1)], message)
+    message = _FIELD_SETTING.sub(lambda m: _OPTION_NAMES[m.group(1)] + " ", message)
+    return _FIELD_NAMED.sub(lambda m: "a smaller " + _OPTION_NAMES[m.group(1)], message)
+
+
+def _one_line_warnings(category, fallback):
+    """A ``warnings.showwarning`` that prints warnings of ``category`` (about the user's
+    data) as one line, ``wordvec: warning: ...``, and hands the others to ``fallback``."""
+    def show(message, cat, filename, lineno, file=None, line=None):
+        if issubclass(cat, category):
+            click.echo(f"wordvec: warning: {message}", err=True)
+        else:
+            fallback(message, cat, filename, lineno, file, line)
+    return show
 
 
 @main.command()
@@ -116,7 +154,8 @@ def train(corpus, out, fmt, quiet, **config):
       wordvec train text8 -o vectors.bin
       wordvec train corpus/ --model skipgram --dim 300 --epochs 10 -o model.npz
     """
-    from .corpus import CorpusError
+    from .corpus import CorpusError, InvalidUTF8Warning
+    from .memory import MemoryEstimateError, available_memory
     from .vocab import VocabError
     from .word2vec import Word2Vec
 
@@ -125,13 +164,25 @@ def train(corpus, out, fmt, quiet, **config):
     try:
         model = Word2Vec(**config)
     except ValueError as exc:
-        raise UserError(str(exc)) from exc
+        raise UserError(_with_option_names(str(exc))) from exc
     sources = [str(p) for p in corpus]
+    source = sources if len(sources) > 1 else sources[0]
     bar = _ProgressBar(0, quiet)
     try:
-        model.fit(sources if len(sources) > 1 else sources[0], progress=bar)
+        with warnings.catch_warnings():
+            # Each file's invalid-UTF-8 warning as one line, even if an identical one was
+            # shown before in this process.
+            warnings.simplefilter("always", InvalidUTF8Warning)
+            warnings.showwarning = _one_line_warnings(InvalidUTF8Warning, warnings.showwarning)
+            model.build_vocab(source)
+            if not quiet:
+                click.echo(f"memory: {model.memory_estimate.describe(available_memory())}",
+                           err=True)
+            model.fit(source, progress=bar)
     except (CorpusError, VocabError) as exc:
         raise UserError(str(exc)) from exc
+    except MemoryEstimateError as exc:
+        raise UserError(_with_option_names(str(exc))) from exc
     finally:
         bar.close()
     _save(model, out, fmt)

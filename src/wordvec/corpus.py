@@ -23,6 +23,13 @@ one 100 MB line). The speed-critical steps (:func:`count_words`, :func:`encode`)
 ``bytes`` tokens, split at C speed by ``bytes.split`` and counted by ``collections.Counter``;
 only distinct words are decoded. Each distinct byte token is decoded on its own, with the
 same ``errors="replace"`` everywhere, so the same invalid bytes always become the same word.
+:func:`count_words` also counts the tokens that held invalid UTF-8 (checking only the distinct
+non-ASCII tokens, so counting stays as fast) and warns once per file with
+:class:`InvalidUTF8Warning`.
+
+Binary files: the first block of each file is checked for NUL bytes and for a high share of
+control bytes; a file that looks binary (an .npy array, an image, a model file passed by
+mistake, UTF-16 text) raises :class:`CorpusError` naming it, instead of training on garbage.
 
 This module knows nothing of trainers or the command line; the vocabulary policy
 (min_count, order) lives in :mod:`wordvec.vocab`.
@@ -35,6 +42,7 @@ import gzip
 import lzma
 import os
 import tempfile
+import warnings
 import weakref
 import zlib
 from dataclasses import dataclass
@@ -53,6 +61,7 @@ __all__ = [
     "MEMMAP_THRESHOLD",
     "CorpusError",
     "EncodedCorpus",
+    "InvalidUTF8Warning",
     "NotReiterableError",
     "Source",
     "count_words",
@@ -80,6 +89,18 @@ _ENCODE_BATCH = 1 << 18
 #: The whitespace ``bytes.split()`` splits on; the block reader must cut blocks at the same set.
 _ASCII_WHITESPACE = (b" ", b"\n", b"\t", b"\r", b"\x0b", b"\x0c")
 
+#: Control bytes (C0 except the ASCII whitespace, and DEL) above this share of a file's first
+#: block mark it as binary. Random bytes hold about 11%; text, even with ANSI colour codes,
+#: a few per mille.
+BINARY_CONTROL_SHARE = 0.05
+
+#: Bytes of the first block looked at by the binary check.
+_SNIFF_BYTES = 1 << 16
+
+_CONTROL_BYTES = bytes(b for b in range(256)
+                       if (b < 0x20 and bytes([b]) not in _ASCII_WHITESPACE) or b == 0x7F)
+_NON_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 
 Source = Union[str, os.PathLike, Sequence[Union[str, os.PathLike]], Iterable[Sequence[str]]]
@@ -90,6 +111,20 @@ class CorpusError(ValueError):
 
     The message names the path or the sentence and says what to pass instead.
     """
+
+
+class InvalidUTF8Warning(UserWarning):
+    """Tokens of a corpus file held bytes that are not UTF-8; they were replaced by U+FFFD.
+
+    Issued once per file by :func:`count_words`; ``tokens`` is the number of affected token
+    occurrences and ``path`` the file.
+    """
+
+    def __init__(self, tokens: int, path: str):
+        super().__init__(f"{tokens:,} tokens in {path} had invalid UTF-8 bytes, "
+                         "replaced by U+FFFD")
+        self.tokens = tokens
+        self.path = path
 
 
 class NotReiterableError(CorpusError, TypeError):
@@ -174,20 +209,47 @@ def _open_binary(path: Path) -> BinaryIO:
     return opener(path, "rb")
 
 
+def _check_text(path: Path, head: bytes) -> None:
+    """Raise :class:`CorpusError` if ``head`` (the first bytes of ``path``) looks binary:
+    a NUL byte (as git and grep decide), or more than :data:`BINARY_CONTROL_SHARE` control
+    bytes. UTF-8 text never holds either; UTF-16 text holds NULs, and is refused too."""
+    head = head[:_SNIFF_BYTES]
+    if not head:
+        return
+    control = len(head.translate(None, _NON_CONTROL_BYTES))  # C speed: deletes the rest
+    if b"\x00" in head or control > BINARY_CONTROL_SHARE * len(head):
+        raise CorpusError(f"corpus file {str(path)!r} looks like a binary file, not text "
+                          f"({control:,} control or NUL bytes in its first {len(head):,}); "
+                          "pass a text corpus (UTF-8, words separated by spaces)")
+
+
+def _checked_blocks(f: BinaryIO, path: Path, block_size: int) -> Iterator[bytes]:
+    """The non-empty blocks of ``block_size`` bytes of open file ``f``, after checking its
+    head is text. The head is at least 4 KiB whatever ``block_size`` is, and is handed out
+    in ``block_size`` slices, so the blocks are the same as plain reads would give."""
+    head = f.read(max(block_size, 4096))
+    _check_text(path, head)
+    for start in range(0, len(head), block_size):
+        yield head[start:start + block_size]
+    while True:
+        block = f.read(block_size)
+        if not block:
+            return
+        yield block
+
+
 def _aligned_blocks(path: Path, block_size: int = BLOCK_SIZE) -> Iterator[bytes]:
     """Yield the bytes of ``path`` in pieces that each end at ASCII whitespace (or at EOF),
     so that no token straddles two pieces.
 
     Each piece is about ``block_size`` bytes: the token cut by a block's end is carried over
     to the next block. Only a single token longer than a block makes a piece longer.
+    Raises :class:`CorpusError` if the file's first bytes look binary (:func:`_check_text`).
     """
     carry = b""
     try:
         with _open_binary(path) as f:
-            while True:
-                block = f.read(block_size)
-                if not block:
-                    break
+            for block in _checked_blocks(f, path, block_size):
                 data = carry + block if carry else block
                 # Last whitespace byte: search for the common space first, then the others
                 # only after it, so the rare bytes do not each scan the whole block.
@@ -272,6 +334,28 @@ def _decode(token: bytes) -> str:
     return token.decode("utf-8", "replace")
 
 
+def _merge_decoded(byte_counts: dict[bytes, int], counts: dict[str, int]) -> int:
+    """Add ``byte_counts`` (distinct byte tokens -> count) into ``counts`` (word -> count),
+    decoding each token as :func:`_decode` does. Returns the number of token occurrences
+    that held invalid UTF-8.
+
+    Runs once per distinct token, not per token; ASCII tokens (nearly all, in English) skip
+    the strict decode attempt.
+    """
+    invalid = 0
+    for token, n in byte_counts.items():
+        if token.isascii():
+            word = token.decode("ascii")
+        else:
+            try:
+                word = token.decode("utf-8")
+            except UnicodeDecodeError:
+                word = _decode(token)
+                invalid += n
+        counts[word] = counts.get(word, 0) + n
+    return invalid
+
+
 # --------------------------------------------------------------------------------------------
 # Public API
 
@@ -300,22 +384,26 @@ def count_words(source: Source, *, block_size: int = BLOCK_SIZE) -> tuple[dict[s
     deterministic tie-break that never depends on ``PYTHONHASHSEED``); ``raw_words`` is the
     number of tokens read. Files are counted as ``bytes`` tokens; distinct tokens are decoded
     at the end, and byte tokens that decode to the same word (different invalid bytes, all
-    U+FFFD) are merged.
+    U+FFFD) are merged. For each file whose tokens held invalid UTF-8, one
+    :class:`InvalidUTF8Warning` gives the number of such token occurrences.
+    Raises :class:`CorpusError` for a file that looks binary (see the module docstring).
     """
     _check_sizes(block_size, MAX_SENTENCE)
     files, sentences = _resolve(source)
     if files is not None:
-        byte_counts: collections.Counter = collections.Counter()
+        counts: dict[str, int] = {}
         raw_words = 0
         for path in files:
+            # One Counter per file, so invalid UTF-8 can be blamed on its file; the words are
+            # merged into ``counts`` in file order, which keeps first-occurrence order.
+            byte_counts: collections.Counter = collections.Counter()
             for piece in _aligned_blocks(path, block_size):
                 tokens = piece.split()
                 raw_words += len(tokens)
                 byte_counts.update(tokens)  # C-accelerated for a list argument
-        counts: dict[str, int] = {}
-        for token, n in byte_counts.items():
-            word = _decode(token)
-            counts[word] = counts.get(word, 0) + n
+            invalid = _merge_decoded(byte_counts, counts)
+            if invalid:
+                warnings.warn(InvalidUTF8Warning(invalid, str(path)), stacklevel=2)
         return counts, raw_words
 
     str_counts: collections.Counter = collections.Counter()

@@ -7,8 +7,10 @@ from typing import Callable
 
 import numpy as np
 
+from . import memory
 from .config import TrainConfig
 from .corpus import EncodedCorpus, encode
+from .memory import MemoryEstimate, MemoryEstimateError
 from .vectors import WordVectors
 from .vocab import Vocab
 
@@ -25,6 +27,12 @@ class Word2Vec:
     ``syn1neg`` the output weights (V, dim) float32, ``vocab`` the :class:`Vocab` and
     ``loss_history`` the mean negative-sampling loss of each epoch.
 
+    Before anything large is allocated, ``fit`` estimates the memory the run needs
+    (:mod:`wordvec.memory`), keeps it in ``memory_estimate`` and raises
+    :class:`~wordvec.memory.MemoryEstimateError` if it exceeds the available memory.
+    ``build_vocab(corpus)`` does the counting and this check alone, so a caller can report
+    the estimate before training (the command line does).
+
     ``backend="nn"`` trains :class:`wordvec.nn.CBOW` / :class:`wordvec.nn.SkipGram` as the book
     does: windows of full width inside sentences, minibatches of 100, Adam with learning rate
     ``alpha`` (default 0.001, the book's), the book's initialisation; ``sample``,
@@ -39,6 +47,47 @@ class Word2Vec:
         self.loss_history: list[float] = []
         self.train_seconds: float = 0.0
         self.words_trained: int = 0
+        self.memory_estimate: MemoryEstimate | None = None
+
+    def build_vocab(self, corpus) -> "Word2Vec":
+        """Count ``corpus`` into ``vocab`` (min_count, max_vocab) and check the memory the
+        run would need (:meth:`check_memory`); ``fit`` then trains with this vocabulary.
+        Returns self."""
+        cfg = self.config
+        self.vocab = Vocab.build(corpus, min_count=cfg.min_count, max_vocab=cfg.max_vocab)
+        self.check_memory()
+        return self
+
+    def check_memory(self, available: int | None = None) -> MemoryEstimate:
+        """Estimate the bytes training on ``vocab`` needs (:func:`wordvec.memory.estimate`),
+        keep it in ``memory_estimate`` and return it.
+
+        ``available``: bytes to compare with (default: :func:`wordvec.memory.available_memory`;
+        no check where that is unknown). Raises :class:`MemoryEstimateError` when the estimate
+        exceeds it, naming a ``max_vocab`` and a ``min_count`` that would fit.
+        """
+        cfg = self.config
+        counts = self.vocab.counts
+        est = memory.estimate(len(self.vocab), cfg.dim, self.vocab.total, backend=cfg.backend,
+                              window=cfg.window)
+        self.memory_estimate = est
+        if available is None:
+            available = memory.available_memory()
+        if available is not None and est.needed > available:
+            fits = memory.largest_vocab(counts, cfg.dim, available, backend=cfg.backend,
+                                        window=cfg.window)
+            if fits > 0:
+                advice = (f"use max_vocab={fits} or min_count="
+                          f"{memory.min_count_for(counts, fits)} (or a smaller dim than "
+                          f"{cfg.dim}) to fit")
+            else:
+                advice = "even one word does not fit; free memory or use a smaller corpus"
+            raise MemoryEstimateError(
+                f"training needs about {memory.format_bytes(est.needed)} of memory "
+                f"(vocabulary {len(self.vocab):,} words x dim {cfg.dim}, corpus "
+                f"{self.vocab.total:,} ids) but only {memory.format_bytes(available)} is "
+                f"available; {advice}")
+        return est
 
     def fit(self, corpus, progress: Callable | None = None) -> "Word2Vec":
         """Train on ``corpus`` (a path, list of paths, folder, compressed file, or a
@@ -48,10 +97,16 @@ class Word2Vec:
         A model that already has vectors (trained, or loaded with :meth:`load`) keeps its
         vocabulary and continues from its weights, as gensim's ``train``: words outside the
         vocabulary are skipped, the learning rate runs its schedule again, and the new
-        epochs' losses are appended to ``loss_history``."""
+        epochs' losses are appended to ``loss_history``.
+
+        Raises :class:`~wordvec.corpus.CorpusError` / :class:`~wordvec.vocab.VocabError` for a
+        corpus that cannot be used and :class:`MemoryEstimateError` when the run would not
+        fit in memory (checked before encoding and allocating)."""
         cfg = self.config
         if self.vocab is None:
-            self.vocab = Vocab.build(corpus, min_count=cfg.min_count, max_vocab=cfg.max_vocab)
+            self.build_vocab(corpus)
+        else:
+            self.check_memory()
         encoded = encode(corpus, self.vocab)
         if cfg.backend == "engine":
             W_in, W_out = self._fit_engine(encoded, progress)

@@ -1,0 +1,185 @@
+"""How much memory a training run needs, estimated before anything large is allocated.
+
+After counting, the vocabulary size V and the number of in-vocabulary tokens T are known, and
+with the configuration they fix every large allocation of a run:
+
+=====================  =========================================================  ===========
+part                   what                                                       bytes
+=====================  =========================================================  ===========
+vocabulary             words, counts, the word -> id dicts of Vocab, of encode's    250 V
+                       byte lookup and of WordVectors (measured on text8's first
+                       2M words: 69 + 57 (the str) + 73 + 64 = 263 bytes a word)
+matrices               W_in and W_out, (V, dim) float32 each                      8 V dim
+optimizer              backend "nn" only: Adam's m and v for both matrices        16 V dim
+corpus                 encoded ids, int32, one per in-vocabulary token            4 T
+sentences              sentence bounds and lengths, int64 (16 bytes a sentence),  1.6 T
+                       assumed one sentence per 10 tokens (PTB has 21)
+windows                backend "nn" only: contexts (T, 2 window) and targets,      4 T (2w+1)
+                       int32, every position counted
+tables                 packed noise table (8 V) + alias build (12 V) + keep        24 V
+                       probabilities (4 V)
+=====================  =========================================================  ===========
+
+Ids beyond :data:`wordvec.corpus.MEMMAP_THRESHOLD` bytes live in a memory-mapped temporary
+file (see :func:`wordvec.corpus.encode`), whose pages the system can drop and re-read, so
+:attr:`MemoryEstimate.needed` (what must fit in RAM) counts only the threshold of them;
+:attr:`MemoryEstimate.total` counts them all.
+
+The available memory is Linux's ``MemAvailable`` (``/proc/meminfo``): free memory plus the
+caches the kernel can reclaim. Where it cannot be read, no check is made.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .corpus import MEMMAP_THRESHOLD
+
+__all__ = ["MemoryEstimate", "MemoryEstimateError", "available_memory", "estimate",
+           "format_bytes", "largest_vocab", "min_count_for"]
+
+#: Python objects per vocabulary word (see the module docstring for the measurement).
+VOCAB_BYTES_PER_WORD = 250
+#: Noise table, its build temporaries and keep probabilities, per word.
+TABLE_BYTES_PER_WORD = 8 + 12 + 4
+#: Sentence bounds and lengths per in-vocabulary token: 16 bytes a sentence, 10 tokens each.
+SENTENCE_BYTES_PER_ID = 1.6
+
+_MEMINFO = "/proc/meminfo"
+
+
+class MemoryEstimateError(ValueError):
+    """Training would need more memory than is available; the message gives the estimate,
+    the available memory and a ``max_vocab`` / ``min_count`` that would fit."""
+
+
+@dataclass(frozen=True)
+class MemoryEstimate:
+    """Bytes a training run needs, by part (see the module docstring for each formula)."""
+
+    vocab_size: int
+    dim: int
+    corpus_ids: int
+    vocabulary: int
+    matrices: int
+    optimizer: int
+    corpus: int
+    sentences: int
+    windows: int
+    tables: int
+    mapped: int  # bytes of ``corpus`` held in a memory-mapped file rather than in RAM
+
+    @property
+    def total(self) -> int:
+        """Every part, memory-mapped ids included."""
+        return (self.vocabulary + self.matrices + self.optimizer + self.corpus
+                + self.sentences + self.windows + self.tables)
+
+    @property
+    def needed(self) -> int:
+        """Bytes that must fit in RAM: :attr:`total` less the memory-mapped ids."""
+        return self.total - self.mapped
+
+    def __int__(self) -> int:
+        return self.needed
+
+    def describe(self, available: int | None) -> str:
+        """One line, e.g. ``~123 MiB needed (vocabulary 22,541 x 100, corpus 2,046,942 ids),
+        20.1 GiB available``."""
+        mapped = (f", {format_bytes(self.mapped)} of them memory-mapped from a temporary file"
+                  if self.mapped else "")
+        line = (f"~{format_bytes(self.needed)} needed (vocabulary {self.vocab_size:,} x "
+                f"{self.dim}, corpus {self.corpus_ids:,} ids{mapped})")
+        if available is not None:
+            line += f", {format_bytes(available)} available"
+        return line
+
+
+def _parts(vocab_size, dim: int, corpus_ids, backend: str, window: int):
+    """The parts of the estimate; vocab_size and corpus_ids may be arrays (vectorised)."""
+    per_matrix = 4 * vocab_size * dim
+    return dict(
+        vocabulary=VOCAB_BYTES_PER_WORD * vocab_size,
+        matrices=2 * per_matrix,
+        optimizer=4 * per_matrix if backend == "nn" else 0 * vocab_size,
+        corpus=4 * corpus_ids,
+        sentences=(16 * corpus_ids + 9) // 10,  # SENTENCE_BYTES_PER_ID, rounded up
+        windows=4 * corpus_ids * (2 * window + 1) if backend == "nn" else 0 * corpus_ids,
+        tables=TABLE_BYTES_PER_WORD * vocab_size,
+    )
+
+
+def _mapped(corpus_bytes, memmap_threshold: int):
+    return np.maximum(corpus_bytes - memmap_threshold, 0)
+
+
+def estimate(vocab_size: int, dim: int, corpus_ids: int, *, backend: str = "engine",
+             window: int = 5, memmap_threshold: int = MEMMAP_THRESHOLD) -> MemoryEstimate:
+    """The :class:`MemoryEstimate` for V = ``vocab_size`` words of ``dim`` dimensions and
+    T = ``corpus_ids`` in-vocabulary tokens (``Vocab.total``). ``backend`` and ``window``
+    matter for ``"nn"`` (Adam state, window arrays); ``memmap_threshold`` is
+    :func:`wordvec.corpus.encode`'s."""
+    if vocab_size < 0 or dim <= 0 or corpus_ids < 0:
+        raise ValueError(f"need vocab_size >= 0, dim > 0, corpus_ids >= 0; got {vocab_size}, "
+                         f"{dim}, {corpus_ids}")
+    parts = {k: int(v) for k, v in _parts(int(vocab_size), int(dim), int(corpus_ids), backend,
+                                          int(window)).items()}
+    # The nn path copies ids into its own array, so it maps none of them.
+    mapped = int(_mapped(parts["corpus"], memmap_threshold)) if backend == "engine" else 0
+    return MemoryEstimate(vocab_size=int(vocab_size), dim=int(dim), corpus_ids=int(corpus_ids),
+                          mapped=mapped, **parts)
+
+
+def largest_vocab(counts, dim: int, available: int, *, backend: str = "engine",
+                  window: int = 5, memmap_threshold: int = MEMMAP_THRESHOLD) -> int:
+    """The largest k such that training on the k most frequent words fits in ``available``
+    bytes (``estimate(k, dim, counts[:k].sum()).needed <= available``); 0 if none does.
+
+    counts: (V,) word counts, most frequent first (``Vocab.counts``). Keeping fewer words
+    also drops their tokens from the corpus, which the estimate of each k accounts for.
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    k = np.arange(counts.shape[0] + 1, dtype=np.int64)
+    ids = np.concatenate(([0], np.cumsum(counts)))
+    parts = _parts(k, int(dim), ids, backend, int(window))
+    needed = sum(np.asarray(p, dtype=np.int64) for p in parts.values())
+    if backend == "engine":
+        needed = needed - _mapped(parts["corpus"], memmap_threshold)
+    # needed grows with k (every part is non-decreasing), so the fitting k form a prefix.
+    return max(int(np.searchsorted(needed, available, side="right")) - 1, 0)
+
+
+def min_count_for(counts, max_words: int) -> int:
+    """The smallest ``min_count`` that keeps at most ``max_words`` of the words with these
+    counts (``counts``: (V,) most frequent first)."""
+    counts = np.asarray(counts, dtype=np.int64)
+    if max_words >= counts.shape[0]:
+        return int(counts.min()) if counts.size else 1
+    # Every word from position max_words on has a count <= counts[max_words].
+    return int(counts[max_words]) + 1
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (Linux ``MemAvailable``), or None
+    where it cannot be read (other systems, a restricted /proc)."""
+    try:
+        with open(_MEMINFO, "rb") as f:
+            for line in f:
+                if line.startswith(b"MemAvailable:"):
+                    value, unit = line.split()[1:3]
+                    return int(value) * (1024 if unit.lower() == b"kb" else 1)
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def format_bytes(n: float) -> str:
+    """``123 MiB``, ``20.1 GiB``: binary units, three significant figures or so."""
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if abs(n) < 1024 or unit == "TiB":
+            if unit == "bytes":
+                return f"{int(n)} bytes"
+            return f"{n:.1f} {unit}" if abs(n) < 100 else f"{n:,.0f} {unit}"
+        n /= 1024
+    raise AssertionError("unreachable")
