@@ -32,12 +32,14 @@ import gzip
 import io
 import json
 import lzma
+import math
 import mmap as _mmap
 import os
 import struct
 import tempfile
 import warnings
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -170,7 +172,7 @@ def _file_bytes(path):
                 try:
                     with opener(path, "rb") as z:
                         yield z.read()
-                except (OSError, EOFError, lzma.LZMAError) as exc:
+                except (OSError, EOFError, lzma.LZMAError, zlib.error) as exc:
                     raise VectorFileError(path, f"cannot decompress it ({exc}); the file "
                                           "is damaged or truncated") from None
                 return
@@ -205,6 +207,15 @@ def _read_header(buf, path):
                    f"{line[:_SHOW]!r}; a file without a header (e.g. GloVe's) needs the line "
                    "'count dim' added at its top")
     raise VectorFileError(path, problem, line=1)
+
+
+def _check_dim(buf, pos, count, dim, path):
+    """Refuse a header whose dim no row of this file can hold (each of the dim numbers takes
+    at least a byte, text or binary), before anything is allocated for it."""
+    if dim >= 2**31 or (count > 0 and dim > len(buf) - pos):
+        raise VectorFileError(path, f"the header announces vectors of {dim:,} numbers, but the "
+                              f"file holds only {len(buf) - pos:,} bytes after it: the header is "
+                              "wrong or the file is truncated", line=1)
 
 
 def _parse_text_row(line):
@@ -470,6 +481,7 @@ def load_word2vec_format(path, binary=None, unicode_errors="strict", limit=None)
         count, dim, pos = _read_header(buf, path)
         if limit is not None:
             count = min(count, limit)
+        _check_dim(buf, pos, count, dim, path)
         if binary is None:
             binary = _looks_binary(buf, pos, count, dim)
         reader = _read_binary if binary else _read_text
@@ -580,9 +592,9 @@ def _read_member_header(f, path, info):
         if read is None:
             raise ValueError(f"unsupported .npy version {version}")
         shape, fortran_order, dtype = read(f)
-    except ValueError as exc:
+    except Exception as exc:    # numpy's header parser: ValueError, also tokenize.TokenError
         raise VectorFileError(path, f"member {info.filename} is not a readable .npy array "
-                              f"({exc})", offset=start) from None
+                              f"({type(exc).__name__}: {exc})", offset=start) from None
     return shape, fortran_order, dtype, f.tell(), f.tell() - start
 
 
@@ -597,8 +609,8 @@ def _map_member(path, zf, f, name):
     shape, fortran_order, dtype, offset, header_bytes = _read_member_header(f, path, info)
     if dtype.hasobject:
         raise _pickle_error(path, info.filename)
-    nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    if header_bytes + nbytes != info.file_size:
+    nbytes = math.prod(shape) * dtype.itemsize         # Python ints: no silent overflow
+    if header_bytes + nbytes != info.file_size or offset + nbytes > os.fstat(f.fileno()).st_size:
         raise VectorFileError(path, f"member {info.filename} holds {info.file_size:,} bytes, its "
                               f"header promises {header_bytes + nbytes:,}; the file is damaged",
                               offset=offset)
@@ -606,6 +618,53 @@ def _map_member(path, zf, f, name):
         return np.empty(shape, dtype=dtype)
     return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape,
                      order="F" if fortran_order else "C")
+
+
+# What zipfile, zlib/bz2/lzma and numpy's .npy reader raise on damaged bytes (a seek to a
+# negative offset, a bad CRC, an unknown compression method, an encrypted member, a bad .npy
+# header, ...); load_model reports each as a VectorFileError.
+_ZIP_DAMAGE = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
+               OverflowError, struct.error, NotImplementedError, RuntimeError, zlib.error,
+               lzma.LZMAError, UnicodeDecodeError, KeyError)
+
+_READ_CHUNK = 1 << 24
+
+
+def _read_member(path, zf, name):
+    """Zip member ``name`` (a .npy) read into memory, as a writable array.
+
+    Unlike ``np.lib.format.read_array``, nothing is allocated for what the .npy header merely
+    promises: the data is read in chunks and must fill the shape exactly, so a damaged header
+    claiming a huge shape fails with a VectorFileError instead of a huge allocation.
+    """
+    with zf.open(name) as m:
+        try:
+            version = np.lib.format.read_magic(m)
+            read = {(1, 0): np.lib.format.read_array_header_1_0,
+                    (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+            if read is None:
+                raise ValueError(f"unsupported .npy version {version}")
+            shape, fortran_order, dtype = read(m)
+        except Exception as exc:    # numpy's header parser: ValueError, also tokenize.TokenError
+            if isinstance(exc, (zipfile.BadZipFile, OSError)):
+                raise                   # the zip itself, not the header: reported as damaged
+            raise VectorFileError(path, f"member {name} is not a readable .npy array "
+                                  f"({type(exc).__name__}: {exc})") from None
+        if dtype.hasobject:
+            raise _pickle_error(path, name)
+        nbytes = math.prod(shape) * dtype.itemsize
+        data = bytearray()
+        while len(data) < nbytes:
+            chunk = m.read(min(nbytes - len(data), _READ_CHUNK))
+            if not chunk:
+                break
+            data += chunk
+        if len(data) != nbytes or m.read(1):            # reading to the end checks the CRC
+            raise VectorFileError(path, f"member {name} holds {len(data):,} bytes of data, its "
+                                  f"header promises {nbytes:,}; the file is damaged")
+    if nbytes == 0:
+        return np.empty(shape, dtype=dtype)
+    return np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran_order else "C")
 
 
 def _pickle_error(path, member):
@@ -624,6 +683,19 @@ def load_model(path, mmap=False):
     Raises VectorFileError for a file that is not a zip, not a wordvec model (another .npz),
     of a newer format version, damaged, or holding pickled objects.
     """
+    with open(path, "rb"):      # a missing file or a folder: the OSError open() gives
+        pass
+    try:
+        return _load_model(path, mmap)
+    except VectorFileError:
+        raise
+    except _ZIP_DAMAGE as exc:  # anything else the zip or .npy readers trip on: damaged bytes
+        raise VectorFileError(path, f"the file is damaged ({type(exc).__name__}: {exc}); it "
+                              "is not a model file as save_model writes it") from None
+
+
+def _load_model(path, mmap):
+    """load_model's work; errors other than VectorFileError mean damaged bytes."""
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
@@ -644,19 +716,16 @@ def load_model(path, mmap=False):
                 if mapped is not None:
                     return mapped
             try:
-                with zf.open(name + ".npy") as m:
-                    return np.lib.format.read_array(m, allow_pickle=False)
-            except ValueError as exc:
-                if "allow_pickle" in str(exc) or "Object arrays" in str(exc):
-                    raise _pickle_error(path, name + ".npy") from None
-                raise VectorFileError(path, f"member {name}.npy is damaged ({exc})") from None
-            except (zipfile.BadZipFile, EOFError, OSError) as exc:
+                return _read_member(path, zf, name + ".npy")
+            except VectorFileError:
+                raise
+            except _ZIP_DAMAGE as exc:
                 raise VectorFileError(path, f"member {name}.npy is damaged ({exc})") from None
 
         raw = member("meta")
         try:
             meta = json.loads(raw.tobytes().decode("utf-8")) if raw.dtype == np.uint8 else None
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             raise VectorFileError(path, f"member meta.npy is not UTF-8 JSON ({exc}); the file is "
                                   "damaged") from None
         if not isinstance(meta, dict) or meta.get("format") != MODEL_FORMAT:
@@ -674,12 +743,21 @@ def load_model(path, mmap=False):
         words = meta.get("words")
         W_in = member("W_in", mmap)
         W_out = member("W_out", mmap) if "W_out.npy" in names else None
-        counts = member("counts").astype(np.int64, copy=False)
+        counts = member("counts")
     if (not isinstance(words, list) or W_in.ndim != 2 or W_in.shape[0] != len(words)
             or counts.shape != (len(words),) or (W_out is not None and W_out.shape != W_in.shape)):
-        raise VectorFileError(path, f"its parts disagree: {len(words or ())} words, W_in "
+        n_words = len(words) if isinstance(words, list) else repr(words)
+        raise VectorFileError(path, f"its parts disagree: {n_words} words, W_in "
                               f"{W_in.shape}, counts {counts.shape}, W_out "
                               f"{None if W_out is None else W_out.shape}; the file is damaged")
+    for name, array, kinds in (("W_in", W_in, "f"), ("W_out", W_out, "f"), ("counts", counts, "iu")):
+        if array is not None and array.dtype.kind not in kinds:
+            raise VectorFileError(path, f"member {name}.npy holds {array.dtype} numbers, not "
+                                  f"{'floats' if kinds == 'f' else 'counts'}; the file is damaged")
+    if not all(isinstance(w, str) for w in words) or len(set(words)) != len(words):
+        raise VectorFileError(path, "its words are not distinct strings, as save_model writes "
+                              "them; the file is damaged")
+    counts = counts.astype(np.int64, copy=False)
     return {"words": words, "counts": counts, "W_in": W_in, "W_out": W_out,
             "config": meta.get("config"), "history": meta.get("history")}
 
