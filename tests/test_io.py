@@ -71,3 +71,32 @@ def test_word2vec_refusal_names_the_word_and_the_native_format(tmp_path, word):
     assert f"word 1 ({word!r})" in str(info.value)
     assert "save_model" in str(info.value)
     assert path.read_bytes() == b"old"
+
+
+def test_a_writer_killed_mid_write_leaves_the_old_file_whole(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    path = tmp_path / "vectors.bin"
+    path.write_bytes(b"old complete file\n")
+    writer = ("import sys, time\n"
+              "from wordvec.io import atomic_write\n"
+              "with atomic_write(sys.argv[1]) as f:\n"
+              "    for i in range(1000):\n"
+              "        f.write(b'x' * 65536)\n"
+              "        f.flush()\n"
+              "        if i == 10:\n"
+              "            print('writing', flush=True)\n"
+              "        time.sleep(0.01)\n")
+    proc = subprocess.Popen([sys.executable, "-c", writer, str(path)], stdout=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout.readline().strip() == "writing"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert path.read_bytes() == b"old complete file\n"
+    # What the killed writer had written lies in a hidden temporary file beside it, never in
+    # the target.
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "vectors.bin"]
+    assert all(name.startswith(".vectors.bin.") and name.endswith(".tmp") for name in leftovers)
