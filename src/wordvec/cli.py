@@ -135,39 +135,60 @@ def _one_line_warnings(category, fallback):
 
 
 @main.command()
-@click.argument("corpus", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
-              help="output file; its suffix picks the format unless --format is given")
+@click.argument("corpus", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path),
+              help="output file (required unless --resume); its suffix picks the format "
+                   "unless --format is given")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)),
               help="word2vec (binary), word2vec-text, or native (.npz with both matrices, "
                    "vocabulary counts, configuration and loss history)")
 @config_options
+@click.option("--checkpoint-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="save the training state in this folder every --checkpoint-every seconds "
+                   "and on Ctrl-C, to continue later with --resume (engine backend)")
+@click.option("--checkpoint-every", type=click.FloatRange(min=0), default=600.0,
+              show_default=True, help="seconds between checkpoints")
+@click.option("--resume", "resume_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="continue the training saved in this checkpoint folder and write the "
+                   "output its command asked for (CORPUS, -o and the options come from it)")
 @click.option("-q", "--quiet", is_flag=True, help="no progress bar, no summary")
-def train(corpus, out, fmt, quiet, **config):
+def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir, **config):
     """Train word vectors on CORPUS (files, folders, .gz/.bz2/.xz files).
 
     Text is whitespace-separated tokens, one sentence per line; lines longer than 10,000
-    words are cut, every word is kept.
+    words are cut, every word is kept. With --checkpoint-dir, Ctrl-C saves the training
+    state and 'wordvec train --resume DIR' finishes it.
 
     \b
     Examples:
       wordvec train text8 -o vectors.bin
       wordvec train corpus/ --model skipgram --dim 300 --epochs 10 -o model.npz
+      wordvec train text8 -o vectors.bin --checkpoint-dir ckpt/
+      wordvec train --resume ckpt/
     """
     from .corpus import CorpusError, InvalidUTF8Warning
+    from .engine.train import DivergenceError
     from .memory import MemoryEstimateError, available_memory
     from .vocab import VocabError
     from .word2vec import Word2Vec
 
+    if resume_dir is not None:
+        _resume(resume_dir, checkpoint_dir, checkpoint_every, quiet)
+        return
+    if not corpus or out is None:
+        raise UserError("give the CORPUS to train on and -o OUTPUT, or --resume DIR")
     fmt = _output_format(out, fmt)
     _check_output_file(out)
     try:
         model = Word2Vec(**config)
     except ValueError as exc:
         raise UserError(_with_option_names(str(exc))) from exc
+    if checkpoint_dir is not None and model.config.backend != "engine":
+        raise UserError("--checkpoint-dir needs --backend engine")
     sources = [str(p) for p in corpus]
     source = sources if len(sources) > 1 else sources[0]
     bar = _ProgressBar(0, quiet)
+    started = time.time()
     try:
         with warnings.catch_warnings():
             # Each file's invalid-UTF-8 warning as one line, even if an identical one was
@@ -178,13 +199,81 @@ def train(corpus, out, fmt, quiet, **config):
             if not quiet:
                 click.echo(f"memory: {model.memory_estimate.describe(available_memory())}",
                            err=True)
-            model.fit(source, progress=bar)
+            model.fit(source, progress=bar, checkpoint_dir=checkpoint_dir,
+                      checkpoint_every=checkpoint_every,
+                      checkpoint_extra={"output": str(out.absolute()), "format": fmt})
     except (CorpusError, VocabError) as exc:
         raise UserError(str(exc)) from exc
-    except MemoryEstimateError as exc:
-        raise UserError(_with_option_names(str(exc))) from exc
+    except (MemoryEstimateError, DivergenceError) as exc:
+        kept = _saved_since(checkpoint_dir, started)
+        raise UserError(_with_option_names(str(exc)) + (
+            f" (the last good checkpoint is kept in {checkpoint_dir})" if kept else "")) from exc
+    except KeyboardInterrupt:
+        bar.close()
+        _interrupted(checkpoint_dir if _saved_since(checkpoint_dir, started) else None)
     finally:
         bar.close()
+    _finish(model, out, fmt, quiet)
+
+
+def _saved_since(checkpoint_dir, started: float) -> bool:
+    """Whether this command wrote a checkpoint into ``checkpoint_dir`` (an older one from
+    another run may be there)."""
+    from .checkpoint import checkpoint_path
+
+    if checkpoint_dir is None:
+        return False
+    try:
+        return checkpoint_path(checkpoint_dir).stat().st_mtime >= started - 1.0
+    except OSError:
+        return False
+
+
+def _interrupted(checkpoint_dir) -> None:
+    """Ctrl-C: one line saying what was kept, exit code 130 (128 + SIGINT) as shells use."""
+    if checkpoint_dir is not None:
+        click.echo(f"wordvec: interrupted; the training state is saved in {checkpoint_dir}: "
+                   f"continue with 'wordvec train --resume {checkpoint_dir}'", err=True)
+    else:
+        click.echo("wordvec: interrupted before any checkpoint was saved; nothing written "
+                   "(pass --checkpoint-dir DIR to be able to resume)", err=True)
+    raise click.exceptions.Exit(130)
+
+
+def _resume(resume_dir: Path, checkpoint_dir, checkpoint_every, quiet) -> None:
+    # Further checkpoints go to the folder resumed from: --checkpoint-dir is not used here.
+    from .checkpoint import CheckpointError, load_checkpoint
+    from .corpus import CorpusError
+    from .engine.train import DivergenceError
+    from .word2vec import Word2Vec
+
+    try:
+        ckpt = load_checkpoint(resume_dir)
+    except CheckpointError as exc:
+        raise UserError(str(exc)) from exc
+    out, fmt = ckpt.extra.get("output"), ckpt.extra.get("format")
+    if not out or fmt not in FORMATS:
+        raise UserError(f"{ckpt.path} does not say which file to write (it was not saved by "
+                        "'wordvec train'); resume it with Word2Vec.resume in Python")
+    out = Path(out)
+    _check_output_file(out)
+    del ckpt
+    bar = _ProgressBar(0, quiet)
+    try:
+        model = Word2Vec.resume(resume_dir, progress=bar, checkpoint_every=checkpoint_every)
+    except (CheckpointError, CorpusError) as exc:
+        raise UserError(str(exc)) from exc
+    except DivergenceError as exc:
+        raise UserError(_with_option_names(str(exc))) from exc
+    except KeyboardInterrupt:
+        bar.close()
+        _interrupted(resume_dir)
+    finally:
+        bar.close()
+    _finish(model, out, fmt, quiet)
+
+
+def _finish(model, out: Path, fmt: str, quiet: bool) -> None:
     _save(model, out, fmt)
     if not quiet:
         loss = model.loss_history[-1] if model.loss_history else float("nan")

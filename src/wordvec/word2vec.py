@@ -15,6 +15,7 @@ from .vectors import WordVectors
 from .vocab import Vocab
 
 NN_BATCH_SIZE = 100
+ENGINE_CHUNK_WORDS = 10_000  # the engine's unit of work; a checkpoint's schedule depends on it
 
 
 class Word2Vec:
@@ -48,6 +49,7 @@ class Word2Vec:
         self.train_seconds: float = 0.0
         self.words_trained: int = 0
         self.memory_estimate: MemoryEstimate | None = None
+        self.checkpoint_extra: dict = {}
 
     def build_vocab(self, corpus) -> "Word2Vec":
         """Count ``corpus`` into ``vocab`` (min_count, max_vocab) and check the memory the
@@ -89,7 +91,9 @@ class Word2Vec:
                 f"available; {advice}")
         return est
 
-    def fit(self, corpus, progress: Callable | None = None) -> "Word2Vec":
+    def fit(self, corpus, progress: Callable | None = None, *, checkpoint_dir=None,
+            checkpoint_every: float = 600.0, on_checkpoint: Callable | None = None,
+            checkpoint_extra: dict | None = None) -> "Word2Vec":
         """Train on ``corpus`` (a path, list of paths, folder, compressed file, or a
         re-iterable of token lists; see :mod:`wordvec.corpus`). Returns self.
         ``progress(info)`` receives :class:`wordvec.engine.Progress` reports (engine only).
@@ -99,36 +103,74 @@ class Word2Vec:
         vocabulary are skipped, the learning rate runs its schedule again, and the new
         epochs' losses are appended to ``loss_history``.
 
+        Checkpoints (engine only): with ``checkpoint_dir``, the whole training state is
+        written to ``checkpoint_dir/checkpoint.npz`` (:mod:`wordvec.checkpoint`) about every
+        ``checkpoint_every`` seconds and when a KeyboardInterrupt stops training (which is
+        then re-raised); :meth:`resume` continues it. ``on_checkpoint(path)`` is called
+        after each write; ``checkpoint_extra`` (a JSON-serialisable dict) is kept in it.
+
         Raises :class:`~wordvec.corpus.CorpusError` / :class:`~wordvec.vocab.VocabError` for a
-        corpus that cannot be used and :class:`MemoryEstimateError` when the run would not
-        fit in memory (checked before encoding and allocating)."""
+        corpus that cannot be used, :class:`MemoryEstimateError` when the run would not
+        fit in memory (checked before encoding and allocating), and
+        :class:`~wordvec.engine.train.DivergenceError` when the weights become NaN or
+        infinite (a learning rate too large)."""
         cfg = self.config
+        if checkpoint_dir is not None and cfg.backend != "engine":
+            raise ValueError("checkpoints are written by the engine backend only, not "
+                             f"backend={cfg.backend!r}")
         if self.vocab is None:
             self.build_vocab(corpus)
         else:
             self.check_memory()
         encoded = encode(corpus, self.vocab)
         if cfg.backend == "engine":
-            W_in, W_out = self._fit_engine(encoded, progress)
+            saver = self._checkpointer(checkpoint_dir, corpus, on_checkpoint, checkpoint_extra,
+                                       list(self.loss_history))
+            W_in, W_out = self._fit_engine(encoded, progress, saver=saver,
+                                           checkpoint_every=checkpoint_every)
         else:
             W_in, W_out = self._fit_nn(encoded)
         self.wv = WordVectors(self.vocab.words, W_in, counts=self.vocab.counts)
         self.syn1neg = W_out
         return self
 
-    def _fit_engine(self, encoded: EncodedCorpus, progress):
+    def _checkpointer(self, directory, corpus, on_checkpoint, extra, loss_history):
+        """``saver(W_in, W_out, state)`` writing a checkpoint into ``directory``, or None."""
+        if directory is None:
+            return None
+        from .checkpoint import save_checkpoint
+
+        def saver(W_in, W_out, state):
+            path = save_checkpoint(directory, words=self.vocab.words, counts=self.vocab.counts,
+                                   W_in=W_in, W_out=W_out,
+                                   config=dataclasses.asdict(self.config), state=state,
+                                   chunk_words=ENGINE_CHUNK_WORDS, corpus=corpus,
+                                   loss_history=loss_history, extra=extra)
+            if on_checkpoint is not None:
+                on_checkpoint(path)
+        return saver
+
+    def _fit_engine(self, encoded: EncodedCorpus, progress, *, saver=None,
+                    checkpoint_every: float = 600.0, start=None, weights=None):
         from . import engine
 
         cfg = self.config
-        W_in, W_out = engine.init_weights(len(self.vocab), cfg.dim, seed=cfg.seed)
-        if self.wv is not None:
-            W_in[...] = self.wv.vectors
-            W_out[...] = self.syn1neg
+        if weights is not None:
+            W_in, W_out = weights
+        else:
+            W_in, W_out = engine.init_weights(len(self.vocab), cfg.dim, seed=cfg.seed)
+            if self.wv is not None:
+                W_in[...] = self.wv.vectors
+                W_out[...] = self.syn1neg
+        checkpoint = None if saver is None else (lambda state: saver(W_in, W_out, state))
         result = engine.train(encoded.ids, encoded.bounds, self.vocab.counts, cfg, W_in, W_out,
-                              progress=progress)
+                              progress=progress, chunk_words=ENGINE_CHUNK_WORDS, start=start,
+                              checkpoint=checkpoint, checkpoint_every=checkpoint_every)
         self.loss_history += list(result.epoch_loss)
         self.train_seconds = result.seconds
-        self.words_trained = result.words
+        # This call's words, as train_seconds is this call's time (a resumed run did part).
+        done_before = 0 if start is None else int(np.sum(start.epoch_sums[:, 3]))
+        self.words_trained = result.words - done_before
         return W_in, W_out
 
     def _fit_nn(self, encoded: EncodedCorpus):
@@ -168,6 +210,50 @@ class Word2Vec:
                    W_out=self.syn1neg, config=dataclasses.asdict(self.config),
                    history={"epoch_loss": self.loss_history, "train_seconds": self.train_seconds,
                             "words_trained": self.words_trained})
+
+    @classmethod
+    def resume(cls, checkpoint_dir, corpus=None, progress: Callable | None = None, *,
+               checkpoint_every: float = 600.0, on_checkpoint: Callable | None = None,
+               save_checkpoints: bool = True) -> "Word2Vec":
+        """Continue a training stopped at a checkpoint written by :meth:`fit` and finish it.
+
+        corpus: the same corpus (default: the paths kept in the checkpoint, re-read and
+        re-encoded with the checkpoint's vocabulary); with ``save_checkpoints`` further
+        checkpoints go to the same folder. With one thread the vectors are bit-identical to
+        an uninterrupted run. The checkpoint's ``extra`` is in ``checkpoint_extra``.
+        Raises :class:`~wordvec.checkpoint.CheckpointError` for a folder without a usable
+        checkpoint or a corpus that no longer matches it.
+        """
+        from .checkpoint import CheckpointError, load_checkpoint
+
+        ckpt = load_checkpoint(checkpoint_dir)
+        model = cls(**ckpt.config)
+        model.vocab = Vocab.from_counts(ckpt.words, ckpt.counts)
+        model.checkpoint_extra = ckpt.extra
+        if corpus is None:
+            if not ckpt.corpus:
+                raise CheckpointError(f"{ckpt.path} was trained on an in-memory corpus: pass "
+                                      "the same corpus to resume it")
+            corpus = ckpt.corpus if len(ckpt.corpus) > 1 else ckpt.corpus[0]
+        if ckpt.chunk_words != ENGINE_CHUNK_WORDS:
+            raise CheckpointError(f"{ckpt.path} was cut into chunks of {ckpt.chunk_words} "
+                                  f"words, this version uses {ENGINE_CHUNK_WORDS}")
+        encoded = encode(corpus, model.vocab)
+        model.loss_history = list(ckpt.loss_history)
+        saver = model._checkpointer(checkpoint_dir if save_checkpoints else None, corpus,
+                                    on_checkpoint, ckpt.extra, list(ckpt.loss_history))
+        try:
+            W_in, W_out = model._fit_engine(encoded, progress, saver=saver,
+                                            checkpoint_every=checkpoint_every,
+                                            start=ckpt.state, weights=(ckpt.W_in, ckpt.W_out))
+        except ValueError as exc:
+            if "the state to resume" in str(exc):
+                raise CheckpointError(f"{ckpt.path} does not match the corpus {corpus!r} "
+                                      f"any more: {exc}") from None
+            raise
+        model.wv = WordVectors(model.vocab.words, W_in, counts=model.vocab.counts)
+        model.syn1neg = W_out
+        return model
 
     @classmethod
     def load(cls, path, mmap: bool = False) -> "Word2Vec":

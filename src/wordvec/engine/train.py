@@ -23,6 +23,7 @@ online 2.27 -> 2.31 over epochs 3-5, while the loss of the epoch-end parameters 
 """
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -64,13 +65,15 @@ class TrainResult:
     """epoch_loss: mean loss per example of each epoch (CBOW: per target word; skip-gram: per
     (center, context) pair); history: every :class:`Progress` reported; words: raw words
     trained (epochs * T); kept_words: after subsampling; examples: targets or pairs;
-    seconds: wall time of training."""
+    seconds: wall time of training; state: the :class:`TrainState` at the end (for ``train``'s
+    ``start``, after a partial run with ``stop_at``)."""
     epoch_loss: list[float]
     history: list[Progress] = field(default_factory=list)
     words: int = 0
     kept_words: int = 0
     examples: int = 0
     seconds: float = 0.0
+    state: "TrainState | None" = None
 
     @property
     def words_per_sec(self) -> float:
@@ -101,6 +104,7 @@ def make_tables(counts, sample: float, power: float = 0.75) -> K.Tables:
 
 
 _LINE = 64  # bytes in a cache line
+_CHECK_FLOATS = 1 << 22  # weights scanned for NaN/inf per progress report (16 MiB per matrix)
 
 
 def _private(shape, dtype) -> np.ndarray:
@@ -168,10 +172,43 @@ def _check(ids, bounds, counts, W_in, W_out, dim):
         raise ValueError(f"ids must lie in [0, {V}) (the vocabulary size given by counts)")
 
 
+class DivergenceError(ValueError):
+    """Training diverged: the loss or the weights became NaN or infinite (too large a
+    learning rate). ``alpha`` is the starting learning rate used, ``epoch`` 0-based."""
+
+    def __init__(self, alpha: float, epoch: int, where: str):
+        self.alpha, self.epoch = alpha, epoch
+        super().__init__(
+            f"training diverged in epoch {epoch + 1}: {where} became NaN or infinite with "
+            f"alpha={alpha:g}; use a smaller learning rate, e.g. alpha={alpha / 10:g}")
+
+
+@dataclass
+class TrainState:
+    """Where a training stands at a chunk boundary, enough to resume it exactly.
+
+    next_job: index of the next job in schedule order (``job // chunks_per_epoch`` is its
+    epoch); rng: (n_threads,) uint64, each thread's SplitMix64 state; epoch_sums:
+    (epochs, 4) float64, per epoch the loss sum, examples, kept words and raw words so far;
+    n_jobs: jobs in the whole schedule. The weights are the arrays being trained.
+    """
+    next_job: int
+    rng: np.ndarray
+    epoch_sums: np.ndarray
+    n_jobs: int
+
+    @property
+    def complete(self) -> bool:
+        return self.next_job >= self.n_jobs
+
+
 def train(ids, bounds, counts, config: TrainConfig, W_in, W_out,
           progress: Callable[[Progress], None] | None = None, *,
           saturation: str = "clip", sigmoid: str = "exact", chunk_words: int = 10_000,
-          progress_interval: float = 1.0) -> TrainResult:
+          progress_interval: float = 1.0,
+          start: TrainState | None = None, stop_at: int | None = None,
+          checkpoint: Callable[[TrainState], None] | None = None,
+          checkpoint_every: float = 600.0) -> TrainResult:
     """Train ``W_in``, ``W_out`` in place with word2vec.c's rules (see ``engine.kernels``).
 
     ids: (T,) int32 vocabulary ids (OOV removed); bounds: (S+1,) int64 sentence offsets,
@@ -185,8 +222,22 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out,
     taken as 0 or 1), 'skip' (gensim: no update) or 'none' (exact sigmoid);
     sigmoid: 'exact' (default) or 'table' (word2vec.c's 1000-entry table);
     chunk_words: the unit of work handed to a thread (whole sentences, about this many words).
+
+    Resuming and checkpoints: ``start`` (a :class:`TrainState` from a checkpoint or from
+    ``TrainResult.state``) continues a schedule at its next job with its threads' random
+    states and loss sums (its thread count wins over ``config``'s; ``W_in``/``W_out`` must be
+    the weights saved with it); ``stop_at`` stops before that job index (a partial run).
+    ``checkpoint(state)`` is called from the calling thread at a chunk boundary about every
+    ``checkpoint_every`` seconds (0: at every chance), with no chunk running (the threads
+    wait, a barrier), so ``W_in``/``W_out`` are consistent with ``state`` while it runs; it
+    is called once more when a KeyboardInterrupt stops training, before re-raising it. It is
+    never called with non-finite weights. With one thread, an interrupted and resumed run is
+    bit-identical to an uninterrupted one.
+
+    Raises :class:`DivergenceError` as soon as a chunk's loss is NaN or infinite, or the
+    weights are at a progress report (so within one progress interval).
     Returns a :class:`TrainResult`: the mean loss per example of every epoch, the progress
-    history, word and example counts, and the wall time.
+    history, word and example counts, the wall time and the final ``state``.
     With ``config.n_threads == 1`` the result is bit-identical for a given ``config.seed``.
     """
     ids = np.ascontiguousarray(ids)
@@ -199,10 +250,11 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out,
         raise ValueError(f"saturation must be one of {sorted(K.SATURATIONS)}, not {saturation!r}")
     if sigmoid not in K.SIGMOIDS:
         raise ValueError(f"sigmoid must be one of {sorted(K.SIGMOIDS)}, not {sigmoid!r}")
-    if chunk_words < 1 or not progress_interval > 0:
-        raise ValueError("chunk_words must be >= 1 and progress_interval > 0")
+    if chunk_words < 1 or not progress_interval > 0 or not checkpoint_every >= 0:
+        raise ValueError("chunk_words must be >= 1, progress_interval > 0 and "
+                         "checkpoint_every >= 0")
 
-    n_threads = max(1, int(config.n_threads))
+    n_threads = max(1, int(config.n_threads)) if start is None else len(start.rng)
     tables = make_tables(counts, config.sample)
     opts = K.Options(K.MODELS[config.model], int(config.window), K.SATURATIONS[saturation],
                      K.SIGMOIDS[sigmoid])
@@ -215,29 +267,56 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out,
     # Jobs in schedule order: every epoch's chunks, handed out one at a time.
     jobs = [(epoch, first, last) for epoch in range(epochs)
             for first, last in make_chunks(bounds, chunk_words)]
+    end = len(jobs) if stop_at is None else max(0, min(int(stop_at), len(jobs)))
 
-    lock = threading.Lock()
+    states = [make_state(config.dim, config.negative, max_sentence, config.seed, thread)
+              for thread in range(n_threads)]
+    per_epoch = np.zeros((epochs, 4), dtype=np.float64)  # loss sum, examples, kept, raw words
+    first_job = 0
+    if start is not None:
+        if start.n_jobs != len(jobs) or np.shape(start.epoch_sums) != per_epoch.shape:
+            raise ValueError(f"the state to resume has {start.n_jobs} jobs over "
+                             f"{np.shape(start.epoch_sums)[0]} epochs, this schedule "
+                             f"{len(jobs)} over {epochs}: resume with the same corpus, "
+                             "configuration and chunk_words")
+        first_job = int(start.next_job)
+        per_epoch[...] = start.epoch_sums
+        for state, rng in zip(states, np.asarray(start.rng, dtype=np.uint64)):
+            state.rng[0] = rng
+
+    cond = threading.Condition()
     stop = threading.Event()
     errors: list[BaseException] = []
-    per_epoch = np.zeros((epochs, 4), dtype=np.float64)  # loss sum, examples, kept, raw words
-    book = {"next": 0, "done": 0, "loss": 0.0, "examples": 0}  # under `lock`
+    # Under `cond`: the next job, jobs running, threads alive, a pause for checkpoints.
+    book = {"next": first_job, "running": 0, "alive": n_threads, "paused": False,
+            "done": int(per_epoch[:, 3].sum()), "loss": 0.0, "examples": 0}
 
     def worker(thread: int) -> None:
-        state = make_state(config.dim, config.negative, max_sentence, config.seed, thread)
+        state = states[thread]
         try:
-            while not stop.is_set():
-                with lock:
-                    if book["next"] == len(jobs):
+            while True:
+                with cond:
+                    while book["paused"] and not stop.is_set():
+                        cond.wait()
+                    if stop.is_set() or book["next"] >= end:
                         return
                     epoch, first, last = jobs[book["next"]]
                     book["next"] += 1
-                # The learning rate from the chunk's place in the schedule, not from timing.
-                alpha = a0 - step * (epoch * T + int(bounds[first]))
-                state.sums[:] = 0.0
-                words = K.train_range(ids, bounds, first, last, tables, W_in, W_out,
-                                      alpha, step, opts, state)
-                loss, examples, kept = state.sums
-                with lock:
+                    book["running"] += 1
+                try:
+                    # The learning rate from the chunk's place in the schedule, not timing.
+                    alpha = a0 - step * (epoch * T + int(bounds[first]))
+                    state.sums[:] = 0.0
+                    words = K.train_range(ids, bounds, first, last, tables, W_in, W_out,
+                                          alpha, step, opts, state)
+                    loss, examples, kept = state.sums
+                finally:
+                    with cond:
+                        book["running"] -= 1
+                        cond.notify_all()
+                if not math.isfinite(loss):
+                    raise DivergenceError(a0, epoch, "the loss")
+                with cond:
                     per_epoch[epoch] += (loss, examples, kept, words)
                     book["done"] += int(words)
                     book["loss"] += float(loss)
@@ -245,17 +324,44 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out,
         except BaseException as exc:  # re-raised in the calling thread
             errors.append(exc)
             stop.set()
+        finally:
+            with cond:
+                book["alive"] -= 1
+                cond.notify_all()
 
     result = TrainResult(epoch_loss=[])
-    start = time.perf_counter()
+    t0 = time.perf_counter()
+    done0 = book["done"]
+
+    def current_epoch(done: int) -> int:
+        return min(done // T, epochs - 1) if T else 0
+
+    V = W_in.shape[0]
+    block = max(1, _CHECK_FLOATS // max(int(config.dim), 1))
+    scan = {"row": 0}
+
+    def check_weights(full: bool = True) -> None:
+        """Raise DivergenceError for a NaN or inf in W_in/W_out: all rows (before a
+        checkpoint and at the end) or, at a progress report, the next block of rows in turn,
+        so a report costs O(_CHECK_FLOATS) however large the model (a diverging run shows
+        in the chunk losses first anyway)."""
+        a, b = (0, V) if full else (scan["row"], min(scan["row"] + block, V))
+        if not full:
+            scan["row"] = b % V if V else 0
+        for lo in range(a, b, block):
+            hi = min(lo + block, b)
+            if not (np.isfinite(W_in[lo:hi]).all() and np.isfinite(W_out[lo:hi]).all()):
+                with cond:
+                    done = book["done"]
+                raise DivergenceError(a0, current_epoch(done), "the weights")
 
     def report() -> None:
-        with lock:
+        with cond:
             done, loss, examples = book["done"], book["loss"], book["examples"]
             book["loss"], book["examples"] = 0.0, 0
-        elapsed = time.perf_counter() - start
-        speed = done / elapsed if elapsed > 0 else 0.0
-        info = Progress(epoch=min(done // T, epochs - 1) if T else 0, words_done=done,
+        elapsed = time.perf_counter() - t0
+        speed = (done - done0) / elapsed if elapsed > 0 else 0.0
+        info = Progress(epoch=current_epoch(done), words_done=done,
                         total_words=total, words_per_sec=speed,
                         alpha=max(a0 - step * done, a1),
                         loss=loss / examples if examples else float("nan"),
@@ -265,28 +371,76 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out,
         if progress is not None:
             progress(info)
 
+    def snapshot() -> TrainState:
+        # Called with no chunk running.
+        return TrainState(next_job=book["next"], n_jobs=len(jobs),
+                          rng=np.array([s.rng[0] for s in states], dtype=np.uint64),
+                          epoch_sums=per_epoch.copy())
+
+    saved = {"at": first_job}   # the job index of the last checkpoint (none before the start)
+
+    def save_checkpoint() -> None:
+        """The barrier: stop handing out jobs, wait for the running ones, save, go on."""
+        with cond:
+            book["paused"] = True
+            while book["running"]:
+                cond.wait()
+        try:
+            if errors or book["next"] == saved["at"] or book["next"] >= len(jobs):
+                return
+            check_weights()      # never overwrite a good checkpoint with diverged weights
+            saved["at"] = book["next"]
+            checkpoint(snapshot())
+        finally:
+            with cond:
+                book["paused"] = False
+                cond.notify_all()
+
     workers = [threading.Thread(target=worker, args=(i,), name=f"wordvec-engine-{i}",
                                 daemon=True) for i in range(n_threads)]
     for t in workers:
         t.start()
     try:
-        deadline = start + progress_interval
-        for t in workers:
-            while t.is_alive():
-                t.join(max(0.0, deadline - time.perf_counter()))
-                if time.perf_counter() >= deadline:
-                    deadline += progress_interval
-                    if not stop.is_set():
-                        report()
-    except BaseException:
+        next_report = t0 + progress_interval
+        next_checkpoint = t0 + checkpoint_every
+        while True:
+            with cond:
+                if not book["alive"]:
+                    break
+                # A checkpoint waits for new work since the last one (woken per chunk).
+                fresh = checkpoint is not None and book["next"] != saved["at"]
+                wake = min(next_report, next_checkpoint) if fresh else next_report
+                cond.wait(max(0.0, wake - time.perf_counter()))
+                alive = book["alive"]
+                fresh = checkpoint is not None and book["next"] != saved["at"]
+            if not alive or errors:
+                break
+            now = time.perf_counter()
+            if now >= next_report:
+                next_report = now + progress_interval
+                check_weights(full=False)
+                report()
+            if fresh and now >= next_checkpoint:
+                save_checkpoint()
+                next_checkpoint = time.perf_counter() + checkpoint_every
+    except BaseException as exc:
         stop.set()          # e.g. KeyboardInterrupt: running chunks finish, no new ones start
+        with cond:
+            book["paused"] = False
+            cond.notify_all()
         for t in workers:
             t.join()
+        if isinstance(exc, KeyboardInterrupt) and checkpoint is not None and not errors:
+            save_checkpoint()
         raise
+    for t in workers:
+        t.join()
     if errors:
         raise errors[0]
-    result.seconds = time.perf_counter() - start
+    check_weights()
+    result.seconds = time.perf_counter() - t0
     report()
+    result.state = snapshot()
     result.epoch_loss = [float(l / n) if n else float("nan") for l, n, _, _ in per_epoch]
     result.words = int(per_epoch[:, 3].sum())
     result.kept_words = int(per_epoch[:, 2].sum())

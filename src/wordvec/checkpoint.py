@@ -1,0 +1,125 @@
+"""Save and resume the engine's training state.
+
+A checkpoint is one file, ``DIR/checkpoint.npz``: an uncompressed ``.npz`` written
+atomically (:func:`wordvec.io.atomic_write`: temporary file, fsync, rename), so a crash or a
+Ctrl-C while writing leaves the previous checkpoint whole. No pickle anywhere: arrays are
+``.npy`` members and everything else is one JSON document.
+
+Members: ``W_in.npy``, ``W_out.npy`` (V, dim) float32; ``counts.npy`` (V,) int64;
+``rng.npy`` (n_threads,) uint64, each thread's SplitMix64 state; ``epoch_sums.npy``
+(epochs, 4) float64, per epoch the loss sum, examples, kept and raw words so far;
+``meta.npy`` uint8 UTF-8 JSON: format, version, words, config (the
+:class:`~wordvec.config.TrainConfig` fields), next_job and n_jobs (the position in the
+schedule: job ``j`` is epoch ``j // (n_jobs / epochs)``), chunk_words (the schedule's unit),
+corpus (absolute paths, or null for an in-memory corpus), loss_history (epoch losses of
+earlier ``fit`` calls) and extra (what the caller asked to keep, e.g. the command line's
+output path and format).
+"""
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+FORMAT = "wordvec-checkpoint"
+VERSION = 1
+FILENAME = "checkpoint.npz"
+
+
+class CheckpointError(ValueError):
+    """A checkpoint folder that holds no usable checkpoint; the message names it."""
+
+
+@dataclass
+class Checkpoint:
+    """A loaded checkpoint. words: list of V str; counts: (V,) int64; W_in, W_out: (V, dim)
+    float32, writeable; config: dict of TrainConfig fields; state: the engine's
+    :class:`~wordvec.engine.train.TrainState`; chunk_words: int; corpus: list of paths or
+    None; loss_history: list of float; extra: dict; path: the file read."""
+    words: list
+    counts: np.ndarray
+    W_in: np.ndarray
+    W_out: np.ndarray
+    config: dict
+    state: object
+    chunk_words: int
+    corpus: list | None
+    loss_history: list = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+    path: Path | None = None
+
+
+def checkpoint_path(directory) -> Path:
+    return Path(directory) / FILENAME
+
+
+def corpus_paths(corpus) -> list[str] | None:
+    """The absolute paths of a corpus given as a path or a list of paths; None for anything
+    else (an iterable of token lists cannot be re-read from a checkpoint)."""
+    if isinstance(corpus, (str, os.PathLike)):
+        return [os.path.abspath(corpus)]
+    if isinstance(corpus, (list, tuple)) and corpus and all(
+            isinstance(c, (str, os.PathLike)) for c in corpus):
+        return [os.path.abspath(c) for c in corpus]
+    return None
+
+
+def save_checkpoint(directory, *, words, counts, W_in, W_out, config, state, chunk_words: int,
+                    corpus=None, loss_history=(), extra=None) -> Path:
+    """Write ``DIR/checkpoint.npz`` atomically (creating DIR) and return its path.
+
+    words: V str; counts: (V,) int; W_in, W_out: (V, dim) float32; config: dict of
+    TrainConfig fields; state: a TrainState (next_job, n_jobs, rng (n_threads,) uint64,
+    epoch_sums (epochs, 4) float64); corpus: as :func:`corpus_paths` takes it; extra: a
+    JSON-serialisable dict kept as is.
+    """
+    from .io import atomic_write
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    meta = {"format": FORMAT, "version": VERSION, "words": list(words), "config": dict(config),
+            "next_job": int(state.next_job), "n_jobs": int(state.n_jobs),
+            "chunk_words": int(chunk_words), "corpus": corpus_paths(corpus),
+            "loss_history": [float(x) for x in loss_history], "extra": dict(extra or {})}
+    blob = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+    path = checkpoint_path(directory)
+    with atomic_write(path, "wb") as f:
+        np.savez(f, W_in=np.ascontiguousarray(W_in), W_out=np.ascontiguousarray(W_out),
+                 counts=np.asarray(counts, dtype=np.int64),
+                 rng=np.asarray(state.rng, dtype=np.uint64),
+                 epoch_sums=np.asarray(state.epoch_sums, dtype=np.float64), meta=blob)
+    return path
+
+
+def load_checkpoint(directory) -> Checkpoint:
+    """Read ``DIR/checkpoint.npz`` (or a checkpoint file given directly); never unpickles.
+    Raises :class:`CheckpointError` for a missing, damaged or foreign file."""
+    from .engine.train import TrainState
+
+    path = Path(directory)
+    if path.is_dir() or not path.exists():
+        path = checkpoint_path(directory)
+    if not path.is_file():
+        raise CheckpointError(f"no checkpoint in {directory} (expected {path}); pass the "
+                              "folder given to --checkpoint-dir")
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in ("W_in", "W_out", "counts", "rng", "epoch_sums", "meta")}
+        meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+        raise CheckpointError(f"{path} is not a readable wordvec checkpoint "
+                              f"({type(exc).__name__}: {exc})") from None
+    if meta.get("format") != FORMAT or meta.get("version", 0) > VERSION:
+        raise CheckpointError(f"{path} is not a wordvec checkpoint of version <= {VERSION}")
+    state = TrainState(next_job=int(meta["next_job"]), n_jobs=int(meta["n_jobs"]),
+                       rng=arrays["rng"].copy(), epoch_sums=arrays["epoch_sums"].copy())
+    return Checkpoint(words=meta["words"], counts=arrays["counts"],
+                      W_in=np.ascontiguousarray(arrays["W_in"]).copy(),
+                      W_out=np.ascontiguousarray(arrays["W_out"]).copy(),
+                      config=meta["config"], state=state, chunk_words=int(meta["chunk_words"]),
+                      corpus=meta["corpus"], loss_history=list(meta["loss_history"]),
+                      extra=meta["extra"], path=path)
