@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import sys
 import re
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -13,7 +13,7 @@ import click
 
 from .config import TrainConfig
 
-FORMATS = {"word2vec": ".bin", "word2vec-text": ".txt", "native": ".npz"}
+FORMATS = ("word2vec", "word2vec-text", "native")
 SUFFIX_FORMATS = {".bin": "word2vec", ".txt": "word2vec-text", ".vec": "word2vec-text",
                   ".npz": "native"}
 
