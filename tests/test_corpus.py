@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from wordvec import corpus
-from wordvec.corpus import (MAX_SENTENCE, CorpusError, EncodedCorpus, NotReiterableError,
-                            count_words, encode, iter_sentences)
+from wordvec.corpus import (MAX_SENTENCE, CorpusError, EncodedCorpus, InvalidUTF8Warning,
+                            NotReiterableError, count_words, encode, iter_sentences)
 from wordvec.vocab import Vocab
 
 
@@ -206,11 +206,13 @@ def test_invalid_utf8_is_replaced_consistently(tmp_path):
     path.write_bytes(b"caf\xc3\xa9 caf\xe9 \xff \xfe ok\n\xff caf\xe9\n")
     assert list(iter_sentences(path)) == [["café", "caf\ufffd", "\ufffd", "\ufffd", "ok"],
                                           ["\ufffd", "caf\ufffd"]]
-    counts, raw = count_words(path, block_size=3)
+    with pytest.warns(InvalidUTF8Warning, match="^5 tokens in .* had invalid UTF-8 bytes"):
+        counts, raw = count_words(path, block_size=3)
     # \xff and \xfe are different bytes but the same word after replacement: merged.
     assert counts == {"café": 1, "caf\ufffd": 2, "\ufffd": 3, "ok": 1}
     assert raw == 7
-    vocab = Vocab.build(path, min_count=1)
+    with pytest.warns(InvalidUTF8Warning):
+        vocab = Vocab.build(path, min_count=1)
     enc = encode(path, vocab, block_size=3)
     r, c = vocab.word_to_id["\ufffd"], vocab.word_to_id["caf\ufffd"]
     assert enc.ids.tolist() == [vocab.word_to_id["café"], c, r, r, vocab.word_to_id["ok"], r, c]
