@@ -13,6 +13,7 @@ gensim's words/s at analogy and WordSim-353 each no more than 0.01 below gensim'
 
     pip install ".[bench]"
     python benchmarks/compare_gensim.py --repeat 2          # data from $WORDVEC_DATA
+    python benchmarks/compare_gensim.py --threads 2 --seeds 4   # mean over seeds 1..4
 """
 from __future__ import annotations
 
@@ -112,31 +113,43 @@ def run(system, model, threads, seed, corpus, tmp):
     return figures
 
 
-def compare(threads, seed, corpus, models):
+def compare(threads, seeds, corpus, models):
+    """One table for ``threads``: each model trained by both systems with each seed, then,
+    with several seeds, the mean and spread of the differences (wordvec - gensim)."""
     print(f"\n{threads} thread(s), load average {os.getloadavg()[0]:.2f}")
-    header = (f"{'model':<9} {'system':<8} {'wall s':>7} {'words/s':>11} {'peak MiB':>9} "
-              f"{'analogy':>8} {'ws353':>7}")
+    header = (f"{'model':<9} {'system':<8} {'seed':>4} {'wall s':>7} {'words/s':>11} "
+              f"{'peak MiB':>9} {'analogy':>8} {'ws353':>7}")
     print(header)
     print("-" * len(header))
-    verdicts = []
     with tempfile.TemporaryDirectory() as tmp:
         for model in models:
-            res = {}
-            for system in ("gensim", "wordvec"):
-                f = res[system] = run(system, model, threads, seed, corpus, tmp)
-                print(f"{model:<9} {system:<8} {f['wall']:>7.2f} {f['words_per_sec']:>11,.0f} "
-                      f"{f['peak_mib']:>9,.0f} {f['analogy']:>8.4f} {f['wordsim']:>7.4f}")
-            ours, theirs = res["wordvec"], res["gensim"]
-            ratio = ours["words_per_sec"] / theirs["words_per_sec"]
-            ok = (ratio >= 2.0 and ours["analogy"] >= theirs["analogy"] - 0.01
-                  and ours["wordsim"] >= theirs["wordsim"] - 0.01
-                  and ours["peak_mib"] <= theirs["peak_mib"])
-            verdicts.append(ok)
-            print(f"{'':<9} wordvec/gensim: {ratio:.2f}x words/s, {theirs['wall'] / ours['wall']:.2f}x "
-                  f"wall; analogy {ours['analogy'] - theirs['analogy']:+.4f}, ws353 "
-                  f"{ours['wordsim'] - theirs['wordsim']:+.4f}, peak "
-                  f"{ours['peak_mib'] - theirs['peak_mib']:+,.0f} MiB -> {'goal met' if ok else 'goal NOT met'}")
-    return verdicts
+            diffs = []
+            for seed in seeds:
+                res = {}
+                for system in ("gensim", "wordvec"):
+                    f = res[system] = run(system, model, threads, seed, corpus, tmp)
+                    print(f"{model:<9} {system:<8} {seed:>4} {f['wall']:>7.2f} "
+                          f"{f['words_per_sec']:>11,.0f} {f['peak_mib']:>9,.0f} "
+                          f"{f['analogy']:>8.4f} {f['wordsim']:>7.4f}")
+                ours, theirs = res["wordvec"], res["gensim"]
+                ratio = ours["words_per_sec"] / theirs["words_per_sec"]
+                diff = (ratio, ours["analogy"] - theirs["analogy"],
+                        ours["wordsim"] - theirs["wordsim"], ours["peak_mib"] - theirs["peak_mib"])
+                diffs.append(diff)
+                print(f"{'':<9} wordvec/gensim: {ratio:.2f}x words/s, "
+                      f"{theirs['wall'] / ours['wall']:.2f}x wall; analogy {diff[1]:+.4f}, "
+                      f"ws353 {diff[2]:+.4f}, peak {diff[3]:+,.0f} MiB -> {_verdict(*diff)}")
+            if len(seeds) > 1:
+                mean = np.mean(diffs, axis=0)
+                spread = np.std(diffs, axis=0)
+                print(f"{'':<9} mean of {len(seeds)} seeds: {mean[0]:.2f}x words/s; analogy "
+                      f"{mean[1]:+.4f} (sd {spread[1]:.4f}), ws353 {mean[2]:+.4f} "
+                      f"(sd {spread[2]:.4f}) -> {_verdict(*mean)}")
+
+
+def _verdict(ratio, analogy, wordsim, peak) -> str:
+    ok = ratio >= 2.0 and analogy >= -0.01 and wordsim >= -0.01 and peak <= 0
+    return "goal met" if ok else "goal NOT met"
 
 
 def main(argv=None):
@@ -145,7 +158,10 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, nargs="+", default=[2, 1])
     parser.add_argument("--models", nargs="+", default=["cbow", "skipgram"],
                         choices=["cbow", "skipgram"])
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=1, help="the first seed")
+    parser.add_argument("--seeds", type=int, default=1,
+                        help="train with this many seeds (seed, seed+1, ...) and print the mean "
+                             "and spread of the differences")
     parser.add_argument("--worker", choices=["wordvec", "gensim"], help=argparse.SUPPRESS)
     parser.add_argument("--model", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
@@ -163,7 +179,7 @@ def main(argv=None):
     for r in range(args.repeat):
         print(f"\n=== run {r + 1}/{args.repeat}")
         for threads in args.threads:
-            compare(threads, args.seed, corpus, args.models)
+            compare(threads, list(range(args.seed, args.seed + args.seeds)), corpus, args.models)
     return 0
 
 
