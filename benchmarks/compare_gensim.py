@@ -38,15 +38,16 @@ def data_dir() -> Path:
     return Path(os.environ.get("WORDVEC_DATA", root.parent / "shared" / "data"))
 
 
-def train_wordvec(path, model, threads, seed):
+def train_wordvec(path, model, threads, seed, init):
     from wordvec import Word2Vec
 
-    m = Word2Vec(model=model, threads=threads, seed=seed, alpha=ALPHA[model], **SETTINGS)
+    m = Word2Vec(model=model, threads=threads, seed=seed, alpha=ALPHA[model], init=init,
+                 **SETTINGS)
     m.fit(str(path))
     return m.wv.index_to_key, m.wv.vectors, m.train_seconds, m.vocab.raw_words
 
 
-def train_gensim(path, model, threads, seed):
+def train_gensim(path, model, threads, seed, init):
     from gensim.models import Word2Vec
     from gensim.models.word2vec import LineSentence
 
@@ -78,7 +79,7 @@ def worker(args):
     train = train_wordvec if args.worker == "wordvec" else train_gensim
     start = time.perf_counter()
     words, vectors, train_seconds, raw_words = train(args.corpus, args.model, args.threads,
-                                                     args.seed)
+                                                     args.seed, args.init)
     wall = time.perf_counter() - start
     np.save(args.out + ".npy", np.asarray(vectors, dtype=np.float32))
     Path(args.out + ".words").write_text("\n".join(words), encoding="utf-8")
@@ -100,10 +101,11 @@ def evaluate(prefix, data):
     return float(analogy), float(pairs[1][0])
 
 
-def run(system, model, threads, seed, corpus, tmp):
+def run(system, model, threads, seed, corpus, tmp, init):
     out = str(Path(tmp) / f"{system}-{model}-{threads}")
     cmd = [sys.executable, __file__, "--worker", system, "--model", model, "--threads",
-           str(threads), "--seed", str(seed), "--corpus", str(corpus), "--out", out]
+           str(threads), "--seed", str(seed), "--corpus", str(corpus), "--out", out,
+           "--init", init]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"{system} {model} failed:\n{done.stderr}")
@@ -113,7 +115,7 @@ def run(system, model, threads, seed, corpus, tmp):
     return figures
 
 
-def compare(threads, seeds, corpus, models):
+def compare(threads, seeds, corpus, models, init):
     """One table for ``threads``: each model trained by both systems with each seed, then,
     with several seeds, the mean and spread of the differences (wordvec - gensim)."""
     print(f"\n{threads} thread(s), load average {os.getloadavg()[0]:.2f}")
@@ -127,7 +129,7 @@ def compare(threads, seeds, corpus, models):
             for seed in seeds:
                 res = {}
                 for system in ("gensim", "wordvec"):
-                    f = res[system] = run(system, model, threads, seed, corpus, tmp)
+                    f = res[system] = run(system, model, threads, seed, corpus, tmp, init)
                     print(f"{model:<9} {system:<8} {seed:>4} {f['wall']:>7.2f} "
                           f"{f['words_per_sec']:>11,.0f} {f['peak_mib']:>9,.0f} "
                           f"{f['analogy']:>8.4f} {f['wordsim']:>7.4f}")
@@ -162,6 +164,9 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=1,
                         help="train with this many seeds (seed, seed+1, ...) and print the mean "
                              "and spread of the differences")
+    parser.add_argument("--init", choices=["word2vec", "gensim"], default="word2vec",
+                        help="wordvec's initial range (TrainConfig.init); gensim always uses "
+                             "its own, twice word2vec.c's")
     parser.add_argument("--worker", choices=["wordvec", "gensim"], help=argparse.SUPPRESS)
     parser.add_argument("--model", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
@@ -175,11 +180,12 @@ def main(argv=None):
         sys.exit(f"text8-head not found in {corpus.parent}: set WORDVEC_DATA")
     import gensim
 
-    print(f"text8-head, {SETTINGS}, gensim {gensim.__version__}")
+    print(f"text8-head, {SETTINGS}, wordvec init {args.init!r}, gensim {gensim.__version__}")
     for r in range(args.repeat):
         print(f"\n=== run {r + 1}/{args.repeat}")
         for threads in args.threads:
-            compare(threads, list(range(args.seed, args.seed + args.seeds)), corpus, args.models)
+            compare(threads, list(range(args.seed, args.seed + args.seeds)), corpus, args.models,
+                    args.init)
     return 0
 
 

@@ -304,6 +304,16 @@ def test_init_weights_is_word2vecs():
     np.testing.assert_array_equal(W_in, init_weights(1000, 50, seed=3)[0])
 
 
+def test_gensim_init_doubles_the_range():
+    word2vec, _ = init_weights(1000, 50, seed=3)
+    gensim, _ = init_weights(1000, 50, seed=3, init="gensim")
+    assert np.all(np.abs(gensim) <= 1 / 50) and np.abs(gensim).max() > 0.99 / 50
+    assert gensim.std() == pytest.approx(2 / 50 / 12**0.5, rel=0.02)    # U(-1/dim, 1/dim)
+    np.testing.assert_array_equal(gensim, 2 * word2vec)
+    with pytest.raises(ValueError, match="init must be one of"):
+        init_weights(10, 5, init="glove")
+
+
 @pytest.mark.parametrize("model", ["cbow", "skipgram"])
 def test_one_thread_is_bit_identical_for_a_seed(model):
     a, _, ra = _run(model, seed=7, sample=1e-2)

@@ -26,7 +26,7 @@ def test_config_defaults_follow_word2vec_c_and_reject_bad_values():
     assert TrainConfig(model="skipgram").start_alpha == 0.025
     assert TrainConfig(alpha=0.1).end_alpha == pytest.approx(1e-5)
     for bad in (dict(dim=0), dict(window=0), dict(negative=0), dict(epochs=0),
-                dict(sample=-1), dict(alpha=0), dict(model="glove")):
+                dict(sample=-1), dict(alpha=0), dict(model="glove"), dict(init="glove")):
         with pytest.raises(ValueError, match=next(iter(bad))):
             Word2Vec(**bad)
 

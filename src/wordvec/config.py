@@ -40,6 +40,10 @@ class TrainConfig:
                                            "epochs (default: alpha * 1e-4, as word2vec.c)")
     threads: int = _field(0, "worker threads, >= 0; 0 uses every available core [-threads]")
     seed: int = _field(1, "random seed; with threads=1 the vectors are bit-identical run to run")
+    init: str = _field("word2vec", "initial range of the word vectors: 'word2vec' draws them "
+                                   "from U(-0.5/dim, 0.5/dim) as word2vec.c, 'gensim' from "
+                                   "U(-1/dim, 1/dim) as gensim 4 (engine only)",
+                       choices=("word2vec", "gensim"))
     backend: str = _field("engine", "trainer: 'engine' (fast, word2vec.c rules) or 'nn' (the "
                                     "book's layers)", choices=("engine", "nn"))
 
@@ -47,6 +51,7 @@ class TrainConfig:
         checks = [
             (self.model in ("cbow", "skipgram"), f"model must be 'cbow' or 'skipgram', not {self.model!r}"),
             (self.backend in ("engine", "nn"), f"backend must be 'engine' or 'nn', not {self.backend!r}"),
+            (self.init in ("word2vec", "gensim"), f"init must be 'word2vec' or 'gensim', not {self.init!r}"),
             (self.dim > 0, f"dim must be > 0, got {self.dim}"),
             (self.window > 0, f"window must be > 0, got {self.window}"),
             (self.negative > 0, f"negative must be > 0, got {self.negative}"),

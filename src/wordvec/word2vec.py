@@ -37,7 +37,7 @@ class Word2Vec:
     ``backend="nn"`` trains :class:`wordvec.nn.CBOW` / :class:`wordvec.nn.SkipGram` as the book
     does: windows of full width inside sentences, minibatches of 100, Adam with learning rate
     ``alpha`` (default 0.001, the book's), the book's initialisation; ``sample``,
-    ``min_alpha`` and ``threads`` have no effect there.
+    ``min_alpha``, ``threads`` and ``init`` have no effect there.
     """
 
     def __init__(self, **config):
@@ -158,7 +158,8 @@ class Word2Vec:
         if weights is not None:
             W_in, W_out = weights
         else:
-            W_in, W_out = engine.init_weights(len(self.vocab), cfg.dim, seed=cfg.seed)
+            W_in, W_out = engine.init_weights(len(self.vocab), cfg.dim, seed=cfg.seed,
+                                              init=cfg.init)
             if self.wv is not None:
                 W_in[...] = self.wv.vectors
                 W_out[...] = self.syn1neg

@@ -80,14 +80,24 @@ class TrainResult:
         return self.words / self.seconds if self.seconds > 0 else float("inf")
 
 
-def init_weights(vocab_size: int, dim: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """word2vec.c's initialisation: ``W_in ~ U(-0.5/dim, 0.5/dim)``, ``W_out = 0``.
+INIT_HALF_WIDTH = {"word2vec": 0.5, "gensim": 1.0}
+
+
+def init_weights(vocab_size: int, dim: int, seed: int = 1,
+                 init: str = "word2vec") -> tuple[np.ndarray, np.ndarray]:
+    """The initial weights: ``W_out = 0`` and ``W_in ~ U(-w/dim, w/dim)`` with ``w = 0.5``
+    for ``init="word2vec"`` (word2vec.c's ``InitNet``) or ``w = 1`` for ``init="gensim"``
+    (gensim 4's ``prep_vectors``: twice word2vec.c's range).
 
     Returns (W_in, W_out), each (vocab_size, dim) float32, C-contiguous; ``seed`` fixes W_in.
     """
+    if init not in INIT_HALF_WIDTH:
+        raise ValueError(f"init must be one of {sorted(INIT_HALF_WIDTH)}, not {init!r}")
     rng = np.random.default_rng(seed)
     W_in = ((rng.random((vocab_size, dim), dtype=np.float32) - np.float32(0.5))
             / np.float32(dim))
+    if init == "gensim":
+        W_in *= np.float32(2)
     W_out = np.zeros((vocab_size, dim), dtype=np.float32)
     return W_in, W_out
 
