@@ -238,7 +238,7 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out,
     states and loss sums (its thread count wins over ``config``'s; ``W_in``/``W_out`` must be
     the weights saved with it); ``stop_at`` stops before that job index (a partial run).
     ``checkpoint(state)`` is called from the calling thread at a chunk boundary about every
-    ``checkpoint_every`` seconds (0: at every chance), with no chunk running (the threads
+    ``checkpoint_every`` seconds (0: after every chunk), with no chunk running (the threads
     wait, a barrier), so ``W_in``/``W_out`` are consistent with ``state`` while it runs; it
     is called once more when a KeyboardInterrupt stops training, before re-raising it. It is
     never called with non-finite weights. With one thread, an interrupted and resumed run is
@@ -301,6 +301,8 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out,
     book = {"next": first_job, "running": 0, "alive": n_threads, "paused": False,
             "done": int(per_epoch[:, 3].sum()), "loss": 0.0, "examples": 0}
 
+    every_chunk = checkpoint is not None and checkpoint_every == 0
+
     def worker(thread: int) -> None:
         state = states[thread]
         try:
@@ -331,6 +333,11 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out,
                     book["done"] += int(words)
                     book["loss"] += float(loss)
                     book["examples"] += int(examples)
+                    if every_chunk:
+                        # Hold the next job until the main thread has saved this boundary:
+                        # otherwise a fast worker could run past boundaries unsaved.
+                        book["paused"] = True
+                        cond.notify_all()
         except BaseException as exc:  # re-raised in the calling thread
             errors.append(exc)
             stop.set()
