@@ -585,17 +585,26 @@ def _read_member_header(f, path, info):
     name_len, extra_len = struct.unpack("<HH", local[26:30])
     start = info.header_offset + 30 + name_len + extra_len
     f.seek(start)
+    shape, fortran_order, dtype = _read_npy_header(f, path, info.filename, offset=start)
+    return shape, fortran_order, dtype, f.tell(), f.tell() - start
+
+
+def _read_npy_header(f, path, name, offset=None, passthrough=()):
+    """(shape, fortran_order, dtype) of the .npy header at ``f``'s position. Whatever numpy's
+    header parser raises (ValueError, also tokenize.TokenError) becomes a VectorFileError
+    naming member ``name``, except the exception types in ``passthrough``."""
     try:
         version = np.lib.format.read_magic(f)
         read = {(1, 0): np.lib.format.read_array_header_1_0,
                 (2, 0): np.lib.format.read_array_header_2_0}.get(version)
         if read is None:
             raise ValueError(f"unsupported .npy version {version}")
-        shape, fortran_order, dtype = read(f)
-    except Exception as exc:    # numpy's header parser: ValueError, also tokenize.TokenError
-        raise VectorFileError(path, f"member {info.filename} is not a readable .npy array "
-                              f"({type(exc).__name__}: {exc})", offset=start) from None
-    return shape, fortran_order, dtype, f.tell(), f.tell() - start
+        return read(f)
+    except Exception as exc:
+        if isinstance(exc, passthrough):
+            raise
+        raise VectorFileError(path, f"member {name} is not a readable .npy array "
+                              f"({type(exc).__name__}: {exc})", offset=offset) from None
 
 
 def _map_member(path, zf, f, name):
@@ -638,18 +647,9 @@ def _read_member(path, zf, name):
     claiming a huge shape fails with a VectorFileError instead of a huge allocation.
     """
     with zf.open(name) as m:
-        try:
-            version = np.lib.format.read_magic(m)
-            read = {(1, 0): np.lib.format.read_array_header_1_0,
-                    (2, 0): np.lib.format.read_array_header_2_0}.get(version)
-            if read is None:
-                raise ValueError(f"unsupported .npy version {version}")
-            shape, fortran_order, dtype = read(m)
-        except Exception as exc:    # numpy's header parser: ValueError, also tokenize.TokenError
-            if isinstance(exc, (zipfile.BadZipFile, OSError)):
-                raise                   # the zip itself, not the header: reported as damaged
-            raise VectorFileError(path, f"member {name} is not a readable .npy array "
-                                  f"({type(exc).__name__}: {exc})") from None
+        # Errors of the zip stream itself, not of the header, are reported as damage.
+        shape, fortran_order, dtype = _read_npy_header(
+            m, path, name, passthrough=(zipfile.BadZipFile, OSError))
         if dtype.hasobject:
             raise _pickle_error(path, name)
         nbytes = math.prod(shape) * dtype.itemsize
