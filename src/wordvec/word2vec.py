@@ -157,12 +157,14 @@ class Word2Vec:
         cfg = self.config
         if weights is not None:
             W_in, W_out = weights
+        elif self.wv is not None:
+            # Continue from the current weights: writable C-contiguous float32 copies (a loaded
+            # model's may be read-only memory maps).
+            W_in = np.array(self.wv.vectors, dtype=np.float32, order="C")
+            W_out = np.array(self.syn1neg, dtype=np.float32, order="C")
         else:
             W_in, W_out = engine.init_weights(len(self.vocab), cfg.dim, seed=cfg.seed,
                                               init=cfg.init)
-            if self.wv is not None:
-                W_in[...] = self.wv.vectors
-                W_out[...] = self.syn1neg
         checkpoint = None if saver is None else (lambda state: saver(W_in, W_out, state))
         result = engine.train(encoded.ids, encoded.bounds, self.vocab.counts, cfg, W_in, W_out,
                               progress=progress, chunk_words=ENGINE_CHUNK_WORDS, start=start,
