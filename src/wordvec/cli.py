@@ -82,8 +82,7 @@ class _ProgressBar:
     stderr is not a terminal (tqdm's disable=None). The bar appears at the first report, so
     the lines printed before training (warnings, the memory estimate) are not broken by it."""
 
-    def __init__(self, total_words: int, quiet: bool):
-        self.total_words = total_words
+    def __init__(self, quiet: bool):
         self.quiet = quiet
         self._bar = None
 
@@ -92,7 +91,7 @@ class _ProgressBar:
         if self._bar is None:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=self.total_words, unit="w", unit_scale=True,
+            self._bar = tqdm(total=0, unit="w", unit_scale=True,
                              disable=True if self.quiet else None, dynamic_ncols=True,
                              leave=False)
         return self._bar
@@ -187,7 +186,7 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
         raise UserError("--checkpoint-dir needs --backend engine")
     sources = [str(p) for p in corpus]
     source = sources if len(sources) > 1 else sources[0]
-    bar = _ProgressBar(0, quiet)
+    bar = _ProgressBar(quiet)
     started = time.time()
     try:
         with warnings.catch_warnings():
@@ -258,7 +257,7 @@ def _resume(resume_dir: Path, checkpoint_dir, checkpoint_every, quiet) -> None:
     out = Path(out)
     _check_output_file(out)
     del ckpt
-    bar = _ProgressBar(0, quiet)
+    bar = _ProgressBar(quiet)
     try:
         model = Word2Vec.resume(resume_dir, progress=bar, checkpoint_every=checkpoint_every)
     except (CheckpointError, CorpusError) as exc:
