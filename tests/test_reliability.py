@@ -124,6 +124,23 @@ def test_cli_trains_on_invalid_utf8_with_one_warning_line(tmp_path):
                         memory_lines[0]), memory_lines[0]
 
 
+def test_cli_says_in_one_line_that_counting_pruned(tmp_path):
+    corpus, out = tmp_path / "c.txt", tmp_path / "v.txt"
+    corpus.write_text("".join(f"the cat {' '.join(f'x{i}_{j}' for j in range(50))} sat\n"
+                              for i in range(40)))
+    result = run_cli("train", str(corpus), "-o", str(out), "--prune-at", "100", "--min-count",
+                     "2", "--epochs", "1", "--threads", "1", "--dim", "8")
+    assert result.returncode == 0, result.stderr
+    warning_lines = [l for l in result.stderr.splitlines() if "warning" in l]
+    assert len(warning_lines) == 1
+    assert warning_lines[0].startswith("wordvec: warning: the corpus has more than 100 distinct "
+                                       "words, so counting dropped words seen at most ")
+    assert warning_lines[0].endswith("to count exactly use --prune-at 0 or a larger "
+                                     "--prune-at (about 200 bytes a word)")
+    words = {line.split(" ")[0] for line in out.read_text().splitlines()[1:]}
+    assert words == {"the", "cat", "sat"}
+
+
 # ------------------------------------------------------------------------------------------
 # Options and empty corpora
 
@@ -133,6 +150,7 @@ def test_cli_trains_on_invalid_utf8_with_one_warning_line(tmp_path):
     ("--window", "0", "--window must be > 0, got 0"),
     ("--negative", "-1", "--negative must be > 0, got -1"),
     ("--epochs", "0", "--epochs must be > 0, got 0"),
+    ("--prune-at", "-1", "--prune-at must be >= 0, got -1"),
     ("--sample", "-0.5", "--sample must be >= 0, got -0.5"),
     ("--alpha", "0", "--alpha must be > 0, got 0.0"),
     ("--max-vocab", "0", "--max-vocab must be > 0, got 0"),

@@ -6,10 +6,14 @@ import os
 import random
 import subprocess
 import sys
+import tracemalloc
+import warnings
 
 import numpy as np
 import pytest
 
+from wordvec.config import TrainConfig
+from wordvec.corpus import VocabPrunedWarning, count_words
 from wordvec.vocab import Vocab, VocabError
 
 
@@ -124,3 +128,83 @@ def test_text8_head_counts_equal_gensim(data_file):
     assert len(ours) == len(theirs) == 22_541
     assert ours == theirs
     assert vocab.words[:3] == ["the", "of", "one"]
+
+
+# ------------------------------------------------------------------------------------------
+# Pruning while counting (prune_at), word2vec.c's ReduceVocab
+
+
+def reduce_vocab_reference(tokens, limit):
+    """The documented rule, word by word: after adding a word, while more than ``limit``
+    words are held, drop those counted at most ``min_reduce`` times and raise ``min_reduce``
+    (from 1) by one - word2vec.c's LearnVocabFromTrainFile and ReduceVocab."""
+    counts, min_reduce = {}, 1
+    for word in tokens:
+        counts[word] = counts.get(word, 0) + 1
+        while len(counts) > limit:
+            counts = {w: n for w, n in counts.items() if n > min_reduce}
+            min_reduce += 1
+    return counts, min_reduce - 1
+
+
+def test_pruning_follows_word2vec_rule_word_by_word():
+    rng = random.Random(7)
+    words = [f"w{i}" for i in range(2_000)]
+    weights = [1.0 / (i + 1) for i in range(2_000)]
+    tokens = rng.choices(words, weights, k=30_000)
+    expected, max_dropped = reduce_vocab_reference(tokens, limit=150)
+    assert max_dropped >= 3  # the rule escalated more than once: the test covers it
+    # One-word sentences: counting checks the limit after every word, as the reference.
+    with pytest.warns(VocabPrunedWarning) as record:
+        counts, raw = count_words([[t] for t in tokens], prune_at=150)
+    assert counts == expected and list(counts) == list(expected)  # order kept too
+    assert raw == len(tokens)
+    assert record[0].message.max_dropped == max_dropped
+    assert f"seen at most {max_dropped} times" in str(record[0].message)
+    assert "prune_at=0" in str(record[0].message)
+
+
+def test_pruned_file_counting_keeps_frequent_words_exact_and_warns(tmp_path):
+    # 40,000 words seen once each, and three words on every line.
+    path = tmp_path / "rare.txt"
+    path.write_text("".join(f"the {' '.join(f'r{i}_{j}' for j in range(100))} of and\n"
+                            for i in range(400)))
+    with pytest.warns(VocabPrunedWarning, match="more than 1,000 distinct words"):
+        vocab = Vocab.build(path, min_count=1, prune_at=1_000, block_size=2_048)
+    counts = dict(zip(vocab.words, vocab.counts.tolist()))
+    assert counts["the"] == counts["of"] == counts["and"] == 400
+    assert len(vocab) <= 1_000
+    assert vocab.raw_words == 400 * 103  # every token is still read and counted as read
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # below the limit: exact, and no warning
+        exact = Vocab.build(path, min_count=1, prune_at=50_000, block_size=2_048)
+    assert len(exact) == 40_003
+    assert Vocab.build(path, min_count=1, prune_at=0) == exact
+
+
+def test_pruning_bounds_the_memory_of_counting(tmp_path):
+    """200,000 distinct words: the peak of counting with prune_at=5,000 is a small fraction
+    of counting them all (measured: 1.3 MiB vs 38 MiB)."""
+    path = tmp_path / "distinct.txt"
+    path.write_text("".join(" ".join(f"u{i}_{j}" for j in range(1_000)) + "\n"
+                            for i in range(200)))
+
+    def peak(prune_at):
+        tracemalloc.start()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", VocabPrunedWarning)
+                count_words(path, prune_at=prune_at, block_size=1 << 14)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    bounded, full = peak(5_000), peak(0)
+    assert bounded < full / 8, (bounded, full)
+
+
+def test_prune_at_is_checked():
+    with pytest.raises(ValueError, match="prune_at must be an integer >= 0"):
+        count_words([["a"]], prune_at=-1)
+    with pytest.raises(ValueError, match="prune_at must be >= 0"):
+        TrainConfig(prune_at=-1)

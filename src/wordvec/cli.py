@@ -111,7 +111,8 @@ class _ProgressBar:
 _OPTION_NAMES = {f.name: f"--{f.name.replace('_', '-')}" for f in dataclasses.fields(TrainConfig)}
 _FIELD_AT_START = re.compile(r"^(%s)\b" % "|".join(map(re.escape, _OPTION_NAMES)))
 _FIELD_SETTING = re.compile(r"\b(%s)=" % "|".join(map(re.escape, _OPTION_NAMES)))
-_FIELD_NAMED = re.compile(r"\b(?:a )?smaller (%s)\b" % "|".join(map(re.escape, _OPTION_NAMES)))
+_FIELD_NAMED = re.compile(r"\b(?:a )?(smaller|larger) (%s)\b"
+                          % "|".join(map(re.escape, _OPTION_NAMES)))
 
 
 def _with_option_names(message: str) -> str:
@@ -119,15 +120,16 @@ def _with_option_names(message: str) -> str:
     ``--dim must be > 0``, ``use max_vocab=5`` becomes ``use --max-vocab 5``."""
     message = _FIELD_AT_START.sub(lambda m: _OPTION_NAMES[m.group(1)], message)
     message = _FIELD_SETTING.sub(lambda m: _OPTION_NAMES[m.group(1)] + " ", message)
-    return _FIELD_NAMED.sub(lambda m: "a smaller " + _OPTION_NAMES[m.group(1)], message)
+    return _FIELD_NAMED.sub(lambda m: f"a {m.group(1)} {_OPTION_NAMES[m.group(2)]}", message)
 
 
 def _one_line_warnings(category, fallback):
-    """A ``warnings.showwarning`` that prints warnings of ``category`` (about the user's
-    data) as one line, ``wordvec: warning: ...``, and hands the others to ``fallback``."""
+    """A ``warnings.showwarning`` that prints warnings of ``category`` (a class or a tuple,
+    about the user's data) as one line, ``wordvec: warning: ...``, option names in the
+    command line's words, and hands the others to ``fallback``."""
     def show(message, cat, filename, lineno, file=None, line=None):
         if issubclass(cat, category):
-            click.echo(f"wordvec: warning: {message}", err=True)
+            click.echo(f"wordvec: warning: {_with_option_names(str(message))}", err=True)
         else:
             fallback(message, cat, filename, lineno, file, line)
     return show
@@ -165,7 +167,7 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
       wordvec train text8 -o vectors.bin --checkpoint-dir ckpt/
       wordvec train --resume ckpt/
     """
-    from .corpus import CorpusError, InvalidUTF8Warning
+    from .corpus import CorpusError, InvalidUTF8Warning, VocabPrunedWarning
     from .engine.train import DivergenceError
     from .memory import MemoryEstimateError, available_memory
     from .vocab import VocabError
@@ -190,10 +192,12 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
     started = time.time()
     try:
         with warnings.catch_warnings():
-            # Each file's invalid-UTF-8 warning as one line, even if an identical one was
-            # shown before in this process.
-            warnings.simplefilter("always", InvalidUTF8Warning)
-            warnings.showwarning = _one_line_warnings(InvalidUTF8Warning, warnings.showwarning)
+            # Warnings about the data as one line each, even if an identical one was shown
+            # before in this process.
+            data_warnings = (InvalidUTF8Warning, VocabPrunedWarning)
+            for category in data_warnings:
+                warnings.simplefilter("always", category)
+            warnings.showwarning = _one_line_warnings(data_warnings, warnings.showwarning)
             model.build_vocab(source)
             if not quiet:
                 click.echo(f"memory: {model.memory_estimate.describe(available_memory())}",

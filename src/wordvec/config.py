@@ -33,6 +33,10 @@ class TrainConfig:
     min_count: int = _field(5, "drop words seen fewer times, >= 1 [-min-count]")
     max_vocab: int | None = _field(None, "keep at most this many most frequent words "
                                          "(default: no limit)")
+    prune_at: int = _field(21_000_000, "while counting, when more than this many distinct "
+                                       "words are held, drop the rarest (seen once, then "
+                                       "twice, ...) to bound memory, as word2vec.c does; "
+                                       "about 200 bytes a word; 0 never prunes")
     epochs: int = _field(5, "passes over the corpus, > 0 [-iter]")
     alpha: float | None = _field(None, "initial learning rate, > 0 (default: 0.05 for cbow, "
                                        "0.025 for skipgram, as word2vec.c) [-alpha]")
@@ -58,6 +62,7 @@ class TrainConfig:
             (self.sample >= 0, f"sample must be >= 0, got {self.sample}"),
             (self.min_count >= 1, f"min_count must be >= 1, got {self.min_count}"),
             (self.max_vocab is None or self.max_vocab > 0, f"max_vocab must be > 0, got {self.max_vocab}"),
+            (self.prune_at >= 0, f"prune_at must be >= 0, got {self.prune_at}"),
             (self.epochs > 0, f"epochs must be > 0, got {self.epochs}"),
             (self.alpha is None or self.alpha > 0, f"alpha must be > 0, got {self.alpha}"),
             (self.min_alpha is None or self.min_alpha >= 0, f"min_alpha must be >= 0, got {self.min_alpha}"),

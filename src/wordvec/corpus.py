@@ -64,6 +64,7 @@ __all__ = [
     "InvalidUTF8Warning",
     "NotReiterableError",
     "Source",
+    "VocabPrunedWarning",
     "count_words",
     "encode",
     "iter_sentences",
@@ -125,6 +126,26 @@ class InvalidUTF8Warning(UserWarning):
                          "replaced by U+FFFD")
         self.tokens = tokens
         self.path = path
+
+
+class VocabPrunedWarning(UserWarning):
+    """Counting held more than ``prune_at`` distinct words, so rare words were dropped while
+    counting (word2vec.c's ``ReduceVocab``): their counts may be low or missing.
+
+    ``limit`` is ``prune_at``, ``max_dropped`` the largest count a pruning dropped (it rises by
+    one each time), ``times`` how often it pruned.
+    """
+
+    def __init__(self, limit: int, max_dropped: int, times: int):
+        super().__init__(
+            f"the corpus has more than {limit:,} distinct words, so counting dropped words "
+            f"seen at most {max_dropped} time{'s' if max_dropped > 1 else ''} so far "
+            f"({times} pruning{'s' if times > 1 else ''}, as word2vec.c does) to bound its "
+            "memory; counts of rare words may be low; to count exactly use prune_at=0 or a "
+            "larger prune_at (about 200 bytes a word)")
+        self.limit = limit
+        self.max_dropped = max_dropped
+        self.times = times
 
 
 class NotReiterableError(CorpusError, TypeError):
@@ -376,7 +397,8 @@ def iter_sentences(source: Source, *, block_size: int = BLOCK_SIZE,
     return (chunk for s in _token_lists(sentences) for chunk in _cut(s, max_sentence))
 
 
-def count_words(source: Source, *, block_size: int = BLOCK_SIZE) -> tuple[dict[str, int], int]:
+def count_words(source: Source, *, block_size: int = BLOCK_SIZE,
+                prune_at: int = 0) -> tuple[dict[str, int], int]:
     """Count every token of a corpus source.
 
     Returns ``(counts, raw_words)``: ``counts`` maps each distinct word to its count, in order
@@ -386,10 +408,22 @@ def count_words(source: Source, *, block_size: int = BLOCK_SIZE) -> tuple[dict[s
     at the end, and byte tokens that decode to the same word (different invalid bytes, all
     U+FFFD) are merged. For each file whose tokens held invalid UTF-8, one
     :class:`InvalidUTF8Warning` gives the number of such token occurrences.
+
+    ``prune_at`` > 0 bounds the memory of counting, as word2vec.c's ``ReduceVocab``: whenever
+    more than ``prune_at`` distinct words are held, the words counted at most ``n`` times so
+    far are dropped, ``n`` starting at 1 and rising by one with each pruning, until at most
+    ``prune_at`` remain. Words held are then at most ``prune_at`` plus one block's distinct
+    tokens. A pruned word that occurs again starts counting afresh, so rare words' counts
+    may be low or missing; :class:`VocabPrunedWarning` says so when it happened.
+    ``prune_at=0`` never prunes: the counts are exact.
     Raises :class:`CorpusError` for a file that looks binary (see the module docstring).
     """
     _check_sizes(block_size, MAX_SENTENCE)
+    if isinstance(prune_at, bool) or not isinstance(prune_at, (int, np.integer)) \
+            or prune_at < 0:
+        raise ValueError(f"prune_at must be an integer >= 0, got {prune_at!r}")
     files, sentences = _resolve(source)
+    pruner = _Pruner(int(prune_at))
     if files is not None:
         counts: dict[str, int] = {}
         raw_words = 0
@@ -397,13 +431,22 @@ def count_words(source: Source, *, block_size: int = BLOCK_SIZE) -> tuple[dict[s
             # One Counter per file, so invalid UTF-8 can be blamed on its file; the words are
             # merged into ``counts`` in file order, which keeps first-occurrence order.
             byte_counts: collections.Counter = collections.Counter()
+            invalid = 0
             for piece in _aligned_blocks(path, block_size):
                 tokens = piece.split()
                 raw_words += len(tokens)
                 byte_counts.update(tokens)  # C-accelerated for a list argument
-            invalid = _merge_decoded(byte_counts, counts)
+                if pruner.limit and len(byte_counts) + len(counts) > pruner.limit:
+                    # Merge first, so a word's count is whole when the rule looks at it.
+                    invalid += _merge_decoded(byte_counts, counts)
+                    byte_counts.clear()
+                    pruner.prune(counts)
+            invalid += _merge_decoded(byte_counts, counts)
+            del byte_counts
+            pruner.prune(counts)
             if invalid:
                 warnings.warn(InvalidUTF8Warning(invalid, str(path)), stacklevel=2)
+        pruner.report()
         return counts, raw_words
 
     str_counts: collections.Counter = collections.Counter()
@@ -411,11 +454,38 @@ def count_words(source: Source, *, block_size: int = BLOCK_SIZE) -> tuple[dict[s
     for sentence in _token_lists(sentences):
         raw_words += len(sentence)
         str_counts.update(sentence)
+        if pruner.limit and len(str_counts) > pruner.limit:
+            pruner.prune(str_counts)
     for word in str_counts:
         if not isinstance(word, str):
             raise CorpusError(f"the corpus holds a token of type {type(word).__name__} "
                               f"({word!r}); tokens must be str")
+    pruner.report()
     return dict(str_counts), raw_words
+
+
+class _Pruner:
+    """word2vec.c's ``ReduceVocab`` with its rising ``min_reduce``, and what it dropped."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.min_reduce = 1  # the next pruning drops counts <= this
+        self.times = 0
+
+    def prune(self, counts: dict) -> None:
+        """Cut ``counts`` in place to at most ``limit`` words; the others keep their order.
+        Deleting (rather than copying the survivors) keeps the peak at one dict."""
+        while self.limit and len(counts) > self.limit:
+            threshold = self.min_reduce
+            for word in [w for w, n in counts.items() if n <= threshold]:
+                del counts[word]
+            self.min_reduce += 1
+            self.times += 1
+
+    def report(self) -> None:
+        if self.times:
+            warnings.warn(VocabPrunedWarning(self.limit, self.min_reduce - 1, self.times),
+                          stacklevel=3)
 
 
 @dataclass(frozen=True, eq=False)  # eq would compare arrays elementwise

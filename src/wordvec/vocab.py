@@ -74,13 +74,16 @@ class Vocab:
 
     @classmethod
     def build(cls, source: Source, min_count: int = 5, max_vocab: int | None = None, *,
-              block_size: int = BLOCK_SIZE) -> "Vocab":
+              prune_at: int = 0, block_size: int = BLOCK_SIZE) -> "Vocab":
         """Count the words of a corpus source (see :mod:`wordvec.corpus`) and keep the
         frequent ones.
 
         A word is kept if it occurs at least ``min_count`` times; of those, at most the
         ``max_vocab`` most frequent (None: no limit). Order: count descending, ties by first
-        occurrence in the corpus. Raises :class:`VocabError` if no word is kept, and
+        occurrence in the corpus. ``prune_at`` > 0 bounds the words held while counting,
+        dropping the rarest as word2vec.c does (see :func:`wordvec.corpus.count_words`,
+        which warns when it happened); 0 counts exactly. Raises :class:`VocabError` if no
+        word is kept, and
         :class:`wordvec.corpus.CorpusError` for a source that cannot be read.
         """
         if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) \
@@ -90,7 +93,7 @@ class Vocab:
                                       or not isinstance(max_vocab, (int, np.integer))
                                       or max_vocab <= 0):
             raise ValueError(f"max_vocab must be None or an integer > 0, got {max_vocab!r}")
-        counts, raw_words = count_words(source, block_size=block_size)
+        counts, raw_words = count_words(source, block_size=block_size, prune_at=prune_at)
         return cls._from_counter(counts, min_count, max_vocab, raw_words, _describe(source))
 
     @classmethod

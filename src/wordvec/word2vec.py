@@ -22,8 +22,8 @@ class Word2Vec:
     """Train word vectors on a corpus, with the engine (default) or the book's layers.
 
     Keyword arguments are the fields of :class:`~wordvec.config.TrainConfig` (model, dim,
-    window, negative, sample, min_count, max_vocab, epochs, alpha, min_alpha, threads, seed,
-    backend), checked when the object is made. ``fit(corpus)`` builds the vocabulary, encodes
+    window, negative, sample, min_count, max_vocab, prune_at, epochs, alpha, min_alpha,
+    threads, seed, init, backend), checked when the object is made. ``fit(corpus)`` builds the vocabulary, encodes
     the corpus and trains; afterwards ``wv`` holds the vectors (:class:`WordVectors`),
     ``syn1neg`` the output weights (V, dim) float32, ``vocab`` the :class:`Vocab` and
     ``loss_history`` the mean negative-sampling loss of each epoch.
@@ -52,11 +52,12 @@ class Word2Vec:
         self.checkpoint_extra: dict = {}
 
     def build_vocab(self, corpus) -> "Word2Vec":
-        """Count ``corpus`` into ``vocab`` (min_count, max_vocab) and check the memory the
-        run would need (:meth:`check_memory`); ``fit`` then trains with this vocabulary.
-        Returns self."""
+        """Count ``corpus`` into ``vocab`` (min_count, max_vocab, prune_at) and check the
+        memory the run would need (:meth:`check_memory`); ``fit`` then trains with this
+        vocabulary. Returns self."""
         cfg = self.config
-        self.vocab = Vocab.build(corpus, min_count=cfg.min_count, max_vocab=cfg.max_vocab)
+        self.vocab = Vocab.build(corpus, min_count=cfg.min_count, max_vocab=cfg.max_vocab,
+                                 prune_at=cfg.prune_at)
         self.check_memory()
         return self
 
