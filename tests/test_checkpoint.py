@@ -20,6 +20,7 @@ from wordvec.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from wordvec.cli import main as cli_main
 from wordvec.config import TrainConfig
 from wordvec.engine.train import DivergenceError, TrainState, init_weights, train
+from wordvec.memory import MemoryEstimateError
 from wordvec.word2vec import Word2Vec
 
 
@@ -213,6 +214,92 @@ def test_ctrl_c_saves_a_checkpoint_and_resume_writes_the_requested_file(
     done = run_cli("train", "--resume", str(folder), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == full.read_bytes()
+    assert not folder.exists()  # the finished run's checkpoint (and its empty folder) is gone
+
+
+def cli_checkpoint(corpus_file, tmp_path):
+    """A checkpoint as 'wordvec train -o OUT --checkpoint-dir DIR' leaves it after Ctrl-C:
+    returns (folder, out, the checkpoint's bytes)."""
+    folder, out = tmp_path / "ckpt", tmp_path / "vectors.txt"
+    path = interrupted_fit(corpus_file, folder, extra={"output": str(out),
+                                                       "format": "word2vec-text"})
+    return folder, out, path.read_bytes()
+
+
+def invoke(*args):
+    return click.testing.CliRunner().invoke(cli_main, [str(a) for a in args])
+
+
+@pytest.mark.parametrize("extra, named", [
+    (["--dim", "32"], "--dim"),
+    (["--epochs", "9", "--threads", "2"], "--epochs, --threads"),
+    (["CORPUS"], "CORPUS"),
+    (["-o", "other.bin"], "--output"),
+    (["--checkpoint-dir", "elsewhere"], "--checkpoint-dir"),
+])
+def test_resume_refuses_options_that_would_change_the_run(corpus_file, tmp_path, extra, named):
+    folder, out, saved = cli_checkpoint(corpus_file, tmp_path)
+    extra = [str(corpus_file) if a == "CORPUS" else a for a in extra]
+    result = invoke("train", "--resume", folder, *extra)
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert result.output.startswith(f"wordvec: error: --resume continues the saved run with "
+                                    f"its own corpus, output and options; drop {named} ")
+    assert (folder / "checkpoint.npz").read_bytes() == saved and not out.exists()
+
+
+def test_resume_takes_quiet_and_checkpoint_every_and_removes_the_checkpoint(corpus_file,
+                                                                           tmp_path):
+    folder, out, _ = cli_checkpoint(corpus_file, tmp_path)
+    (folder / "notes.txt").write_text("mine")
+    result = invoke("train", "--resume", folder, "-q", "--checkpoint-every", "5")
+    assert result.exit_code == 0, result.output
+    assert out.is_file() and result.output == ""
+    # The checkpoint is gone, the user's own file and so the folder stay.
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
+
+
+def test_a_finished_run_removes_its_checkpoint_and_says_so(corpus_file, tmp_path):
+    folder, out = tmp_path / "ckpt", tmp_path / "v.txt"
+    result = invoke("train", corpus_file, "-o", out, "--checkpoint-dir", folder,
+                    "--checkpoint-every", "0", *CLI_OPTIONS[:-1])
+    assert result.exit_code == 0, result.output
+    assert out.is_file() and not folder.exists()
+    assert f"removed the finished run's checkpoint from {folder}" in result.output
+
+
+def test_an_unfinished_runs_checkpoint_is_never_overwritten_by_a_new_run(corpus_file, tmp_path):
+    folder, out, saved = cli_checkpoint(corpus_file, tmp_path)
+    result = invoke("train", corpus_file, "-o", tmp_path / "new.bin", "--checkpoint-dir",
+                    folder, *CLI_OPTIONS)
+    assert result.exit_code == 2
+    assert result.output == (f"wordvec: error: {folder} holds the checkpoint of an unfinished "
+                             f"run: finish it with 'wordvec train --resume {folder}', or pass "
+                             "another --checkpoint-dir\n")
+    assert (folder / "checkpoint.npz").read_bytes() == saved
+    assert not (tmp_path / "new.bin").exists()
+
+
+def test_resume_checks_the_memory_it_needs(corpus_file, tmp_path, monkeypatch):
+    import wordvec.memory
+
+    folder, out, saved = cli_checkpoint(corpus_file, tmp_path)
+    needed = Word2Vec(**CONFIG).build_vocab(str(corpus_file)).memory_estimate.needed
+    ckpt = load_checkpoint(folder)
+    matrices = ckpt.W_in.nbytes + ckpt.W_out.nbytes
+    # Just enough (the loaded matrices count as available): the run goes on.
+    monkeypatch.setattr(wordvec.memory, "available_memory", lambda: needed - matrices)
+    model = Word2Vec.resume(folder, save_checkpoints=False)
+    assert model.memory_estimate.needed == needed
+    # One byte short: refused before anything is encoded or trained.
+    monkeypatch.setattr(wordvec.memory, "available_memory", lambda: needed - matrices - 1)
+    with pytest.raises(MemoryEstimateError, match="its vocabulary and dim are fixed, so free "
+                                                  "memory or resume on a machine with more"):
+        Word2Vec.resume(folder)
+    result = invoke("train", "--resume", folder)
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert result.output.endswith(f"(the checkpoint is kept in {folder})\n")
+    assert (folder / "checkpoint.npz").read_bytes() == saved and not out.exists()
 
 
 def test_resume_of_a_folder_without_checkpoint_is_one_line(tmp_path):

@@ -151,14 +151,15 @@ def _one_line_warnings(category, fallback):
               show_default=True, help="seconds between checkpoints")
 @click.option("--resume", "resume_dir", type=click.Path(file_okay=False, path_type=Path),
               help="continue the training saved in this checkpoint folder and write the "
-                   "output its command asked for (CORPUS, -o and the options come from it)")
+                   "output its command asked for (CORPUS, -o and the options come from it; "
+                   "only -q and --checkpoint-every may be given)")
 @click.option("-q", "--quiet", is_flag=True, help="no progress bar, no summary")
 def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir, **config):
     """Train word vectors on CORPUS (files, folders, .gz/.bz2/.xz files).
 
     Text is whitespace-separated tokens, one sentence per line; lines longer than 10,000
     words are cut, every word is kept. With --checkpoint-dir, Ctrl-C saves the training
-    state and 'wordvec train --resume DIR' finishes it.
+    state and 'wordvec train --resume DIR' finishes it; a finished run removes its checkpoint.
 
     \b
     Examples:
@@ -174,7 +175,8 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
     from .word2vec import Word2Vec
 
     if resume_dir is not None:
-        _resume(resume_dir, checkpoint_dir, checkpoint_every, quiet)
+        _refuse_options_with_resume(click.get_current_context())
+        _resume(resume_dir, checkpoint_every, quiet)
         return
     if not corpus or out is None:
         raise UserError("give the CORPUS to train on and -o OUTPUT, or --resume DIR")
@@ -184,8 +186,8 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
         model = Word2Vec(**config)
     except ValueError as exc:
         raise UserError(_with_option_names(str(exc))) from exc
-    if checkpoint_dir is not None and model.config.backend != "engine":
-        raise UserError("--checkpoint-dir needs --backend engine")
+    if checkpoint_dir is not None:
+        _check_checkpoint_dir(checkpoint_dir, model.config.backend)
     sources = [str(p) for p in corpus]
     source = sources if len(sources) > 1 else sources[0]
     bar = _ProgressBar(quiet)
@@ -217,6 +219,56 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
     finally:
         bar.close()
     _finish(model, out, fmt, quiet)
+    if _saved_since(checkpoint_dir, started):
+        _remove_finished_checkpoint(checkpoint_dir, quiet)
+
+
+#: Options that may come with --resume: they change how the run is shown and saved, not what
+#: it computes. Everything else comes from the checkpoint.
+_RESUME_OPTIONS = {"resume_dir", "quiet", "checkpoint_every"}
+
+
+def _refuse_options_with_resume(ctx: click.Context) -> None:
+    """--resume continues the saved run exactly: an option that would change it is an error
+    (it used to be ignored silently)."""
+    from click.core import ParameterSource
+
+    given = [p for p in ctx.command.params if p.name not in _RESUME_OPTIONS
+             and ctx.get_parameter_source(p.name) in (ParameterSource.COMMANDLINE,
+                                                      ParameterSource.ENVIRONMENT)]
+    if given:
+        names = ", ".join(p.human_readable_name if isinstance(p, click.Argument)
+                          else p.opts[-1] for p in given)
+        raise UserError(f"--resume continues the saved run with its own corpus, output and "
+                        f"options; drop {names} (only -q and --checkpoint-every go with "
+                        "--resume), or start a new run without --resume")
+
+
+def _check_checkpoint_dir(checkpoint_dir: Path, backend: str) -> None:
+    """Before training: the engine writes checkpoints, and a folder holding an unfinished
+    run's checkpoint is not overwritten (a finished run removes its own)."""
+    from .checkpoint import checkpoint_path
+
+    if backend != "engine":
+        raise UserError("--checkpoint-dir needs --backend engine")
+    if checkpoint_path(checkpoint_dir).exists():
+        raise UserError(f"{checkpoint_dir} holds the checkpoint of an unfinished run: finish "
+                        f"it with 'wordvec train --resume {checkpoint_dir}', or pass another "
+                        "--checkpoint-dir")
+
+
+def _remove_finished_checkpoint(checkpoint_dir: Path, quiet: bool) -> None:
+    """After the output is written, the checkpoint has served: remove it (and its folder,
+    if that is left empty), so the folder can take the next run."""
+    from .checkpoint import checkpoint_path
+
+    checkpoint_path(checkpoint_dir).unlink(missing_ok=True)
+    try:
+        Path(checkpoint_dir).rmdir()
+    except OSError:
+        pass  # not empty: the user's other files stay
+    if not quiet:
+        click.echo(f"removed the finished run's checkpoint from {checkpoint_dir}", err=True)
 
 
 def _saved_since(checkpoint_dir, started: float) -> bool:
@@ -243,11 +295,12 @@ def _interrupted(checkpoint_dir) -> None:
     raise click.exceptions.Exit(130)
 
 
-def _resume(resume_dir: Path, checkpoint_dir, checkpoint_every, quiet) -> None:
-    # Further checkpoints go to the folder resumed from: --checkpoint-dir is not used here.
+def _resume(resume_dir: Path, checkpoint_every, quiet) -> None:
+    # Further checkpoints go to the folder resumed from.
     from .checkpoint import CheckpointError, load_checkpoint
     from .corpus import CorpusError
     from .engine.train import DivergenceError
+    from .memory import MemoryEstimateError, available_memory
     from .word2vec import Word2Vec
 
     try:
@@ -262,18 +315,25 @@ def _resume(resume_dir: Path, checkpoint_dir, checkpoint_every, quiet) -> None:
     _check_output_file(out)
     del ckpt
     bar = _ProgressBar(quiet)
+
+    def report_memory(estimate):
+        if not quiet:
+            click.echo(f"memory: {estimate.describe(available_memory())}", err=True)
     try:
-        model = Word2Vec.resume(resume_dir, progress=bar, checkpoint_every=checkpoint_every)
+        model = Word2Vec.resume(resume_dir, progress=bar, checkpoint_every=checkpoint_every,
+                                on_memory_estimate=report_memory)
     except (CheckpointError, CorpusError) as exc:
         raise UserError(str(exc)) from exc
-    except DivergenceError as exc:
-        raise UserError(_with_option_names(str(exc))) from exc
+    except (MemoryEstimateError, DivergenceError) as exc:
+        raise UserError(_with_option_names(str(exc)) + (
+            f" (the checkpoint is kept in {resume_dir})")) from exc
     except KeyboardInterrupt:
         bar.close()
         _interrupted(resume_dir)
     finally:
         bar.close()
     _finish(model, out, fmt, quiet)
+    _remove_finished_checkpoint(resume_dir, quiet)
 
 
 def _finish(model, out: Path, fmt: str, quiet: bool) -> None:

@@ -218,15 +218,19 @@ class Word2Vec:
     @classmethod
     def resume(cls, checkpoint_dir, corpus=None, progress: Callable | None = None, *,
                checkpoint_every: float = 600.0, on_checkpoint: Callable | None = None,
-               save_checkpoints: bool = True) -> "Word2Vec":
+               save_checkpoints: bool = True,
+               on_memory_estimate: Callable | None = None) -> "Word2Vec":
         """Continue a training stopped at a checkpoint written by :meth:`fit` and finish it.
 
         corpus: the same corpus (default: the paths kept in the checkpoint, re-read and
         re-encoded with the checkpoint's vocabulary); with ``save_checkpoints`` further
         checkpoints go to the same folder. With one thread the vectors are bit-identical to
         an uninterrupted run. The checkpoint's ``extra`` is in ``checkpoint_extra``.
+        The memory the run needs is checked first, as :meth:`fit` does (the machine may have
+        changed); ``on_memory_estimate(estimate)`` receives the estimate before encoding.
         Raises :class:`~wordvec.checkpoint.CheckpointError` for a folder without a usable
-        checkpoint or a corpus that no longer matches it.
+        checkpoint or a corpus that no longer matches it, :class:`MemoryEstimateError` when
+        the run no longer fits in memory.
         """
         from .checkpoint import CheckpointError, load_checkpoint
 
@@ -234,6 +238,21 @@ class Word2Vec:
         model = cls(**ckpt.config)
         model.vocab = Vocab.from_counts(ckpt.words, ckpt.counts)
         model.checkpoint_extra = ckpt.extra
+        # The checkpoint's matrices, already loaded, are part of the estimate: count them as
+        # available rather than twice.
+        available = memory.available_memory()
+        if available is not None:
+            available += ckpt.W_in.nbytes + ckpt.W_out.nbytes
+        try:
+            estimate = model.check_memory(available)
+        except MemoryEstimateError:
+            raise MemoryEstimateError(
+                f"resuming {ckpt.path} needs about "
+                f"{memory.format_bytes(model.memory_estimate.needed)} of memory but only "
+                f"{memory.format_bytes(available)} is available; its vocabulary and dim are "
+                "fixed, so free memory or resume on a machine with more") from None
+        if on_memory_estimate is not None:
+            on_memory_estimate(estimate)
         if corpus is None:
             if not ckpt.corpus:
                 raise CheckpointError(f"{ckpt.path} was trained on an in-memory corpus: pass "
