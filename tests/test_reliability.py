@@ -1,6 +1,7 @@
 """Bad input and memory: binary files, invalid UTF-8, invalid options, empty corpora, and the
 memory estimate checked before training allocates anything."""
 import gzip
+import math
 import re
 import tracemalloc
 import warnings
@@ -17,7 +18,7 @@ from wordvec.engine.train import make_tables
 from wordvec.memory import MemoryEstimateError
 from wordvec.vectors import WordVectors
 from wordvec.vocab import Vocab
-from wordvec.word2vec import Word2Vec
+from wordvec.word2vec import NoExamplesWarning, Word2Vec
 
 TEXT = "the cat sat on the mat and the dog sat on the log\n" * 30
 
@@ -129,7 +130,7 @@ def test_cli_says_in_one_line_that_counting_pruned(tmp_path):
     corpus.write_text("".join(f"the cat {' '.join(f'x{i}_{j}' for j in range(50))} sat\n"
                               for i in range(40)))
     result = run_cli("train", str(corpus), "-o", str(out), "--prune-at", "100", "--min-count",
-                     "2", "--epochs", "1", "--threads", "1", "--dim", "8")
+                     "2", "--epochs", "1", "--threads", "1", "--dim", "8", "--sample", "0")
     assert result.returncode == 0, result.stderr
     warning_lines = [l for l in result.stderr.splitlines() if "warning" in l]
     assert len(warning_lines) == 1
@@ -174,6 +175,90 @@ def test_empty_corpus_is_a_one_line_error(tmp_path, content):
     result = run_cli("train", str(corpus), "-o", str(out))
     assert_one_line_error(result, f"'{corpus}'", "has no words",
                           "text with words separated by spaces", out=out)
+
+
+# ------------------------------------------------------------------------------------------
+# Small vocabularies and corpora
+
+
+def two_pairs_corpus(n_sentences=400, seed=0):
+    """Sentences of either a/b or c/d: four words, fewer than negative + 1 = 6."""
+    rng = np.random.default_rng(seed)
+    return [list(rng.choice([["a", "b"], ["c", "d"]][i % 2], size=10))
+            for i in range(n_sentences)]
+
+
+@pytest.mark.parametrize("backend, epochs", [("engine", 5), ("nn", 20)])
+def test_a_vocabulary_smaller_than_negative_plus_one_trains_and_learns(backend, epochs):
+    # The book's sampler raises here (it draws 5 distinct negatives from 3 other words);
+    # word2vec.c and the engine skip negatives equal to the target, the nn backend draws
+    # the negatives with repeats.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = Word2Vec(min_count=1, dim=8, negative=5, sample=0, window=2, epochs=epochs,
+                         threads=1, backend=backend).fit(two_pairs_corpus())
+    assert len(model.vocab) == 4 and np.all(np.isfinite(model.loss_history))
+    assert model.loss_history[-1] < model.loss_history[0]
+    # Words of the same pair end closer than words of different pairs (measured margins:
+    # engine 0.79 and 0.32, nn 0.46 and 0.48).
+    wv = model.wv
+    assert wv.similarity("a", "b") > wv.similarity("a", "c") + 0.25
+    assert wv.similarity("c", "d") > wv.similarity("b", "d") + 0.25
+
+
+def test_a_one_word_vocabulary_trains_on_both_backends():
+    corpus = [["only"] * 12] * 100
+    for backend in ("engine", "nn"):
+        model = Word2Vec(min_count=1, dim=8, sample=0, epochs=2, threads=1,
+                         backend=backend).fit(corpus)
+        assert len(model.vocab) == 1
+        assert np.all(np.isfinite(model.loss_history)) and np.all(np.isfinite(model.wv.vectors))
+
+
+def test_epochs_without_examples_are_named_with_their_cause():
+    tiny = [["a", "b", "c"]] * 3   # each word is a third of the corpus: sample=1e-3 drops ~94%
+    with pytest.warns(NoExamplesWarning) as record:
+        model = Word2Vec(min_count=1, dim=4, threads=1, seed=1).fit(tiny)
+    assert all(math.isnan(x) for x in model.loss_history)
+    assert str(record[0].message) == (
+        "no epoch had a training example, so training left the vectors as they were: "
+        "subsampling dropped nearly every word of this small corpus (9 tokens, sample=0.001); "
+        "use sample=0 for a corpus this small")
+    assert record[0].message.epochs == [1, 2, 3, 4, 5]
+    # The advice works: without subsampling every epoch has examples.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.all(np.isfinite(Word2Vec(min_count=1, dim=4, threads=1, sample=0)
+                                  .fit(tiny).loss_history))
+    # Some epochs empty, some not: the empty ones are listed.
+    with pytest.warns(NoExamplesWarning) as record:
+        model = Word2Vec(min_count=1, dim=4, threads=1, seed=1, epochs=20).fit(tiny * 10)
+    empty = [i + 1 for i, x in enumerate(model.loss_history) if math.isnan(x)]
+    assert 0 < len(empty) < 20 and record[0].message.epochs == empty
+    # One-word sentences: no context anywhere, whatever the subsampling.
+    with pytest.warns(NoExamplesWarning, match="no sentence holds two words of the vocabulary "
+                                               r"\(2 words\), so no word has a context"):
+        Word2Vec(min_count=1, dim=4, threads=1, sample=0).fit([["x"], ["y"], ["x"]])
+
+
+def test_cli_tiny_corpus_warns_in_one_line_and_nn_refuses_in_one_line(tmp_path):
+    corpus, out = tmp_path / "tiny.txt", tmp_path / "v.bin"
+    corpus.write_text("a b c a b c\n")
+    result = run_cli("train", str(corpus), "-o", str(out), "--min-count", "1", "--threads", "1")
+    assert result.returncode == 0, result.stderr
+    warning_lines = [l for l in result.stderr.splitlines() if "warning" in l]
+    assert warning_lines == ["wordvec: warning: no epoch had a training example, so training "
+                             "left the vectors as they were: subsampling dropped nearly every "
+                             "word of this small corpus (6 tokens, --sample 0.001); use "
+                             "--sample 0 for a corpus this small"]
+    out.unlink()
+    result = run_cli("train", str(corpus), "-o", str(out), "--min-count", "1", "--backend", "nn")
+    assert result.returncode == 2
+    assert [l for l in result.stderr.splitlines() if "error" in l] == [
+        "wordvec: error: the corpus has 0 positions with a full window of 5 inside a sentence, "
+        "fewer than one batch of 100 for the nn backend; use a larger corpus, a smaller "
+        "window, or the engine backend"]
+    assert not out.exists()
 
 
 # ------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The ``wordvec`` command line."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
@@ -123,6 +124,21 @@ def _with_option_names(message: str) -> str:
     return _FIELD_NAMED.sub(lambda m: f"a {m.group(1)} {_OPTION_NAMES[m.group(2)]}", message)
 
 
+@contextlib.contextmanager
+def _data_warnings_as_lines():
+    """Within it, warnings about the user's data print as one line each, even one identical
+    to a warning shown before in this process."""
+    from .corpus import InvalidUTF8Warning, VocabPrunedWarning
+    from .word2vec import NoExamplesWarning
+
+    data_warnings = (InvalidUTF8Warning, VocabPrunedWarning, NoExamplesWarning)
+    with warnings.catch_warnings():
+        for category in data_warnings:
+            warnings.simplefilter("always", category)
+        warnings.showwarning = _one_line_warnings(data_warnings, warnings.showwarning)
+        yield
+
+
 def _one_line_warnings(category, fallback):
     """A ``warnings.showwarning`` that prints warnings of ``category`` (a class or a tuple,
     about the user's data) as one line, ``wordvec: warning: ...``, option names in the
@@ -168,7 +184,7 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
       wordvec train text8 -o vectors.bin --checkpoint-dir ckpt/
       wordvec train --resume ckpt/
     """
-    from .corpus import CorpusError, InvalidUTF8Warning, VocabPrunedWarning
+    from .corpus import CorpusError
     from .engine.train import DivergenceError
     from .memory import MemoryEstimateError, available_memory
     from .vocab import VocabError
@@ -193,13 +209,7 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
     bar = _ProgressBar(quiet)
     started = time.time()
     try:
-        with warnings.catch_warnings():
-            # Warnings about the data as one line each, even if an identical one was shown
-            # before in this process.
-            data_warnings = (InvalidUTF8Warning, VocabPrunedWarning)
-            for category in data_warnings:
-                warnings.simplefilter("always", category)
-            warnings.showwarning = _one_line_warnings(data_warnings, warnings.showwarning)
+        with _data_warnings_as_lines():
             model.build_vocab(source)
             if not quiet:
                 click.echo(f"memory: {model.memory_estimate.describe(available_memory())}",
@@ -320,8 +330,9 @@ def _resume(resume_dir: Path, checkpoint_every, quiet) -> None:
         if not quiet:
             click.echo(f"memory: {estimate.describe(available_memory())}", err=True)
     try:
-        model = Word2Vec.resume(resume_dir, progress=bar, checkpoint_every=checkpoint_every,
-                                on_memory_estimate=report_memory)
+        with _data_warnings_as_lines():
+            model = Word2Vec.resume(resume_dir, progress=bar, checkpoint_every=checkpoint_every,
+                                    on_memory_estimate=report_memory)
     except (CheckpointError, CorpusError) as exc:
         raise UserError(str(exc)) from exc
     except (MemoryEstimateError, DivergenceError) as exc:

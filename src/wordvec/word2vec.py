@@ -3,19 +3,29 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import warnings
 from typing import Callable
 
 import numpy as np
 
 from . import memory
 from .config import TrainConfig
-from .corpus import EncodedCorpus, encode
+from .corpus import CorpusError, EncodedCorpus, encode
 from .memory import MemoryEstimate, MemoryEstimateError
 from .vectors import WordVectors
 from .vocab import Vocab
 
 NN_BATCH_SIZE = 100
 ENGINE_CHUNK_WORDS = 10_000  # the engine's unit of work; a checkpoint's schedule depends on it
+
+
+class NoExamplesWarning(UserWarning):
+    """Epochs of a training run had no example to learn from (their loss is nan): a corpus
+    too small for the settings. ``epochs`` lists them, 1-based."""
+
+    def __init__(self, message: str, epochs: list[int]):
+        super().__init__(message)
+        self.epochs = epochs
 
 
 class Word2Vec:
@@ -171,11 +181,37 @@ class Word2Vec:
                               progress=progress, chunk_words=ENGINE_CHUNK_WORDS, start=start,
                               checkpoint=checkpoint, checkpoint_every=checkpoint_every)
         self.loss_history += list(result.epoch_loss)
+        self._warn_if_no_examples(result.epoch_loss, encoded)
         self.train_seconds = result.seconds
         # This call's words, as train_seconds is this call's time (a resumed run did part).
         done_before = 0 if start is None else int(np.sum(start.epoch_sums[:, 3]))
         self.words_trained = result.words - done_before
         return W_in, W_out
+
+    def _warn_if_no_examples(self, epoch_loss, encoded: EncodedCorpus) -> None:
+        """A :class:`NoExamplesWarning` naming the epochs without a single example (their
+        loss is nan; the engine stops at any other non-finite loss) and the likely cause."""
+        empty = [i + 1 for i, loss in enumerate(epoch_loss) if loss != loss]
+        if not empty:
+            return
+        cfg = self.config
+        longest = int(np.diff(encoded.bounds).max()) if encoded.n_sentences else 0
+        if longest < 2:
+            why = (f"no sentence holds two words of the vocabulary ({len(self.vocab):,} "
+                   "words), so no word has a context; use a larger corpus or a smaller "
+                   "min_count")
+        else:
+            why = (f"subsampling dropped nearly every word of this small corpus "
+                   f"({encoded.ids.shape[0]:,} tokens, sample={cfg.sample:g}); use sample=0 "
+                   "for a corpus this small")
+        if len(empty) == len(epoch_loss):
+            which = "no epoch had a training example, so training left the vectors as they were"
+        elif len(empty) <= 5:
+            which = (f"epoch{'s' if len(empty) > 1 else ''} {', '.join(map(str, empty))} of "
+                     f"{len(epoch_loss)} had no training example (loss nan)")
+        else:
+            which = f"{len(empty)} of {len(epoch_loss)} epochs had no training example (loss nan)"
+        warnings.warn(NoExamplesWarning(f"{which}: {why}", empty), stacklevel=4)
 
     def _fit_nn(self, encoded: EncodedCorpus):
         from . import nn
@@ -183,12 +219,17 @@ class Word2Vec:
         cfg = self.config
         contexts, target = windows_within_sentences(encoded, cfg.window)
         if target.shape[0] < NN_BATCH_SIZE:
-            raise ValueError(f"the corpus has {target.shape[0]} positions with a full window of "
-                             f"{cfg.window} inside a sentence, fewer than one batch of "
-                             f"{NN_BATCH_SIZE}; use a larger corpus or a smaller window")
+            raise CorpusError(f"the corpus has {target.shape[0]} positions with a full window "
+                              f"of {cfg.window} inside a sentence, fewer than one batch of "
+                              f"{NN_BATCH_SIZE} for the nn backend; use a larger corpus, "
+                              "a smaller window, or the engine backend")
+        # Fewer other words than negatives: draw them with repeats (word2vec.c draws with
+        # replacement anyway); a one-word corpus has no negative to draw at all.
+        others = int(np.count_nonzero(np.bincount(np.asarray(encoded.ids)))) - 1
         model_class = nn.CBOW if cfg.model == "cbow" else nn.SkipGram
         model = model_class(len(self.vocab), cfg.dim, cfg.window, np.asarray(encoded.ids),
-                            sample_size=cfg.negative, seed=cfg.seed)
+                            sample_size=cfg.negative if others else 0,
+                            distinct=others >= cfg.negative, seed=cfg.seed)
         if self.wv is not None:
             model.params[0][...] = self.wv.vectors
             model.params[1][...] = self.syn1neg
