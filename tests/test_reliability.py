@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from test_cli import run_cli
 from wordvec import memory
 from wordvec.cli import main
-from wordvec.corpus import CorpusError, InvalidUTF8Warning, count_words, encode
+from wordvec.corpus import (CorpusError, InvalidUTF8Warning, VocabPrunedWarning, count_words,
+                            encode)
 from wordvec.engine.train import make_tables
 from wordvec.memory import MemoryEstimateError
 from wordvec.vectors import WordVectors
@@ -345,24 +346,50 @@ def test_too_little_memory_suggests_a_max_vocab_and_min_count_that_fit(tmp_path,
 def test_cli_memory_error_names_options_and_writes_nothing(tmp_path, monkeypatch):
     path, out = tmp_path / "c.txt", tmp_path / "out.bin"
     _zipf_corpus(path)
-    monkeypatch.setattr(memory, "available_memory", lambda: 100_000)
+    # 200,000 bytes: counting its 364 words fits in half of it, training does not.
+    monkeypatch.setattr(memory, "available_memory", lambda: 200_000)
     result = CliRunner().invoke(main, ["train", str(path), "-o", str(out), "--min-count", "1",
                                        "--dim", "200"])
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("wordvec: error: training needs about ")
-    assert "97.7 KiB is available" in lines[0]
+    assert "195 KiB is available" in lines[0]
     assert re.search(r"use --max-vocab \d+ or --min-count \d+ \(or a smaller --dim than 200\)",
                      lines[0]), lines[0]
     assert not out.exists()
+
+
+def test_counting_prunes_at_what_half_the_available_memory_holds(monkeypatch, tmp_path):
+    path = tmp_path / "c.txt"
+    _zipf_corpus(path)                      # 364 distinct words
+    assert memory.counting_limit(21_000_000, 40_000) == 40_000 // 2 // 200 == 100
+    assert memory.counting_limit(50, 40_000) == 50          # already small enough
+    assert memory.counting_limit(0, 40_000) == 0            # never prune, as asked
+    assert memory.counting_limit(21_000_000, None) == 21_000_000   # memory unknown
+    monkeypatch.setattr(memory, "available_memory", lambda: 40_000)
+    model = Word2Vec(min_count=1)
+    with pytest.warns(VocabPrunedWarning) as record:
+        with pytest.raises(MemoryEstimateError):   # training does not fit either
+            model.build_vocab(path)
+    warning = record[0].message
+    assert warning.limit == 100 and warning.lowered_from == 21_000_000
+    assert str(warning).startswith("the corpus has more than 100 distinct words (prune_at="
+                                   "21,000,000 lowered to fit the available memory), so ")
+    assert 0 < len(model.vocab) <= 100
+    # With enough memory the same corpus is counted exactly.
+    monkeypatch.setattr(memory, "available_memory", lambda: 10 ** 12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(Word2Vec(min_count=1).build_vocab(path).vocab) == 364
 
 
 def test_nothing_fits_says_so(monkeypatch, tmp_path):
     path = tmp_path / "c.txt"
     path.write_text(TEXT)
     monkeypatch.setattr(memory, "available_memory", lambda: 10)
-    with pytest.raises(MemoryEstimateError, match="even one word does not fit"):
-        Word2Vec(min_count=1).build_vocab(path)
+    with pytest.warns(VocabPrunedWarning, match="more than 1 distinct word "):
+        with pytest.raises(MemoryEstimateError, match="even one word does not fit"):
+            Word2Vec(min_count=1).build_vocab(path)
 
 
 def test_available_memory_reads_meminfo_or_gives_none(tmp_path, monkeypatch):

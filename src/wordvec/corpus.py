@@ -132,18 +132,24 @@ class VocabPrunedWarning(UserWarning):
     """Counting held more than ``prune_at`` distinct words, so rare words were dropped while
     counting (word2vec.c's ``ReduceVocab``): their counts may be low or missing.
 
-    ``limit`` is ``prune_at``, ``max_dropped`` the largest count a pruning dropped (it rises by
-    one each time), ``times`` how often it pruned.
+    ``limit`` is the ``prune_at`` used, ``max_dropped`` the largest count a pruning dropped
+    (it rises by one each time), ``times`` how often it pruned, ``lowered_from`` the
+    ``prune_at`` asked for when it was lowered to fit the available memory (else None).
     """
 
-    def __init__(self, limit: int, max_dropped: int, times: int):
+    def __init__(self, limit: int, max_dropped: int, times: int,
+                 lowered_from: int | None = None):
+        lowered = ("" if lowered_from is None else
+                   f" (prune_at={lowered_from:,} lowered to fit the available memory)")
         super().__init__(
-            f"the corpus has more than {limit:,} distinct words, so counting dropped words "
-            f"seen at most {max_dropped} time{'s' if max_dropped > 1 else ''} so far "
+            f"the corpus has more than {limit:,} distinct word{'s' if limit != 1 else ''}"
+            f"{lowered}, so counting dropped "
+            f"words seen at most {max_dropped} time{'s' if max_dropped > 1 else ''} so far "
             f"({times} pruning{'s' if times > 1 else ''}, as word2vec.c does) to bound its "
             "memory; counts of rare words may be low; to count exactly use prune_at=0 or a "
             "larger prune_at (about 200 bytes a word)")
         self.limit = limit
+        self.lowered_from = lowered_from
         self.max_dropped = max_dropped
         self.times = times
 
@@ -397,8 +403,8 @@ def iter_sentences(source: Source, *, block_size: int = BLOCK_SIZE,
     return (chunk for s in _token_lists(sentences) for chunk in _cut(s, max_sentence))
 
 
-def count_words(source: Source, *, block_size: int = BLOCK_SIZE,
-                prune_at: int = 0) -> tuple[dict[str, int], int]:
+def count_words(source: Source, *, block_size: int = BLOCK_SIZE, prune_at: int = 0,
+                lowered_from: int | None = None) -> tuple[dict[str, int], int]:
     """Count every token of a corpus source.
 
     Returns ``(counts, raw_words)``: ``counts`` maps each distinct word to its count, in order
@@ -415,7 +421,8 @@ def count_words(source: Source, *, block_size: int = BLOCK_SIZE,
     ``prune_at`` remain. Words held are then at most ``prune_at`` plus one block's distinct
     tokens. A pruned word that occurs again starts counting afresh, so rare words' counts
     may be low or missing; :class:`VocabPrunedWarning` says so when it happened.
-    ``prune_at=0`` never prunes: the counts are exact.
+    ``prune_at=0`` never prunes: the counts are exact. ``lowered_from``: the ``prune_at``
+    asked for, when the caller lowered it to fit the available memory; the warning says so.
     Raises :class:`CorpusError` for a file that looks binary (see the module docstring).
     """
     _check_sizes(block_size, MAX_SENTENCE)
@@ -423,7 +430,7 @@ def count_words(source: Source, *, block_size: int = BLOCK_SIZE,
             or prune_at < 0:
         raise ValueError(f"prune_at must be an integer >= 0, got {prune_at!r}")
     files, sentences = _resolve(source)
-    pruner = _Pruner(int(prune_at))
+    pruner = _Pruner(int(prune_at), lowered_from)
     if files is not None:
         counts: dict[str, int] = {}
         raw_words = 0
@@ -467,8 +474,9 @@ def count_words(source: Source, *, block_size: int = BLOCK_SIZE,
 class _Pruner:
     """word2vec.c's ``ReduceVocab`` with its rising ``min_reduce``, and what it dropped."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, lowered_from: int | None):
         self.limit = limit
+        self.lowered_from = lowered_from
         self.min_reduce = 1  # the next pruning drops counts <= this
         self.times = 0
 
@@ -484,8 +492,8 @@ class _Pruner:
 
     def report(self) -> None:
         if self.times:
-            warnings.warn(VocabPrunedWarning(self.limit, self.min_reduce - 1, self.times),
-                          stacklevel=3)
+            warnings.warn(VocabPrunedWarning(self.limit, self.min_reduce - 1, self.times,
+                                             self.lowered_from), stacklevel=3)
 
 
 @dataclass(frozen=True, eq=False)  # eq would compare arrays elementwise

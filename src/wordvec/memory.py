@@ -36,11 +36,17 @@ import numpy as np
 
 from .corpus import MEMMAP_THRESHOLD
 
-__all__ = ["MemoryEstimate", "MemoryEstimateError", "available_memory", "estimate",
-           "format_bytes", "largest_vocab", "min_count_for"]
+__all__ = ["MemoryEstimate", "MemoryEstimateError", "available_memory", "counting_limit",
+           "estimate", "format_bytes", "largest_vocab", "min_count_for"]
 
 #: Python objects per vocabulary word (see the module docstring for the measurement).
 VOCAB_BYTES_PER_WORD = 250
+#: Counting, per distinct word held: :func:`wordvec.corpus.count_words` peaked at 1,685 MiB for
+#: 10M distinct words of 7 to 11 bytes (its byte-token and word dicts side by side at the
+#: end of a file), 170 bytes a word; rounded up for longer words.
+COUNT_BYTES_PER_WORD = 200
+#: Share of the available memory that counting may take.
+COUNT_MEMORY_SHARE = 0.5
 #: Noise table, its build temporaries and keep probabilities, per word.
 TABLE_BYTES_PER_WORD = 8 + 12 + 4
 #: Sentence bounds and lengths per in-vocabulary token: 16 bytes a sentence, 10 tokens each.
@@ -158,6 +164,17 @@ def min_count_for(counts, max_words: int) -> int:
         return int(counts.min()) if counts.size else 1
     # Every word from position max_words on has a count <= counts[max_words].
     return int(counts[max_words]) + 1
+
+
+def counting_limit(prune_at: int, available: int | None) -> int:
+    """The ``prune_at`` counting can afford: ``prune_at`` itself, or, when that many words
+    would take more than half the ``available`` bytes, the number of words that fit there
+    (at least 1). ``prune_at=0`` (never prune) is kept as asked, as is any value when the
+    available memory is unknown (None)."""
+    if prune_at == 0 or available is None:
+        return prune_at
+    affordable = max(1, int(available * COUNT_MEMORY_SHARE) // COUNT_BYTES_PER_WORD)
+    return min(prune_at, affordable)
 
 
 def available_memory() -> int | None:

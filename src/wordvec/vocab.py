@@ -74,7 +74,8 @@ class Vocab:
 
     @classmethod
     def build(cls, source: Source, min_count: int = 5, max_vocab: int | None = None, *,
-              prune_at: int = 0, block_size: int = BLOCK_SIZE) -> "Vocab":
+              prune_at: int = 0, lowered_from: int | None = None,
+              block_size: int = BLOCK_SIZE) -> "Vocab":
         """Count the words of a corpus source (see :mod:`wordvec.corpus`) and keep the
         frequent ones.
 
@@ -82,7 +83,8 @@ class Vocab:
         ``max_vocab`` most frequent (None: no limit). Order: count descending, ties by first
         occurrence in the corpus. ``prune_at`` > 0 bounds the words held while counting,
         dropping the rarest as word2vec.c does (see :func:`wordvec.corpus.count_words`,
-        which warns when it happened); 0 counts exactly. Raises :class:`VocabError` if no
+        which warns when it happened, naming ``lowered_from`` if the caller lowered it);
+        0 counts exactly. Raises :class:`VocabError` if no
         word is kept, and
         :class:`wordvec.corpus.CorpusError` for a source that cannot be read.
         """
@@ -93,7 +95,8 @@ class Vocab:
                                       or not isinstance(max_vocab, (int, np.integer))
                                       or max_vocab <= 0):
             raise ValueError(f"max_vocab must be None or an integer > 0, got {max_vocab!r}")
-        counts, raw_words = count_words(source, block_size=block_size, prune_at=prune_at)
+        counts, raw_words = count_words(source, block_size=block_size, prune_at=prune_at,
+                                        lowered_from=lowered_from)
         return cls._from_counter(counts, min_count, max_vocab, raw_words, _describe(source))
 
     @classmethod

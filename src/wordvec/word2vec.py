@@ -64,10 +64,17 @@ class Word2Vec:
     def build_vocab(self, corpus) -> "Word2Vec":
         """Count ``corpus`` into ``vocab`` (min_count, max_vocab, prune_at) and check the
         memory the run would need (:meth:`check_memory`); ``fit`` then trains with this
-        vocabulary. Returns self."""
+        vocabulary. Returns self.
+
+        Counting holds at most ``prune_at`` distinct words, lowered when that many would take
+        more than half the available memory (:func:`wordvec.memory.counting_limit`); a
+        :class:`~wordvec.corpus.VocabPrunedWarning` says when rare words were dropped."""
         cfg = self.config
+        # Counting itself must fit: prune_at words may not take more than half the memory.
+        prune_at = memory.counting_limit(cfg.prune_at, memory.available_memory())
         self.vocab = Vocab.build(corpus, min_count=cfg.min_count, max_vocab=cfg.max_vocab,
-                                 prune_at=cfg.prune_at)
+                                 prune_at=prune_at,
+                                 lowered_from=cfg.prune_at if prune_at < cfg.prune_at else None)
         self.check_memory()
         return self
 
