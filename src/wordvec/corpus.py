@@ -87,6 +87,10 @@ MEMMAP_THRESHOLD = 64 << 20
 #: objects (about 50 bytes a token) stay near 15 MB.
 _ENCODE_BATCH = 1 << 18
 
+#: Out-of-vocabulary tokens whose id (-1) :func:`encode` remembers at a time (about 100 bytes
+#: each); a corpus with more distinct rare words decodes some of them again.
+_ENCODE_CACHE = 1 << 20
+
 #: The whitespace ``bytes.split()`` splits on; the block reader must cut blocks at the same set.
 _ASCII_WHITESPACE = (b" ", b"\n", b"\t", b"\r", b"\x0b", b"\x0c")
 
@@ -610,14 +614,22 @@ def encode(source: Source, vocab: "Vocab", *, block_size: int = BLOCK_SIZE,
     if from_files:
         # bytes -> id for the words as they appear in valid UTF-8; a token not found here
         # (out of vocabulary, or invalid UTF-8 that decodes to a vocabulary word) is decoded
-        # once and its id (or -1) cached, so each distinct token is decoded at most once.
+        # and its id (or -1) cached, so a token is decoded once while the cache holds it.
+        # The cache is emptied past _ENCODE_CACHE tokens: a corpus of many millions of
+        # distinct rare words must not grow it without bound.
         lookup: dict = {w.encode("utf-8", "surrogatepass"): i for w, i in word_to_id.items()}
+        cached: list[bytes] = []
         unseen = -2
 
         def resolve(token: bytes) -> int:
-            wid = lookup.get(token, unseen)  # resolved earlier in this batch?
+            wid = lookup.get(token, unseen)  # resolved earlier?
             if wid == unseen:
+                if len(cached) >= _ENCODE_CACHE:
+                    for old in cached:
+                        del lookup[old]
+                    cached.clear()
                 wid = lookup[token] = word_to_id.get(_decode(token), -1)
+                cached.append(token)
             return wid
         sentences = _byte_sentences(files, block_size, max_sentence)
     else:
