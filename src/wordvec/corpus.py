@@ -87,6 +87,12 @@ MEMMAP_THRESHOLD = 64 << 20
 #: objects (about 50 bytes a token) stay near 15 MB.
 _ENCODE_BATCH = 1 << 18
 
+#: Distinct byte tokens :func:`count_words` collects before decoding them into its word
+#: counts. Natural text rarely gets there (text8's 17M words have 254k distinct), so each
+#: distinct token is decoded once; a corpus of many millions of distinct words keeps the
+#: byte dict to this size instead of a second copy of the whole vocabulary.
+_COUNT_MERGE_AT = 1 << 20
+
 #: Out-of-vocabulary tokens whose id (-1) :func:`encode` remembers at a time (about 100 bytes
 #: each); a corpus with more distinct rare words decodes some of them again.
 _ENCODE_CACHE = 1 << 20
@@ -447,8 +453,11 @@ def count_words(source: Source, *, block_size: int = BLOCK_SIZE, prune_at: int =
                 tokens = piece.split()
                 raw_words += len(tokens)
                 byte_counts.update(tokens)  # C-accelerated for a list argument
-                if pruner.limit and len(byte_counts) + len(counts) > pruner.limit:
-                    # Merge first, so a word's count is whole when the rule looks at it.
+                over_limit = pruner.limit and len(byte_counts) + len(counts) > pruner.limit
+                if over_limit or len(byte_counts) >= _COUNT_MERGE_AT:
+                    # Merge before pruning, so a word's count is whole when the rule looks
+                    # at it; and now and then anyway, so the two dicts never both hold a
+                    # vocabulary of many millions of words.
                     invalid += _merge_decoded(byte_counts, counts)
                     byte_counts.clear()
                     pruner.prune(counts)

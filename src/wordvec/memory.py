@@ -41,9 +41,9 @@ __all__ = ["MemoryEstimate", "MemoryEstimateError", "available_memory", "countin
 
 #: Python objects per vocabulary word (see the module docstring for the measurement).
 VOCAB_BYTES_PER_WORD = 250
-#: Counting, per distinct word held: :func:`wordvec.corpus.count_words` peaked at 1,685 MiB for
-#: 10M distinct words of 7 to 11 bytes (its byte-token and word dicts side by side at the
-#: end of a file), 170 bytes a word; rounded up for longer words.
+#: Counting, per distinct word held: :func:`wordvec.corpus.count_words` peaked (tracemalloc)
+#: at 160 to 200 bytes a word for 0.2M to 1M distinct words of 7 to 11 bytes, its byte-token
+#: and word dicts side by side; 141 bytes a word at 3M, where the byte dict is merged in parts.
 COUNT_BYTES_PER_WORD = 200
 #: Share of the available memory that counting may take.
 COUNT_MEMORY_SHARE = 0.5
