@@ -36,7 +36,8 @@ class TrainConfig:
     prune_at: int = _field(21_000_000, "while counting, when more than this many distinct "
                                        "words are held, drop the rarest (seen once, then "
                                        "twice, ...) to bound memory, as word2vec.c does; "
-                                       "about 200 bytes a word; 0 never prunes")
+                                       "about 200 bytes a word, lowered to what half the "
+                                       "available memory holds; 0 never prunes")
     epochs: int = _field(5, "passes over the corpus, > 0 [-iter]")
     alpha: float | None = _field(None, "initial learning rate, > 0 (default: 0.05 for cbow, "
                                        "0.025 for skipgram, as word2vec.c) [-alpha]")
