@@ -145,7 +145,11 @@ def _one_line_warnings(category, fallback):
     command line's words, and hands the others to ``fallback``."""
     def show(message, cat, filename, lineno, file=None, line=None):
         if issubclass(cat, category):
-            click.echo(f"wordvec: warning: {_with_option_names(str(message))}", err=True)
+            from tqdm import tqdm
+
+            # Above a live progress bar (tqdm clears and redraws it), else a plain line.
+            tqdm.write(f"wordvec: warning: {_with_option_names(str(message))}",
+                       file=sys.stderr)
         else:
             fallback(message, cat, filename, lineno, file, line)
     return show
