@@ -137,3 +137,20 @@ def test_fused_row_kernels_equal_the_array_reference_path():
     SGD(lr=0.1).update([sgd_fused], [grads[0]])
     sgd_ref -= 0.1 * grads[0].todense()
     np.testing.assert_allclose(sgd_fused, sgd_ref, rtol=1e-5, atol=1e-6)
+
+
+def test_fused_adam_on_two_weights_of_one_shape_equals_each_alone():
+    # CBOW's W_in and W_out have the same shape, so the fused kernel's row-slot scratch is
+    # shared between them; it must come back clean after every call.
+    rng = np.random.default_rng(8)
+    A = rng.standard_normal((30, 6)).astype(np.float32)
+    B = rng.standard_normal((30, 6)).astype(np.float32)
+    steps = [(_factored_grad(rng, A.shape, 50, 9), _factored_grad(rng, B.shape, 20, 4))
+             for _ in range(4)]
+    together, alone_a, alone_b = Adam(lr=0.01), Adam(lr=0.01), Adam(lr=0.01)
+    A2, B2 = A.copy(), B.copy()
+    for grad_a, grad_b in steps:
+        together.update([A, B], [grad_a, grad_b])
+        alone_a.update([A2], [grad_a])
+        alone_b.update([B2], [grad_b])
+    assert np.array_equal(A, A2) and np.array_equal(B, B2)

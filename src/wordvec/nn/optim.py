@@ -56,6 +56,8 @@ class Adam:
     ``m``, ``v``: one (V, H) moment pair per parameter, allocated at the first update.
     """
 
+    _slots = None  # {V: the fused kernel's (V,) scratch of row slots}
+
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999):
         self.lr = lr
         self.beta1 = beta1
@@ -73,14 +75,25 @@ class Adam:
         for param, grad, m, v in zip(params, grads, self.m, self.v):
             if _fused(param, grad):
                 rows, source, weights, values = _factored(grad)
-                rowops.adam_rows(param, m, v, rows, numpy.argsort(rows, kind="stable"), source,
-                                 weights, values, lr_t, self.beta1, self.beta2, 1e-7)
+                rowops.adam_rows(param, m, v, rows, source, weights, values, lr_t, self.beta1,
+                                 self.beta2, 1e-7, self._slot(param),
+                                 numpy.empty((rows.shape[0], param.shape[1]), param.dtype))
             elif isinstance(grad, SparseGrad):
                 self._update_rows(param, grad.coalesce(), m, v, lr_t)
             else:
                 m += (1 - self.beta1) * (grad - m)
                 v += (1 - self.beta2) * (grad ** 2 - v)
                 param -= lr_t * m / (xp.sqrt(v) + 1e-7)
+
+    def _slot(self, param):
+        """The fused kernel's (V,) int64 scratch for a parameter of V rows: all -1 between
+        calls, so parameters with as many rows share one."""
+        if self._slots is None:
+            self._slots = {}
+        V = param.shape[0]
+        if V not in self._slots:
+            self._slots[V] = numpy.full(V, -1, dtype=numpy.int64)
+        return self._slots[V]
 
     def _update_rows(self, param, grad, m, v, lr_t):
         # The dense update restricted to grad.rows, in place on gathered copies: each moment

@@ -32,30 +32,43 @@ def sgd_rows(param, rows, source, weights, values, lr):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def adam_rows(param, m, v, rows, order, source, weights, values, lr_t, beta1, beta2, eps):
-    """Lazy Adam on the rows of the gradient: each distinct row's gradient is summed first
-    (``order`` (M,) sorts ``rows``), then its moments and weights are updated as the book's
-    Adam updates every row. param, m, v: (V, H); rows, order, source, weights: (M,).
-    The scalars are cast to the weights' dtype so that float32 arithmetic stays float32."""
+def adam_rows(param, m, v, rows, source, weights, values, lr_t, beta1, beta2, eps, slot, grad):
+    """Lazy Adam on the rows of the gradient: each distinct row's gradient is summed first,
+    in the order its parts come (as a stable sort by row would add them), then its moments
+    and weights are updated as the book's Adam updates every row. param, m, v: (V, H);
+    rows, source, weights: (M,). Scratch: slot (V,) int64, all -1 on entry and on return;
+    grad (M, H) of param's dtype. The scalars are cast to the weights' dtype so that float32
+    arithmetic stays float32. Rows are independent, so the order in which they are updated
+    does not change any result."""
     H = param.shape[1]
     one = param.dtype.type(1)
     lr_t = param.dtype.type(lr_t)
     keep1 = param.dtype.type(beta1)
     keep2 = param.dtype.type(beta2)
     eps = param.dtype.type(eps)
-    M = rows.shape[0]
-    g = np.empty(H, dtype=param.dtype)
-    i = 0
-    while i < M:
-        r = rows[order[i]]
-        g[:] = 0
-        while i < M and rows[order[i]] == r:
-            k = order[i]
-            w = weights[k]
-            value = values[source[k]]
+    # slot[r]: where row r's gradient is summed, in order of first appearance; -1: not seen.
+    distinct = np.empty(rows.shape[0], dtype=np.int64)
+    n = 0
+    for i in range(rows.shape[0]):
+        r = rows[i]
+        s = slot[r]
+        w = weights[i]
+        value = values[source[i]]
+        if s < 0:
+            slot[r] = n
+            distinct[n] = r
+            g = grad[n]
+            n += 1
+            for h in range(H):
+                g[h] = w * value[h]
+        else:
+            g = grad[s]
             for h in range(H):
                 g[h] += w * value[h]
-            i += 1
+    for s in range(n):
+        r = distinct[s]
+        slot[r] = -1
+        g = grad[s]
         # 1-D row views let LLVM vectorise the loop over H.
         m_r = m[r]
         v_r = v[r]
