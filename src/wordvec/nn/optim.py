@@ -56,7 +56,8 @@ class Adam:
     ``m``, ``v``: one (V, H) moment pair per parameter, allocated at the first update.
     """
 
-    _slots = None  # {V: the fused kernel's (V,) scratch of row slots}
+    _slots = None  # the fused kernel's scratch: {V: (V,) row slots}
+    _sums = None   # and {(H, dtype): (M, H) row sums}
 
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999):
         self.lr = lr
@@ -76,8 +77,7 @@ class Adam:
             if _fused(param, grad):
                 rows, source, weights, values = _factored(grad)
                 rowops.adam_rows(param, m, v, rows, source, weights, values, lr_t, self.beta1,
-                                 self.beta2, 1e-7, self._slot(param),
-                                 numpy.empty((rows.shape[0], param.shape[1]), param.dtype))
+                                 self.beta2, 1e-7, *self._scratch(param, rows.shape[0]))
             elif isinstance(grad, SparseGrad):
                 self._update_rows(param, grad.coalesce(), m, v, lr_t)
             else:
@@ -85,15 +85,20 @@ class Adam:
                 v += (1 - self.beta2) * (grad ** 2 - v)
                 param -= lr_t * m / (xp.sqrt(v) + 1e-7)
 
-    def _slot(self, param):
-        """The fused kernel's (V,) int64 scratch for a parameter of V rows: all -1 between
-        calls, so parameters with as many rows share one."""
+    def _scratch(self, param, M):
+        """The fused kernel's scratch for M gradient rows of ``param`` (V, H): the (V,) int64
+        row slots, all -1 between calls (so parameters with as many rows share them), and an
+        (M, H) buffer for the summed rows, a view of one kept buffer that only grows."""
         if self._slots is None:
-            self._slots = {}
-        V = param.shape[0]
+            self._slots, self._sums = {}, {}
+        V, H = param.shape
         if V not in self._slots:
             self._slots[V] = numpy.full(V, -1, dtype=numpy.int64)
-        return self._slots[V]
+        key = (H, param.dtype)
+        sums = self._sums.get(key)
+        if sums is None or sums.shape[0] < M:
+            sums = self._sums[key] = numpy.empty((M, H), dtype=param.dtype)
+        return self._slots[V], sums[:M]
 
     def _update_rows(self, param, grad, m, v, lr_t):
         # The dense update restricted to grad.rows, in place on gathered copies: each moment
