@@ -6,6 +6,7 @@ Small synthetic corpora (a few ten thousand words); a few seconds in all.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -162,7 +163,7 @@ def test_the_checkpoint_file_is_complete_and_holds_no_pickle(corpus_file, tmp_pa
     assert V == 80 and saved.counts.dtype == np.int64 and saved.counts.sum() == 36_000
     assert saved.W_in.shape == saved.W_out.shape == (V, 16) and saved.W_in.dtype == np.float32
     assert np.isfinite(saved.W_in).all() and saved.W_out.any()   # trained, not initial
-    assert saved.config == {**TrainConfig().__dict__, **CONFIG}
+    assert saved.config == TrainConfig(**CONFIG)
     assert saved.corpus == [str(corpus_file.absolute())]
     assert saved.extra == {"output": "/x/vectors.bin", "format": "word2vec"}
     assert saved.chunk_words == 10_000 and saved.state.n_jobs == 3 * 4
@@ -179,6 +180,54 @@ def test_a_missing_or_foreign_checkpoint_is_a_clear_error(tmp_path):
     (tmp_path / "checkpoint.npz").write_bytes(b"not a zip")
     with pytest.raises(CheckpointError, match="not a readable wordvec checkpoint"):
         load_checkpoint(tmp_path)
+
+
+def rewrite_meta(path, change):
+    """Rewrite a checkpoint (or native model) file with ``change(meta)`` applied to its
+    JSON meta member, the arrays kept."""
+    with np.load(path) as z:
+        arrays = {k: z[k] for k in z.files}
+    meta = json.loads(arrays["meta"].tobytes())
+    change(meta)
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+
+
+@pytest.mark.parametrize("change, problem", [
+    (lambda m: m.pop("next_job"), "no 'next_job'"),
+    (lambda m: m.update(words="abc"), "its words are not a list of strings"),
+    (lambda m: m.update(words=m["words"][:-1]), "its parts disagree: 79 words"),
+    (lambda m: m.update(config=None), "the configuration is a NoneType, not a mapping"),
+    (lambda m: m["config"].update(dim="16"), "dim must be an integer, got '16'"),
+    (lambda m: m["config"].update(dim=32), "its vectors have 16 dimensions, its configuration "
+                                           "says dim=32"),
+    (lambda m: m["config"].update(layers=3), "unknown configuration fields layers (written "
+                                             "by a newer wordvec?)"),
+    (lambda m: m.update(corpus="a.txt"), "its corpus is not a list of paths"),
+    (lambda m: m.update(loss_history=["x"]), "could not convert string to float"),
+    (lambda m: m.update(version="1"), "is not a wordvec checkpoint of version <= 1"),
+])
+def test_a_damaged_checkpoint_is_a_checkpoint_error_naming_the_problem(corpus_file, tmp_path,
+                                                                       change, problem):
+    path = interrupted_fit(corpus_file, tmp_path / "ckpt")
+    rewrite_meta(path, change)
+    with pytest.raises(CheckpointError) as info:
+        Word2Vec.resume(tmp_path / "ckpt")
+    assert problem in str(info.value) and str(path) in str(info.value)
+    result = click.testing.CliRunner().invoke(cli_main, ["train", "--resume",
+                                                         str(tmp_path / "ckpt")])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+
+
+def test_a_checkpoint_without_the_newest_fields_takes_their_defaults(corpus_file, tmp_path):
+    # A checkpoint written before prune_at existed resumes with its default.
+    full = Word2Vec(**CONFIG).fit(str(corpus_file))
+    path = interrupted_fit(corpus_file, tmp_path / "ckpt")
+    rewrite_meta(path, lambda m: m["config"].pop("prune_at"))
+    resumed = Word2Vec.resume(tmp_path / "ckpt")
+    assert resumed.config.prune_at == TrainConfig().prune_at
+    assert sha(resumed.wv.vectors) == sha(full.wv.vectors)
 
 
 # --------------------------------------------------------------------------------------

@@ -193,6 +193,20 @@ def test_export_projector_and_plots(trained):
     assert png_size(folder / "loss.png") == (640, 400)
 
 
+
+def test_plot_of_a_damaged_loss_history_is_one_line(trained, tmp_path):
+    from test_checkpoint import rewrite_meta
+
+    folder, _ = trained
+    damaged = tmp_path / "m.npz"
+    damaged.write_bytes((folder / "m.npz").read_bytes())
+    rewrite_meta(damaged, lambda meta: meta["history"].update(epoch_loss=["x", None]))
+    result = run_cli("plot", "--loss", str(damaged), "-o", str(tmp_path / "loss.png"))
+    assert result.returncode == 2 and not (tmp_path / "loss.png").exists()
+    assert result.stderr == (f"wordvec: error: {damaged}: its loss history is damaged (not a "
+                             "list of numbers)\n")
+
+
 @pytest.mark.parametrize("args, message", [
     (["train", "{tmp}/missing.txt", "-o", "{tmp}/out.bin"], "corpus file not found"),
     (["train", "{corpus}", "-o", "{tmp}/no/such/folder/out.bin"], "does not exist"),

@@ -1,4 +1,5 @@
 """The Word2Vec facade: configuration, corpora, both backends, determinism."""
+import dataclasses
 import hashlib
 import os
 import subprocess
@@ -9,6 +10,7 @@ import pytest
 
 from wordvec import TrainConfig, Word2Vec
 from wordvec.corpus import encode
+from wordvec.io import VectorFileError, save_model
 from wordvec.nn import create_contexts_target
 from wordvec.vocab import Vocab
 from wordvec.word2vec import windows_within_sentences
@@ -99,3 +101,46 @@ def test_save_load_and_continue_training(tmp_path):
     assert loaded.loss_history[:2] == m.loss_history and len(loaded.loss_history) == 4
     assert loaded.loss_history[-1] < m.loss_history[-1]      # it continued, not restarted
     assert loaded.wv.index_to_key == m.wv.index_to_key
+
+
+@pytest.mark.parametrize("change, problem", [
+    (lambda m: m.update(config=[1]), "its configuration is damaged: the configuration is a "
+                                     "list, not a mapping"),
+    (lambda m: m["config"].update(window=-2), "its configuration is damaged: window must be "
+                                              "> 0, got -2"),
+    (lambda m: m["config"].update(epochs=2.5), "its configuration is damaged: epochs must be "
+                                               "an integer, got 2.5"),
+    (lambda m: m["config"].update(future=1), "unknown configuration fields future"),
+    (lambda m: m.update(history=[1]), "its training history is damaged: it is a list"),
+    (lambda m: m["history"].update(epoch_loss="x"), "its training history is damaged"),
+])
+def test_a_model_with_damaged_parts_is_a_vector_file_error(tmp_path, change, problem):
+    from test_checkpoint import rewrite_meta
+
+    path = tmp_path / "m.npz"
+    Word2Vec(dim=8, min_count=1, threads=1, epochs=1).fit(toy_corpus()).save(path)
+    rewrite_meta(path, change)
+    with pytest.raises(VectorFileError) as info:
+        Word2Vec.load(path)
+    assert problem in str(info.value) and str(path) in str(info.value)
+
+
+def test_a_model_without_output_weights_cannot_continue_training(tmp_path):
+    path = tmp_path / "v.npz"
+    m = Word2Vec(dim=8, min_count=1, threads=1, epochs=1).fit(toy_corpus())
+    save_model(path, words=m.vocab.words, counts=m.vocab.counts, W_in=m.wv.vectors,
+               config=dataclasses.asdict(m.config))
+    with pytest.raises(VectorFileError, match="holds no output weights"):
+        Word2Vec.load(path)
+
+
+def test_config_checks_types_and_keeps_plain_numbers():
+    with pytest.raises(TypeError, match="dim must be an integer, got '100'"):
+        TrainConfig(dim="100")
+    with pytest.raises(TypeError, match="threads must be an integer, got True"):
+        TrainConfig(threads=True)
+    with pytest.raises(TypeError, match="model must be a string, got 1"):
+        TrainConfig(model=1)
+    config = TrainConfig(dim=np.int64(16), sample=np.float32(0.5), alpha=1)
+    assert type(config.dim) is int and type(config.sample) is float and config.alpha == 1.0
+    assert TrainConfig.from_dict({"dim": 16}) == TrainConfig(dim=16)

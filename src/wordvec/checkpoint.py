@@ -37,14 +37,14 @@ class CheckpointError(ValueError):
 @dataclass
 class Checkpoint:
     """A loaded checkpoint. words: list of V str; counts: (V,) int64; W_in, W_out: (V, dim)
-    float32, writeable; config: dict of TrainConfig fields; state: the engine's
+    float32, writeable; config: the :class:`~wordvec.config.TrainConfig`; state: the engine's
     :class:`~wordvec.engine.train.TrainState`; chunk_words: int; corpus: list of paths or
     None; loss_history: list of float; extra: dict; path: the file read."""
     words: list
     counts: np.ndarray
     W_in: np.ndarray
     W_out: np.ndarray
-    config: dict
+    config: object
     state: object
     chunk_words: int
     corpus: list | None
@@ -98,8 +98,6 @@ def save_checkpoint(directory, *, words, counts, W_in, W_out, config, state, chu
 def load_checkpoint(directory) -> Checkpoint:
     """Read ``DIR/checkpoint.npz`` (or a checkpoint file given directly); never unpickles.
     Raises :class:`CheckpointError` for a missing, damaged or foreign file."""
-    from .engine.train import TrainState
-
     path = Path(directory)
     if path.is_dir() or not path.exists():
         path = checkpoint_path(directory)
@@ -113,13 +111,49 @@ def load_checkpoint(directory) -> Checkpoint:
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
         raise CheckpointError(f"{path} is not a readable wordvec checkpoint "
                               f"({type(exc).__name__}: {exc})") from None
-    if meta.get("format") != FORMAT or meta.get("version", 0) > VERSION:
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT \
+            or not isinstance(meta.get("version"), int) or meta["version"] > VERSION:
         raise CheckpointError(f"{path} is not a wordvec checkpoint of version <= {VERSION}")
+    try:
+        return _checkpoint(path, meta, arrays)
+    except (KeyError, TypeError, ValueError) as exc:
+        problem = f"no {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise CheckpointError(f"{path} is damaged: {problem}") from None
+
+
+def _checkpoint(path: Path, meta: dict, arrays: dict) -> Checkpoint:
+    """The Checkpoint of a file's parts, each checked; KeyError, TypeError or ValueError
+    name what is missing or wrong."""
+    from .config import TrainConfig
+    from .engine.train import TrainState
+
+    words, counts = meta["words"], arrays["counts"]
+    W_in, W_out = arrays["W_in"], arrays["W_out"]
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        raise TypeError("its words are not a list of strings")
+    V = len(words)
+    if W_in.ndim != 2 or W_in.shape[0] != V or W_out.shape != W_in.shape \
+            or counts.shape != (V,) or W_in.dtype != np.float32 or W_out.dtype != np.float32 \
+            or counts.dtype.kind not in "iu":
+        raise ValueError(f"its parts disagree: {V} words, W_in {W_in.shape} {W_in.dtype}, "
+                         f"W_out {W_out.shape} {W_out.dtype}, counts {counts.shape}")
+    config = TrainConfig.from_dict(meta["config"])
+    if W_in.shape[1] != config.dim:
+        raise ValueError(f"its vectors have {W_in.shape[1]} dimensions, its configuration "
+                         f"says dim={config.dim}")
+    corpus = meta["corpus"]
+    if corpus is not None and (not isinstance(corpus, list)
+                               or not all(isinstance(c, str) for c in corpus)):
+        raise TypeError("its corpus is not a list of paths")
+    extra = meta["extra"]
+    if not isinstance(extra, dict):
+        raise TypeError("its extra is not a mapping")
     state = TrainState(next_job=int(meta["next_job"]), n_jobs=int(meta["n_jobs"]),
-                       rng=arrays["rng"].copy(), epoch_sums=arrays["epoch_sums"].copy())
-    return Checkpoint(words=meta["words"], counts=arrays["counts"],
-                      W_in=np.ascontiguousarray(arrays["W_in"]).copy(),
-                      W_out=np.ascontiguousarray(arrays["W_out"]).copy(),
-                      config=meta["config"], state=state, chunk_words=int(meta["chunk_words"]),
-                      corpus=meta["corpus"], loss_history=list(meta["loss_history"]),
-                      extra=meta["extra"], path=path)
+                       rng=arrays["rng"].astype(np.uint64).copy(),
+                       epoch_sums=arrays["epoch_sums"].astype(np.float64).copy())
+    return Checkpoint(words=words, counts=counts.astype(np.int64),
+                      W_in=np.ascontiguousarray(W_in).copy(),
+                      W_out=np.ascontiguousarray(W_out).copy(),
+                      config=config, state=state, chunk_words=int(meta["chunk_words"]),
+                      corpus=corpus, loss_history=[float(x) for x in meta["loss_history"]],
+                      extra=extra, path=path)

@@ -558,6 +558,11 @@ def plot(arguments, words_flag, loss_model, method, out):
             losses = history.get("epoch_loss") if isinstance(history, dict) else history
             if not losses:
                 raise UserError(f"{loss_model} holds no loss history")
+            try:
+                losses = [float(x) for x in losses]
+            except (TypeError, ValueError):
+                raise UserError(f"{loss_model}: its loss history is damaged (not a list of "
+                                "numbers)") from None
             plots.loss_curve(losses, None, path=out, title=f"training loss, {loss_model.name}",
                              xlabel="epoch")
         else:

@@ -6,6 +6,7 @@ from these fields, so the two cannot drift apart.
 from __future__ import annotations
 
 import dataclasses
+import numbers
 import os
 from dataclasses import dataclass, field
 
@@ -53,6 +54,18 @@ class TrainConfig:
                                     "book's layers)", choices=("engine", "nn"))
 
     def __post_init__(self):
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            kind = _KINDS[f.type]
+            if value is None and f.type.endswith("| None"):
+                continue
+            if not isinstance(value, kind) or (kind is not str and isinstance(value, bool)):
+                raise TypeError(f"{f.name} must be {_KIND_NAMES[kind]}, got {value!r}")
+            if kind is not str:
+                # Plain Python numbers (NumPy's too can be passed), so that the configuration
+                # is JSON as it is saved with a model or a checkpoint.
+                object.__setattr__(self, f.name, int(value) if kind is numbers.Integral
+                                   else float(value))
         checks = [
             (self.model in ("cbow", "skipgram"), f"model must be 'cbow' or 'skipgram', not {self.model!r}"),
             (self.backend in ("engine", "nn"), f"backend must be 'engine' or 'nn', not {self.backend!r}"),
@@ -91,3 +104,24 @@ class TrainConfig:
 
     def replace(self, **changes) -> "TrainConfig":
         return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_dict(cls, data) -> "TrainConfig":
+        """The configuration a file kept (``dataclasses.asdict`` of one): fields it lacks
+        take their defaults (files written before they existed); a field this version does
+        not know is a ValueError (a file from a newer wordvec), a value of the wrong type a
+        TypeError, an invalid one a ValueError."""
+        if not isinstance(data, dict):
+            raise TypeError(f"the configuration is a {type(data).__name__}, not a mapping of "
+                            "field names to values")
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(str(k) for k in data if k not in known)
+        if unknown:
+            raise ValueError(f"unknown configuration fields {', '.join(unknown)} (written by a "
+                             "newer wordvec?)")
+        return cls(**data)
+
+
+_KINDS = {"int": numbers.Integral, "float": numbers.Real, "str": str,
+          "int | None": numbers.Integral, "float | None": numbers.Real}
+_KIND_NAMES = {numbers.Integral: "an integer", numbers.Real: "a number", str: "a string"}

@@ -283,7 +283,7 @@ class Word2Vec:
         from .checkpoint import CheckpointError, load_checkpoint
 
         ckpt = load_checkpoint(checkpoint_dir)
-        model = cls(**ckpt.config)
+        model = cls(**dataclasses.asdict(ckpt.config))
         model.vocab = Vocab.from_counts(ckpt.words, ckpt.counts)
         model.checkpoint_extra = ckpt.extra
         # The checkpoint's matrices, already loaded, are part of the estimate: count them as
@@ -329,18 +329,34 @@ class Word2Vec:
     @classmethod
     def load(cls, path, mmap: bool = False) -> "Word2Vec":
         """A model saved by :meth:`save`; ``fit`` continues training it. With ``mmap=True``
-        the matrices are memory-mapped read-only (queries only, until trained again)."""
-        from .io import load_model
+        the matrices are memory-mapped read-only (queries only, until trained again).
+        Raises :class:`~wordvec.io.VectorFileError` for a file that is not such a model or
+        whose parts (configuration, history) are damaged."""
+        from .io import VectorFileError, load_model
 
         saved = load_model(path, mmap=mmap)
-        model = cls(**saved["config"])
+        if saved["W_out"] is None:
+            raise VectorFileError(path, "the file holds no output weights (W_out), so training "
+                                  "cannot continue from it; read its vectors with wordvec.load")
+        try:
+            model = cls(**dataclasses.asdict(TrainConfig.from_dict(saved["config"])))
+        except (TypeError, ValueError) as exc:
+            raise VectorFileError(path, f"its configuration is damaged: {exc}") from None
+        history = saved.get("history") or {}
+        try:
+            if not isinstance(history, dict):
+                raise TypeError(f"it is a {type(history).__name__}, not a mapping")
+            loss_history = [float(x) for x in history.get("epoch_loss", [])]
+            train_seconds = float(history.get("train_seconds", 0.0))
+            words_trained = int(history.get("words_trained", 0))
+        except (TypeError, ValueError) as exc:
+            raise VectorFileError(path, f"its training history is damaged: {exc}") from None
         model.vocab = Vocab.from_counts(saved["words"], saved["counts"])
         model.wv = WordVectors(saved["words"], saved["W_in"], counts=saved["counts"])
         model.syn1neg = saved["W_out"]
-        history = saved.get("history") or {}
-        model.loss_history = list(history.get("epoch_loss", []))
-        model.train_seconds = float(history.get("train_seconds", 0.0))
-        model.words_trained = int(history.get("words_trained", 0))
+        model.loss_history = loss_history
+        model.train_seconds = train_seconds
+        model.words_trained = words_trained
         return model
 
 
