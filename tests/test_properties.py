@@ -6,6 +6,8 @@
   MAX_SENTENCE tokens).
 - Round trips: word2vec binary and text keep words and float32 bits; save_model/load_model
   keep arrays bit for bit and the JSON parts equal.
+- A model file or checkpoint whose JSON parts (configuration, history, words, schedule)
+  hold any JSON values, or whose bytes are mutated, loads or raises the library's error.
 - Every file in tests/fuzz_corpus/ (seeds and inputs that once crashed a reader, found by
   fuzz/fuzz_vectors.py) loads or raises VectorFileError.
 
@@ -15,6 +17,8 @@ function-scoped ``tmp_path`` is shared by all examples of a Hypothesis test.
 from __future__ import annotations
 
 import collections
+import dataclasses
+import functools
 import json
 import os
 import tempfile
@@ -26,10 +30,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from wordvec.checkpoint import CheckpointError, load_checkpoint
+from wordvec.config import TrainConfig
 from wordvec.corpus import MAX_SENTENCE, CorpusError, count_words, iter_sentences
 from wordvec.io import (VectorFileError, load, load_model, load_word2vec_format, save_model,
                         save_word2vec_format)
 from wordvec.vocab import Vocab, VocabError
+from wordvec.word2vec import Word2Vec
 
 FUZZ_CORPUS = Path(__file__).parent / "fuzz_corpus"
 
@@ -294,3 +301,76 @@ def test_native_model_round_trips(words, dtype, with_out, mmap, config, history,
         assert got["config"] == json.loads(json.dumps(config))
         assert got["history"] == json.loads(json.dumps(history))
         del got                                      # close the maps before the folder goes
+
+
+# --------------------------------------------------------------------------- model and checkpoint parts
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 10**12) | st.floats(allow_nan=False) | st.text(max_size=4),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=6)
+config_dicts = st.dictionaries(
+    st.sampled_from([f.name for f in dataclasses.fields(TrainConfig)] + ["future"]),
+    json_values | st.integers(-2, 50) | st.sampled_from(["cbow", "skipgram", "gensim"]),
+    max_size=5)
+
+
+@functools.cache
+def _trained():
+    """A small trained model and a checkpoint of its run, as bytes: (model, checkpoint)."""
+    corpus = [["a", "b", "c", "d"] * 5, ["c", "d", "e"] * 4] * 10
+    model = Word2Vec(dim=4, min_count=1, threads=1, epochs=2, sample=0)
+    with tempfile.TemporaryDirectory() as folder:
+        model.fit(corpus).save(os.path.join(folder, "m.npz"))
+
+        def stop(path):
+            raise KeyboardInterrupt
+        try:
+            Word2Vec(dim=4, min_count=1, threads=1, epochs=2, sample=0).fit(
+                [s * 300 for s in corpus], checkpoint_dir=folder, checkpoint_every=0.0,
+                on_checkpoint=stop)
+        except KeyboardInterrupt:
+            pass
+        return (Path(folder, "m.npz").read_bytes(), Path(folder, "checkpoint.npz").read_bytes())
+
+
+def _with_meta(data: bytes, changes: dict) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        path = _write(folder, "f.npz", data)
+        with np.load(path) as z:
+            arrays = {k: z[k] for k in z.files}
+        meta = json.loads(arrays["meta"].tobytes())
+        meta.update(changes)
+        arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+        with open(path, "wb") as f:
+            np.savez(f, **arrays)
+        return Path(path).read_bytes()
+
+
+@quick
+@given(st.fixed_dictionaries({}, optional={"config": config_dicts | json_values,
+                                           "history": json_values}))
+def test_any_model_configuration_or_history_loads_or_raises_vector_file_error(changes):
+    with tempfile.TemporaryDirectory() as folder:
+        path = _write(folder, "m.npz", _with_meta(_trained()[0], changes))
+        try:
+            Word2Vec.load(path)
+        except VectorFileError as exc:
+            assert str(exc).startswith(path + ": ")
+
+
+checkpoint_keys = ["words", "config", "next_job", "n_jobs", "chunk_words", "corpus",
+                   "loss_history", "extra", "version", "format"]
+
+
+@quick
+@given(st.dictionaries(st.sampled_from(checkpoint_keys), config_dicts | json_values, max_size=3),
+       edits)
+def test_any_checkpoint_loads_or_raises_checkpoint_error(changes, more_edits):
+    with tempfile.TemporaryDirectory() as folder:
+        data = _with_meta(_trained()[1], changes)
+        _write(folder, "checkpoint.npz", _mutate(data, more_edits))
+        try:
+            load_checkpoint(folder)
+        except CheckpointError as exc:
+            assert folder in str(exc)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,13 +103,17 @@ def load_checkpoint(directory) -> Checkpoint:
     if not path.is_file():
         raise CheckpointError(f"no checkpoint in {directory} (expected {path}); pass the "
                               "folder given to --checkpoint-dir")
+    from .io import VectorFileError, read_npz_members
+
     try:
-        with np.load(path, allow_pickle=False) as z:
-            arrays = {k: z[k] for k in ("W_in", "W_out", "counts", "rng", "epoch_sums", "meta")}
+        arrays = read_npz_members(path, ("W_in", "W_out", "counts", "rng", "epoch_sums", "meta"))
         meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
-        raise CheckpointError(f"{path} is not a readable wordvec checkpoint "
-                              f"({type(exc).__name__}: {exc})") from None
+    except VectorFileError as exc:
+        raise CheckpointError(f"{path} is not a readable wordvec checkpoint: "
+                              f"{exc.problem}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise CheckpointError(f"{path} is not a readable wordvec checkpoint: its meta is not "
+                              f"UTF-8 JSON ({exc})") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT \
             or not isinstance(meta.get("version"), int) or meta["version"] > VERSION:
         raise CheckpointError(f"{path} is not a wordvec checkpoint of version <= {VERSION}")

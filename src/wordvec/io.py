@@ -667,6 +667,28 @@ def _read_member(path, zf, name):
     return np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran_order else "C")
 
 
+def read_npz_members(path, names) -> dict:
+    """The .npy members ``names`` (without ``.npy``) of a .npz file, read into memory as
+    writable arrays; never unpickles, and allocates nothing for what a damaged header merely
+    promises. Raises VectorFileError for a file that is not a zip, lacks a member, or is
+    damaged (FileNotFoundError and the like as open() raises them)."""
+    with open(path, "rb"):
+        pass
+    try:
+        with zipfile.ZipFile(path) as zf:
+            present = set(zf.namelist())
+            for name in names:
+                if name + ".npy" not in present:
+                    raise VectorFileError(path, f"member {name}.npy is missing (it holds "
+                                          f"{sorted(present)})")
+            return {name: _read_member(path, zf, name + ".npy") for name in names}
+    except VectorFileError:
+        raise
+    except _ZIP_DAMAGE as exc:
+        raise VectorFileError(path, f"the file is damaged ({type(exc).__name__}: "
+                              f"{exc})") from None
+
+
 def _pickle_error(path, member):
     return VectorFileError(path, f"member {member} holds Python objects (a pickle); wordvec never "
                            "loads pickles, which can run code when loaded. Load it only if you "
