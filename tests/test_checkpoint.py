@@ -140,6 +140,19 @@ def test_fit_interrupted_and_resumed_gives_bit_identical_vectors(corpus_file, tm
     assert resumed.wv.index_to_key == full.wv.index_to_key
 
 
+def test_resume_takes_the_file_or_a_loaded_checkpoint_and_saves_beside_it(corpus_file,
+                                                                          tmp_path):
+    full = Word2Vec(**CONFIG).fit(str(corpus_file))
+    path = interrupted_fit(corpus_file, tmp_path / "ckpt")
+    written = []
+    by_file = Word2Vec.resume(path, checkpoint_every=0.0, on_checkpoint=written.append)
+    assert written and set(written) == {path}     # into the folder, not a folder named .npz
+    assert sha(by_file.wv.vectors) == sha(full.wv.vectors)
+    interrupted_fit(corpus_file, tmp_path / "ckpt")
+    loaded = Word2Vec.resume(load_checkpoint(tmp_path / "ckpt"), save_checkpoints=False)
+    assert sha(loaded.wv.vectors) == sha(full.wv.vectors)
+
+
 def test_two_threads_resumed_loss_is_within_noise_of_an_uninterrupted_run(corpus_file, tmp_path):
     full = Word2Vec(**{**CONFIG, "threads": 2}).fit(str(corpus_file))
     interrupted_fit(corpus_file, tmp_path / "ckpt", threads=2)

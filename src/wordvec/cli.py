@@ -327,7 +327,6 @@ def _resume(resume_dir: Path, checkpoint_every, quiet) -> None:
                         "'wordvec train'); resume it with Word2Vec.resume in Python")
     out = Path(out)
     _check_output_file(out)
-    del ckpt
     bar = _ProgressBar(quiet)
 
     def report_memory(estimate):
@@ -335,7 +334,7 @@ def _resume(resume_dir: Path, checkpoint_every, quiet) -> None:
             click.echo(f"memory: {estimate.describe(available_memory())}", err=True)
     try:
         with _data_warnings_as_lines():
-            model = Word2Vec.resume(resume_dir, progress=bar, checkpoint_every=checkpoint_every,
+            model = Word2Vec.resume(ckpt, progress=bar, checkpoint_every=checkpoint_every,
                                     on_memory_estimate=report_memory)
     except (CheckpointError, CorpusError) as exc:
         raise UserError(str(exc)) from exc

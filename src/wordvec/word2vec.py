@@ -270,6 +270,8 @@ class Word2Vec:
                on_memory_estimate: Callable | None = None) -> "Word2Vec":
         """Continue a training stopped at a checkpoint written by :meth:`fit` and finish it.
 
+        checkpoint_dir: the checkpoint's folder, its file, or a
+        :class:`~wordvec.checkpoint.Checkpoint` already loaded with ``load_checkpoint``.
         corpus: the same corpus (default: the paths kept in the checkpoint, re-read and
         re-encoded with the checkpoint's vocabulary); with ``save_checkpoints`` further
         checkpoints go to the same folder. With one thread the vectors are bit-identical to
@@ -280,9 +282,10 @@ class Word2Vec:
         checkpoint or a corpus that no longer matches it, :class:`MemoryEstimateError` when
         the run no longer fits in memory.
         """
-        from .checkpoint import CheckpointError, load_checkpoint
+        from .checkpoint import Checkpoint, CheckpointError, load_checkpoint
 
-        ckpt = load_checkpoint(checkpoint_dir)
+        ckpt = (checkpoint_dir if isinstance(checkpoint_dir, Checkpoint)
+                else load_checkpoint(checkpoint_dir))
         model = cls(**dataclasses.asdict(ckpt.config))
         model.vocab = Vocab.from_counts(ckpt.words, ckpt.counts)
         model.checkpoint_extra = ckpt.extra
@@ -311,7 +314,7 @@ class Word2Vec:
                                   f"words, this version uses {ENGINE_CHUNK_WORDS}")
         encoded = encode(corpus, model.vocab)
         model.loss_history = list(ckpt.loss_history)
-        saver = model._checkpointer(checkpoint_dir if save_checkpoints else None, corpus,
+        saver = model._checkpointer(ckpt.path.parent if save_checkpoints else None, corpus,
                                     on_checkpoint, ckpt.extra, list(ckpt.loss_history))
         try:
             W_in, W_out = model._fit_engine(encoded, progress, saver=saver,
