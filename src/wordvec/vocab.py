@@ -84,8 +84,7 @@ class Vocab:
         occurrence in the corpus. ``prune_at`` > 0 bounds the words held while counting,
         dropping the rarest as word2vec.c does (see :func:`wordvec.corpus.count_words`,
         which warns when it happened, naming ``lowered_from`` if the caller lowered it);
-        0 counts exactly. Raises :class:`VocabError` if no
-        word is kept, and
+        0 counts exactly. Raises :class:`VocabError` if no word is kept, and
         :class:`wordvec.corpus.CorpusError` for a source that cannot be read.
         """
         if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) \

@@ -33,8 +33,8 @@ class Word2Vec:
 
     Keyword arguments are the fields of :class:`~wordvec.config.TrainConfig` (model, dim,
     window, negative, sample, min_count, max_vocab, prune_at, epochs, alpha, min_alpha,
-    threads, seed, init, backend), checked when the object is made. ``fit(corpus)`` builds the vocabulary, encodes
-    the corpus and trains; afterwards ``wv`` holds the vectors (:class:`WordVectors`),
+    threads, seed, init, backend), checked when the object is made. ``fit(corpus)`` builds
+    the vocabulary, encodes the corpus and trains; afterwards ``wv`` holds the vectors (:class:`WordVectors`),
     ``syn1neg`` the output weights (V, dim) float32, ``vocab`` the :class:`Vocab` and
     ``loss_history`` the mean negative-sampling loss of each epoch.
 
