@@ -29,6 +29,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_checkpoint import rewrite_meta
 
 from wordvec.checkpoint import CheckpointError, load_checkpoint
 from wordvec.config import TrainConfig
@@ -335,15 +336,10 @@ def _trained():
 
 
 def _with_meta(data: bytes, changes: dict) -> bytes:
+    """A model or checkpoint file's bytes with ``changes`` merged into its JSON meta."""
     with tempfile.TemporaryDirectory() as folder:
         path = _write(folder, "f.npz", data)
-        with np.load(path) as z:
-            arrays = {k: z[k] for k in z.files}
-        meta = json.loads(arrays["meta"].tobytes())
-        meta.update(changes)
-        arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-        with open(path, "wb") as f:
-            np.savez(f, **arrays)
+        rewrite_meta(path, lambda meta: meta.update(changes))
         return Path(path).read_bytes()
 
 
