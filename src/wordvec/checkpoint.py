@@ -24,12 +24,14 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import WordvecError
+
 FORMAT = "wordvec-checkpoint"
 VERSION = 1
 FILENAME = "checkpoint.npz"
 
 
-class CheckpointError(ValueError):
+class CheckpointError(WordvecError):
     """A checkpoint folder that holds no usable checkpoint; the message names it."""
 
 

@@ -52,6 +52,8 @@ from typing import TYPE_CHECKING, BinaryIO, Iterable, Iterator, Sequence, Union
 
 import numpy as np
 
+from .errors import WordvecError
+
 if TYPE_CHECKING:  # only for annotations: vocab imports this module, not the other way round
     from wordvec.vocab import Vocab
 
@@ -118,7 +120,7 @@ _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 Source = Union[str, os.PathLike, Sequence[Union[str, os.PathLike]], Iterable[Sequence[str]]]
 
 
-class CorpusError(ValueError):
+class CorpusError(WordvecError):
     """A corpus source that cannot be read: missing path, empty folder, wrong kind of input.
 
     The message names the path or the sentence and says what to pass instead.

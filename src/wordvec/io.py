@@ -43,6 +43,8 @@ import zlib
 
 import numpy as np
 
+from .errors import WordvecError
+
 MODEL_FORMAT = "wordvec-model"
 MODEL_VERSION = 1
 _NPZ_ALIGN = 64                    # array data offset inside the .npz, as .npy aligns its header
@@ -52,7 +54,7 @@ _DETECT_ROWS = 8                   # rows looked at to tell binary from text
 _SHOW = 60                         # bytes of a bad row quoted in an error message
 
 
-class VectorFileError(ValueError):
+class VectorFileError(WordvecError):
     """A vector or model file that cannot be read: truncated, malformed, or of another kind.
 
     The message names the file, where (``line N`` or ``byte offset N``) and what is wrong;

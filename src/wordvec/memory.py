@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .corpus import MEMMAP_THRESHOLD
+from .errors import WordvecError
 
 __all__ = ["MemoryEstimate", "MemoryEstimateError", "available_memory", "counting_limit",
            "estimate", "format_bytes", "largest_vocab", "min_count_for"]
@@ -55,7 +56,7 @@ SENTENCE_BYTES_PER_ID = 1.6
 _MEMINFO = "/proc/meminfo"
 
 
-class MemoryEstimateError(ValueError):
+class MemoryEstimateError(WordvecError):
     """Training would need more memory than is available; the message gives the estimate,
     the available memory and a ``max_vocab`` / ``min_count`` that would fit."""
 

@@ -13,11 +13,12 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 
 from wordvec.corpus import BLOCK_SIZE, Source, count_words
+from wordvec.errors import WordvecError
 
 __all__ = ["Vocab", "VocabError"]
 
 
-class VocabError(ValueError):
+class VocabError(WordvecError):
     """No usable vocabulary: no word reaches ``min_count``, or the corpus has no words.
 
     The message gives the largest count seen and a ``min_count`` that would work.

@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import platformdirs
 
+from ..errors import WordvecError
+
 __all__ = ["load_data", "path", "cache_dir", "DownloadError", "URL_BASE", "SHA256"]
 
 log = logging.getLogger(__name__)
@@ -43,7 +45,7 @@ _TIMEOUT_S = 60
 _CHUNK = 1 << 16
 
 
-class DownloadError(RuntimeError):
+class DownloadError(WordvecError, RuntimeError):
     """A PTB file could not be downloaded, or the download did not match its checksum."""
 
 

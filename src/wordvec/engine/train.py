@@ -32,6 +32,7 @@ from typing import Callable
 import numpy as np
 
 from ..config import TrainConfig
+from ..errors import WordvecError
 from ..sampling import alias_table, keep_probabilities, unigram_probs
 from . import kernels as K
 
@@ -182,7 +183,7 @@ def _check(ids, bounds, counts, W_in, W_out, dim):
         raise ValueError(f"ids must lie in [0, {V}) (the vocabulary size given by counts)")
 
 
-class DivergenceError(ValueError):
+class DivergenceError(WordvecError):
     """Training diverged: the loss or the weights became NaN or infinite (too large a
     learning rate). ``alpha`` is the starting learning rate used, ``epoch`` 0-based."""
 

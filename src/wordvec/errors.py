@@ -1,0 +1,37 @@
+"""The one error family: every error wordvec raises about its input derives from
+:class:`WordvecError`, so a caller (the command line above all) catches one class and prints
+its message as one line.
+
+``WordvecError`` is a ``ValueError``, as each of its members was before the family existed,
+so code that caught ``ValueError`` keeps working. The members live beside what they guard
+(:class:`~wordvec.corpus.CorpusError`, :class:`~wordvec.io.VectorFileError`, ...); the ones
+shared by several modules live here.
+"""
+from __future__ import annotations
+
+
+class WordvecError(ValueError):
+    """A problem with wordvec's input (a file, an option, a corpus) or its output; the
+    message names the file, option or word, and says what to do."""
+
+
+class ConfigError(WordvecError):
+    """An option outside its range or of the wrong kind; the message names the option
+    (a :class:`~wordvec.config.TrainConfig` field) and its range."""
+
+
+class ConfigTypeError(ConfigError, TypeError):
+    """An option of the wrong type (also a ``TypeError``)."""
+
+
+class WriteError(WordvecError):
+    """A file could not be written (a full disk, a read-only file system, a name too long,
+    a folder that vanished): the message names the file and the cause. The file that was
+    there before is intact and no temporary file is left."""
+
+    def __init__(self, path, cause: str):
+        super().__init__(f"cannot write {path}: {cause}")
+        self.path, self.cause = str(path), cause
+
+    def __reduce__(self):
+        return type(self), (self.path, self.cause)
