@@ -67,6 +67,8 @@ __all__ = [
     "NotReiterableError",
     "Source",
     "VocabPrunedWarning",
+    "WORD_SEPARATORS",
+    "word_problem",
     "count_words",
     "encode",
     "iter_sentences",
@@ -372,6 +374,30 @@ def _check_sizes(block_size: int, max_sentence: int) -> None:
 
 def _decode(token: bytes) -> str:
     return token.decode("utf-8", "replace")
+
+
+#: What separates words, as str: the ASCII whitespace the reader splits on. Nothing else
+#: (not U+00A0, U+0085, U+3000 or the other characters ``str.split()`` also splits on) ends a
+#: word, in the corpus reader and in the word2vec readers and writers alike.
+WORD_SEPARATORS = frozenset(b.decode("ascii") for b in _ASCII_WHITESPACE)
+
+
+def word_problem(word) -> str | None:
+    """Why ``word`` cannot be a word of the word2vec formats, or None when it can: the one
+    rule shared by the corpus reader (which only ever produces such words), the word2vec
+    readers and the writers. A word is a non-empty ``str`` holding none of
+    :data:`WORD_SEPARATORS` and encodable as UTF-8 (no lone surrogates)."""
+    if not isinstance(word, str):
+        return f"it is a {type(word).__name__}, not a str"
+    if not word:
+        return "it is empty"
+    if not WORD_SEPARATORS.isdisjoint(word):
+        return "it holds ASCII whitespace (space, tab, line break), which separates words"
+    try:
+        word.encode("utf-8")
+    except UnicodeEncodeError:
+        return "it holds a lone surrogate, which UTF-8 cannot encode"
+    return None
 
 
 def _merge_decoded(byte_counts: dict[bytes, int], counts: dict[str, int]) -> int:
