@@ -71,7 +71,7 @@ def test_files_gensim_writes_load_in_ours(tmp_path, binary):
                          ids=["word2vec.c", "gensim", "newline-before", "blank-lines"])
 def test_word2vec_c_binary_built_byte_by_byte(tmp_path, newline, before):
     rows = [("the".encode(), [1.0, -2.5, 0.25]), ("ünï".encode(), [0.5, 3.0, -1e-8]),
-            (b"end", [float("inf"), 0.0, -0.0])]
+            (b"end", [3.4028234663852886e38, 0.0, -0.0])]          # float32's largest
     path = tmp_path / "v.bin"
     path.write_bytes(c_binary(rows, 3, newline=newline, before=before))
     for binary in (True, None):

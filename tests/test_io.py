@@ -62,7 +62,9 @@ def test_atomic_write_new_file_gets_umask_mode(tmp_path):
     assert os.stat(tmp_path / "new.txt").st_mode & 0o777 == 0o644
 
 
-@pytest.mark.parametrize("word", ["", "a\tb", "line\n", "ideographic\u3000space", " lead"])
+# U+3000 and the other non-ASCII spaces are part of a word (corpus.word_problem): see
+# test_io_hostile; a lone surrogate cannot be encoded.
+@pytest.mark.parametrize("word", ["", "a\tb", "line\n", "lone\ud800surrogate", " lead"])
 def test_word2vec_refusal_names_the_word_and_the_native_format(tmp_path, word):
     path = tmp_path / "v.txt"
     path.write_bytes(b"old")

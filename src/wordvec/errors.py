@@ -35,3 +35,20 @@ class WriteError(WordvecError):
 
     def __reduce__(self):
         return type(self), (self.path, self.cause)
+
+
+class Interrupted(KeyboardInterrupt):
+    """A signal asked the run to stop (SIGINT, SIGTERM or SIGHUP): raised in the main thread
+    by the command line's handlers, so it unwinds as Ctrl-C does (temporary files removed, a
+    checkpoint saved where one is kept). ``signum`` is the signal's number; the command
+    exits with 128 + signum, as shells report a process a signal ended."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+class QueryError(WordvecError):
+    """A query argument outside its range or of the wrong kind (``topn``,
+    ``restrict_vocab`` of :class:`~wordvec.vectors.WordVectors`' queries): the message names
+    the argument, its range and the value given."""

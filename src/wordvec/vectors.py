@@ -10,7 +10,12 @@ Deliberate differences, each named where it applies:
   (gensim's ``doesnt_match`` silently drops unknown words);
 - ``most_similar_cosmul`` honours ``restrict_vocab`` (gensim 4.4 accepts it and ignores it);
 - a zero vector has cosine 0 with everything (gensim divides by its zero norm: NaN);
-- the evaluation files must be well formed (gensim skips a malformed line; we say which).
+- the evaluation files must be well formed (gensim skips a malformed line; we say which);
+- ``topn`` and ``restrict_vocab`` are checked (:class:`~wordvec.errors.QueryError`): a
+  negative, fractional or boolean ``topn`` and a ``restrict_vocab`` below 1 are refused where
+  gensim silently answers ``[]`` or searches every row. Kept as gensim: ``topn=0`` answers
+  ``[]``, ``topn=None`` the array of every score, and a ``topn`` or ``restrict_vocab`` above
+  the vocabulary size means all of it (``evaluate_word_analogies``' default 300,000 too).
 
 Cosines divide by the row norms, computed once (``fill_norms``) and cached. The cache is
 rebuilt when ``vectors`` is replaced by another array, but not when it is modified in place:
@@ -23,6 +28,10 @@ from numbers import Integral
 
 import numpy as np
 
+from .errors import QueryError
+
+#: Characters of a word (or of another value's repr) quoted in a message.
+_SHOW = 60
 
 class WordVectors:
     """Word vectors and their vocabulary.
@@ -61,9 +70,12 @@ class WordVectors:
         try:
             return self.key_to_index[word]
         except (KeyError, TypeError):   # TypeError: an unhashable "word", e.g. a list
-            close = difflib.get_close_matches(str(word), self.index_to_key[:100_000], n=3)
-            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-            raise KeyError(f"word {word!r} is not in the vocabulary{hint}") from None
+            # Spellings are looked for only for a word of a plausible length: difflib's cost
+            # grows with it, and a huge "word" is a mistake, not a misspelling.
+            close = (difflib.get_close_matches(word, self.index_to_key[:100_000], n=3)
+                     if isinstance(word, str) and len(word) <= 4 * _SHOW else [])
+            hint = f"; did you mean {', '.join(_show(c) for c in close)}?" if close else ""
+            raise KeyError(f"word {_show(word)} is not in the vocabulary{hint}") from None
 
     def get_vector(self, word, norm: bool = False) -> np.ndarray:
         """(dim,) vector of ``word`` (a view of its row); unit length with ``norm=True``.
@@ -122,7 +134,7 @@ class WordVectors:
                     term, weight = item, default
                 if not _is_term(term):
                     raise TypeError(f"expected a word or a ({self.vector_size},) vector, "
-                                    f"got {term!r}")
+                                    f"got {_show(term)}")
                 terms.append(term)
                 weights.append(float(weight))
         return terms, weights
@@ -147,9 +159,13 @@ class WordVectors:
         The query words themselves are left out of the answer.
 
         Returns a list of ``topn`` (word, cosine) pairs, highest first; with ``topn=None``
-        the (R,) array of cosines of all R searched rows instead. Unknown word: KeyError.
+        the (R,) array of cosines of all R searched rows instead; ``topn=0``: ``[]``. Unknown
+        word: KeyError. topn or restrict_vocab out of range (see the module docstring):
+        QueryError.
         """
-        if isinstance(topn, Integral) and topn < 1:
+        topn = _check_topn(topn, len(self))
+        restrict_vocab = _check_restrict_vocab(restrict_vocab, len(self))
+        if topn == 0:
             return []
         terms, weights = self._weighted_terms(positive, negative)
         if not terms:
@@ -172,15 +188,19 @@ class WordVectors:
         list of them. Only the first ``restrict_vocab`` rows are searched (all when None; gensim
         4.4 ignores this argument). Query words are left out of the answer. Returns a list of
         (word, score) pairs, highest first, or with ``topn=None`` the (R,) array of scores.
+        topn and restrict_vocab are checked as in :meth:`most_similar`.
         """
-        if isinstance(topn, Integral) and topn < 1:
+        topn = _check_topn(topn, len(self))
+        restrict_vocab = _check_restrict_vocab(restrict_vocab, len(self))
+        if topn == 0:
             return []
         positive, negative = _ensure_list(positive), _ensure_list(negative)
         if not positive:
             raise ValueError("most_similar_cosmul needs at least one positive word or vector")
         for term in positive + negative:
             if not _is_term(term):
-                raise TypeError(f"expected a word or a ({self.vector_size},) vector, got {term!r}")
+                raise TypeError(f"expected a word or a ({self.vector_size},) vector, "
+                                f"got {_show(term)}")
         exclude = {self.get_index(t) for t in positive + negative if isinstance(t, str)}
         end = min(restrict_vocab, len(self)) if restrict_vocab else len(self)
         rows, divisors = self.vectors[:end], self._divisors()[:end]
@@ -243,6 +263,7 @@ class WordVectors:
         """Accuracy on an analogy file (``: section`` headers, ``a b c d`` lines): see
         :func:`wordvec.evaluate.evaluate_word_analogies`. Returns ``(accuracy, sections)``."""
         from .evaluate import evaluate_word_analogies
+        restrict_vocab = _check_restrict_vocab(restrict_vocab, len(self))
         return evaluate_word_analogies(self, analogies, restrict_vocab=restrict_vocab,
                                        case_insensitive=case_insensitive,
                                        dummy4unknown=dummy4unknown)
@@ -253,9 +274,48 @@ class WordVectors:
         :func:`wordvec.evaluate.evaluate_word_pairs`. Returns
         ``((pearson, p), (spearman, p), oov_ratio_percent)``."""
         from .evaluate import evaluate_word_pairs
+        restrict_vocab = _check_restrict_vocab(restrict_vocab, len(self))
         return evaluate_word_pairs(self, pairs, delimiter=delimiter, encoding=encoding,
                                    restrict_vocab=restrict_vocab,
                                    case_insensitive=case_insensitive, dummy4unknown=dummy4unknown)
+
+
+def _show(value) -> str:
+    """A word (or any value) for a message: its repr, at most ``_SHOW`` characters of it."""
+    if isinstance(value, str):
+        return repr(value[:_SHOW]) + ("..." if len(value) > _SHOW else "")
+    text = repr(value)
+    return text[:_SHOW] + ("..." if len(text) > _SHOW else "")
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def _check_topn(topn, size: int):
+    """``topn`` as the queries take it: None (every score, an array), 0 (``[]``, as gensim)
+    or a whole number >= 1 (above ``size``, the vocabulary size: all of it, as gensim), as
+    an int; QueryError for anything else (a negative, fractional, boolean or other value)."""
+    if topn is None:
+        return None
+    if not _is_count(topn) or topn < 0:
+        raise QueryError(f"topn must be a whole number of words from 1 to {size:,} (the "
+                         "vocabulary size; more means all of them), or None for the scores of "
+                         f"every word; got {_show(topn)}")
+    return int(topn)
+
+
+def _check_restrict_vocab(restrict_vocab, size: int):
+    """``restrict_vocab`` as the queries take it: None (every row) or a whole number >= 1
+    (the first rows searched; above ``size``: all), as an int; QueryError otherwise (0,
+    negative, fractional, boolean)."""
+    if restrict_vocab is None:
+        return None
+    if not _is_count(restrict_vocab) or restrict_vocab < 1:
+        raise QueryError(f"restrict_vocab must be a whole number of words from 1 to {size:,} "
+                         "(the vocabulary size; more means all of them), or None for every "
+                         f"word; got {_show(restrict_vocab)}")
+    return int(restrict_vocab)
 
 
 def _is_term(item) -> bool:
