@@ -148,14 +148,14 @@ def test_cli_says_in_one_line_that_counting_pruned(tmp_path):
 
 
 @pytest.mark.parametrize("option, value, message", [
-    ("--dim", "0", "--dim must be > 0, got 0"),
-    ("--window", "0", "--window must be > 0, got 0"),
-    ("--negative", "-1", "--negative must be > 0, got -1"),
-    ("--epochs", "0", "--epochs must be > 0, got 0"),
-    ("--prune-at", "-1", "--prune-at must be >= 0, got -1"),
-    ("--sample", "-0.5", "--sample must be >= 0, got -0.5"),
-    ("--alpha", "0", "--alpha must be > 0, got 0.0"),
-    ("--max-vocab", "0", "--max-vocab must be > 0, got 0"),
+    ("--dim", "0", "--dim must be an integer from 1 to 100,000, got 0"),
+    ("--window", "0", "--window must be an integer from 1 to 10,000, got 0"),
+    ("--negative", "-1", "--negative must be an integer from 1 to 1,000, got -1"),
+    ("--epochs", "0", "--epochs must be an integer from 1 to 10,000, got 0"),
+    ("--prune-at", "-1", "--prune-at must be an integer from 0 to 2,147,483,647, got -1"),
+    ("--sample", "-0.5", "--sample must be a finite number from 0 to 1, got -0.5"),
+    ("--alpha", "0", "--alpha must be a finite number > 0 and <= 10, got 0.0"),
+    ("--max-vocab", "0", "--max-vocab must be an integer from 1 to 2,147,483,647, got 0"),
 ])
 def test_invalid_option_names_the_option(tmp_path, option, value, message):
     corpus, out = tmp_path / "c.txt", tmp_path / "out.bin"
@@ -165,7 +165,7 @@ def test_invalid_option_names_the_option(tmp_path, option, value, message):
 
 
 def test_python_api_messages_keep_field_names():
-    with pytest.raises(ValueError, match=r"^dim must be > 0, got 0$"):
+    with pytest.raises(ValueError, match=r"^dim must be an integer from 1 to 100,000, got 0$"):
         Word2Vec(dim=0)
 
 
@@ -258,7 +258,7 @@ def test_cli_tiny_corpus_warns_in_one_line_and_nn_refuses_in_one_line(tmp_path):
     assert [l for l in result.stderr.splitlines() if "error" in l] == [
         "wordvec: error: the corpus has 0 positions with a full window of 5 inside a sentence, "
         "fewer than one batch of 100 for the nn backend; use a larger corpus, a smaller "
-        "window, or the engine backend"]
+        "--window, or the engine backend"]
     assert not out.exists()
 
 
@@ -333,7 +333,8 @@ def test_too_little_memory_suggests_a_max_vocab_and_min_count_that_fit(tmp_path,
     max_vocab = int(re.search(r"max_vocab=(\d+)", message).group(1))
     min_count = int(re.search(r"min_count=(\d+)", message).group(1))
     counts = full.vocab.counts
-    fits = lambda k: memory.estimate(k, 200, int(counts[:k].sum())).needed <= available
+    sizes = dict(threads=model.config.n_threads, negative=model.config.negative)
+    fits = lambda k: memory.estimate(k, 200, int(counts[:k].sum()), **sizes).needed <= available
     assert 0 < max_vocab < len(full.vocab) and fits(max_vocab) and not fits(max_vocab + 1)
     # The suggestions really fit: training with either passes the check.
     for kw in ({"max_vocab": max_vocab}, {"min_count": min_count}):
@@ -347,13 +348,13 @@ def test_cli_memory_error_names_options_and_writes_nothing(tmp_path, monkeypatch
     path, out = tmp_path / "c.txt", tmp_path / "out.bin"
     _zipf_corpus(path)
     # 200,000 bytes: counting its 364 words fits in half of it, training does not.
-    monkeypatch.setattr(memory, "available_memory", lambda: 200_000)
+    monkeypatch.setattr(memory, "available_memory", lambda: 600_000)
     result = CliRunner().invoke(main, ["train", str(path), "-o", str(out), "--min-count", "1",
                                        "--dim", "200"])
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("wordvec: error: training needs about ")
-    assert "195 KiB is available" in lines[0]
+    assert "586 KiB is available" in lines[0]
     assert re.search(r"use --max-vocab \d+ or --min-count \d+ \(or a smaller --dim than 200\)",
                      lines[0]), lines[0]
     assert not out.exists()

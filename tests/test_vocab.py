@@ -206,5 +206,5 @@ def test_pruning_bounds_the_memory_of_counting(tmp_path):
 def test_prune_at_is_checked():
     with pytest.raises(ValueError, match="prune_at must be an integer >= 0"):
         count_words([["a"]], prune_at=-1)
-    with pytest.raises(ValueError, match="prune_at must be >= 0"):
+    with pytest.raises(ValueError, match="prune_at must be an integer from 0 to 2,147,483,647"):
         TrainConfig(prune_at=-1)

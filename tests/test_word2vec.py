@@ -107,7 +107,7 @@ def test_save_load_and_continue_training(tmp_path):
     (lambda m: m.update(config=[1]), "its configuration is damaged: the configuration is a "
                                      "list, not a mapping"),
     (lambda m: m["config"].update(window=-2), "its configuration is damaged: window must be "
-                                              "> 0, got -2"),
+                                              "an integer from 1 to 10,000, got -2"),
     (lambda m: m["config"].update(epochs=2.5), "its configuration is damaged: epochs must be "
                                                "an integer, got 2.5"),
     (lambda m: m["config"].update(future=1), "unknown configuration fields future"),

@@ -6,17 +6,77 @@ from these fields, so the two cannot drift apart.
 from __future__ import annotations
 
 import dataclasses
+import math
 import numbers
 import os
 from dataclasses import dataclass, field
 
+from .errors import ConfigError, ConfigTypeError
 
-def _field(default, help, **kw):
-    return field(default=default, metadata={"help": help, **kw})
+
+#: The largest thread count accepted: Hogwild threads beyond the cores only contend, and each
+#: holds its own scratch and stack, so a typo such as ``--threads 100000`` must not take the
+#: machine's memory.
+MAX_THREADS = 1024
+#: Largest vector size: 100,000 numbers (400 kB) a word is far past any published use.
+MAX_DIM = 100_000
+#: Largest window and negative count: a window cannot exceed a sentence (10,000 tokens,
+#: corpus.MAX_SENTENCE), and no published setting uses more than a few dozen negatives.
+MAX_WINDOW = 10_000
+MAX_NEGATIVE = 1_000
+#: Largest epoch count, so that the schedule (epochs x chunks) stays small.
+MAX_EPOCHS = 10_000
+#: Ids are int32, so neither the vocabulary nor counting may pass 2^31 - 1 words.
+MAX_WORDS = 2**31 - 1
+#: Seeds are unsigned 64-bit (each thread's SplitMix64 state is derived from it).
+MAX_SEED = 2**64 - 1
+#: Learning rates above this are typos: word2vec.c's defaults are 0.025 and 0.05.
+MAX_ALPHA = 10.0
 
 
 def default_threads() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    """The cores this process may run on (its CPU affinity), at least 1."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, MAX_THREADS))
+
+
+def _field(default, help, *, low=None, high=None, above=None, choices=None):
+    """A TrainConfig field: ``help`` documents it; ``low``/``high`` bound it (inclusive),
+    ``above`` bounds it from below strictly, ``choices`` lists its values."""
+    return field(default=default, metadata={"help": help, "low": low, "high": high,
+                                            "above": above, "choices": choices})
+
+
+def range_text(f: dataclasses.Field, with_none: bool = True) -> str:
+    """The range of field ``f`` in words, e.g. ``an integer from 1 to 100,000``; ``with_none``
+    adds "(or None)" for a field that may be None."""
+    meta = f.metadata
+    if meta["choices"]:
+        return "one of " + ", ".join(repr(c) for c in meta["choices"])
+    integer = f.type.startswith("int")
+    kind = "an integer" if integer else "a finite number"
+    number = (lambda v: f"{v:,}") if integer else (lambda v: f"{v:g}")
+    low, high, above = meta["low"], meta["high"], meta["above"]
+    if low is not None and high is not None:
+        text = f"{kind} from {number(low)} to {number(high)}"
+    elif above is not None:
+        text = f"{kind} > {number(above)}" + (f" and <= {number(high)}" if high is not None else "")
+    elif low is not None:
+        text = f"{kind} >= {number(low)}"
+    else:
+        text = kind
+    return text + (" (or None)" if with_none and f.type.endswith("| None") else "")
+
+
+def _in_range(f: dataclasses.Field, value) -> bool:
+    meta = f.metadata
+    if meta["choices"]:
+        return value in meta["choices"]
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    return ((meta["low"] is None or value >= meta["low"])
+            and (meta["high"] is None or value <= meta["high"])
+            and (meta["above"] is None or value > meta["above"]))
 
 
 @dataclass(frozen=True)
@@ -25,27 +85,35 @@ class TrainConfig:
 
     model: str = _field("cbow", "architecture: 'cbow' or 'skipgram' [-cbow 1|0]",
                         choices=("cbow", "skipgram"))
-    dim: int = _field(100, "vector size, > 0 [-size]")
-    window: int = _field(5, "max distance between target and context, > 0; each position "
-                            "uses a reduced window drawn from 1..window [-window]")
-    negative: int = _field(5, "negative samples per target, > 0 [-negative]")
-    sample: float = _field(1e-3, "frequent-word subsampling threshold, >= 0; 0 keeps every "
-                                 "word [-sample]")
-    min_count: int = _field(5, "drop words seen fewer times, >= 1 [-min-count]")
+    dim: int = _field(100, "vector size [-size]", low=1, high=MAX_DIM)
+    window: int = _field(5, "max distance between target and context; each position uses a "
+                            "reduced window drawn from 1..window [-window]",
+                         low=1, high=MAX_WINDOW)
+    negative: int = _field(5, "negative samples per target [-negative]", low=1,
+                           high=MAX_NEGATIVE)
+    sample: float = _field(1e-3, "frequent-word subsampling threshold; 0 keeps every word, "
+                                 "1 (a frequency no word passes) too [-sample]", low=0, high=1)
+    min_count: int = _field(5, "drop words seen fewer times [-min-count]", low=1,
+                            high=2**63 - 1)
     max_vocab: int | None = _field(None, "keep at most this many most frequent words "
-                                         "(default: no limit)")
+                                         "(default: no limit)", low=1, high=MAX_WORDS)
     prune_at: int = _field(21_000_000, "while counting, when more than this many distinct "
                                        "words are held, drop the rarest (seen once, then "
                                        "twice, ...) to bound memory, as word2vec.c does; "
                                        "about 200 bytes a word, lowered to what half the "
-                                       "available memory holds; 0 never prunes")
-    epochs: int = _field(5, "passes over the corpus, > 0 [-iter]")
-    alpha: float | None = _field(None, "initial learning rate, > 0 (default: 0.05 for cbow, "
-                                       "0.025 for skipgram, as word2vec.c) [-alpha]")
+                                       "available memory holds; 0 never prunes",
+                           low=0, high=MAX_WORDS)
+    epochs: int = _field(5, "passes over the corpus [-iter]", low=1, high=MAX_EPOCHS)
+    alpha: float | None = _field(None, "initial learning rate (default: 0.05 for cbow, "
+                                       "0.025 for skipgram, as word2vec.c) [-alpha]",
+                                 above=0, high=MAX_ALPHA)
     min_alpha: float | None = _field(None, "final learning rate, reached linearly over all "
-                                           "epochs (default: alpha * 1e-4, as word2vec.c)")
-    threads: int = _field(0, "worker threads, >= 0; 0 uses every available core [-threads]")
-    seed: int = _field(1, "random seed; with threads=1 the vectors are bit-identical run to run")
+                                           "epochs (default: alpha * 1e-4, as word2vec.c)",
+                                     low=0, high=MAX_ALPHA)
+    threads: int = _field(0, "worker threads; 0 uses every available core (at most "
+                             f"{MAX_THREADS:,}) [-threads]", low=0, high=MAX_THREADS)
+    seed: int = _field(1, "random seed; with threads=1 the vectors are bit-identical run to run",
+                       low=0, high=MAX_SEED)
     init: str = _field("word2vec", "initial range of the word vectors: 'word2vec' draws them "
                                    "from U(-0.5/dim, 0.5/dim) as word2vec.c, 'gensim' from "
                                    "U(-1/dim, 1/dim) as gensim 4 (engine only)",
@@ -54,37 +122,24 @@ class TrainConfig:
                                     "book's layers)", choices=("engine", "nn"))
 
     def __post_init__(self):
+        """Check every field's type and range (:func:`range_text`), in field order: a wrong
+        type is a :class:`~wordvec.errors.ConfigTypeError`, a value out of range a
+        :class:`~wordvec.errors.ConfigError`, each naming the field."""
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             kind = _KINDS[f.type]
             if value is None and f.type.endswith("| None"):
                 continue
             if not isinstance(value, kind) or (kind is not str and isinstance(value, bool)):
-                raise TypeError(f"{f.name} must be {_KIND_NAMES[kind]}, got {value!r}")
+                raise ConfigTypeError(f"{f.name} must be {_KIND_NAMES[kind]}, got "
+                                      f"{_short(value)}")
             if kind is not str:
                 # Plain Python numbers (NumPy's too can be passed), so that the configuration
                 # is JSON as it is saved with a model or a checkpoint.
-                object.__setattr__(self, f.name, int(value) if kind is numbers.Integral
-                                   else float(value))
-        checks = [
-            (self.model in ("cbow", "skipgram"), f"model must be 'cbow' or 'skipgram', not {self.model!r}"),
-            (self.backend in ("engine", "nn"), f"backend must be 'engine' or 'nn', not {self.backend!r}"),
-            (self.init in ("word2vec", "gensim"), f"init must be 'word2vec' or 'gensim', not {self.init!r}"),
-            (self.dim > 0, f"dim must be > 0, got {self.dim}"),
-            (self.window > 0, f"window must be > 0, got {self.window}"),
-            (self.negative > 0, f"negative must be > 0, got {self.negative}"),
-            (self.sample >= 0, f"sample must be >= 0, got {self.sample}"),
-            (self.min_count >= 1, f"min_count must be >= 1, got {self.min_count}"),
-            (self.max_vocab is None or self.max_vocab > 0, f"max_vocab must be > 0, got {self.max_vocab}"),
-            (self.prune_at >= 0, f"prune_at must be >= 0, got {self.prune_at}"),
-            (self.epochs > 0, f"epochs must be > 0, got {self.epochs}"),
-            (self.alpha is None or self.alpha > 0, f"alpha must be > 0, got {self.alpha}"),
-            (self.min_alpha is None or self.min_alpha >= 0, f"min_alpha must be >= 0, got {self.min_alpha}"),
-            (self.threads >= 0, f"threads must be >= 0, got {self.threads}"),
-        ]
-        for ok, message in checks:
-            if not ok:
-                raise ValueError(message)
+                value = int(value) if kind is numbers.Integral else float(value)
+                object.__setattr__(self, f.name, value)
+            if not _in_range(f, value):
+                raise ConfigError(f"{f.name} must be {range_text(f)}, got {_short(value)}")
 
     @property
     def start_alpha(self) -> float:
@@ -109,19 +164,27 @@ class TrainConfig:
     def from_dict(cls, data) -> "TrainConfig":
         """The configuration a file kept (``dataclasses.asdict`` of one): fields it lacks
         take their defaults (files written before they existed); a field this version does
-        not know is a ValueError (a file from a newer wordvec), a value of the wrong type a
-        TypeError, an invalid one a ValueError."""
+        not know is a ConfigError (a file from a newer wordvec), a value of the wrong type a
+        ConfigTypeError, one out of its range a ConfigError."""
         if not isinstance(data, dict):
-            raise TypeError(f"the configuration is a {type(data).__name__}, not a mapping of "
-                            "field names to values")
+            raise ConfigTypeError(f"the configuration is a {type(data).__name__}, not a "
+                                  "mapping of field names to values")
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(str(k) for k in data if k not in known)
         if unknown:
-            raise ValueError(f"unknown configuration fields {', '.join(unknown)} (written by a "
-                             "newer wordvec?)")
+            names = ", ".join(unknown)
+            names = names if len(names) <= 60 else names[:57] + "..."
+            raise ConfigError(f"unknown configuration fields {names} "
+                              "(written by a newer wordvec?)")
         return cls(**data)
 
 
 _KINDS = {"int": numbers.Integral, "float": numbers.Real, "str": str,
           "int | None": numbers.Integral, "float | None": numbers.Real}
 _KIND_NAMES = {numbers.Integral: "an integer", numbers.Real: "a number", str: "a string"}
+
+
+def _short(value) -> str:
+    """``repr(value)``, cut to 40 characters: a message never echoes a huge input."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

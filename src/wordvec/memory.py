@@ -18,6 +18,12 @@ windows                backend "nn" only: contexts (T, 2 window) and targets,   
                        int32, every position counted
 tables                 packed noise table (8 V) + alias build (12 V) + keep        24 V
                        probabilities (4 V)
+threads                per engine thread: its scratch (two dim-vectors, a         see below
+                       sentence of up to 10,000 ids, 1 + negative rows and
+                       gradients, each on cache lines of its own) and 64 KiB of
+                       resident stack
+writer                 the word2vec writers join 4,096 rows at a time: up to      min(V, 4096)
+                       48 bytes a number (text, with its Python float)             x (48 dim + 64)
 =====================  =========================================================  ===========
 
 Ids beyond :data:`wordvec.corpus.MEMMAP_THRESHOLD` bytes live in a memory-mapped temporary
@@ -25,16 +31,21 @@ file (see :func:`wordvec.corpus.encode`), whose pages the system can drop and re
 :attr:`MemoryEstimate.needed` (what must fit in RAM) counts only the threshold of them;
 :attr:`MemoryEstimate.total` counts them all.
 
-The available memory is Linux's ``MemAvailable`` (``/proc/meminfo``): free memory plus the
-caches the kernel can reclaim. Where it cannot be read, no check is made.
+The available memory is the least of what the machine and the process's own limits allow:
+Linux's ``MemAvailable`` (``/proc/meminfo``: free memory plus the caches the kernel can
+reclaim); the memory cgroup's limit less its usage (v2 ``memory.max`` / ``memory.current``, v1
+``memory.limit_in_bytes`` / ``memory.usage_in_bytes`` less its reclaimable inactive file
+cache); and ``RLIMIT_AS`` / ``RLIMIT_DATA`` less the process's current virtual / data size.
+Where none can be read, no check is made.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
 
-from .corpus import MEMMAP_THRESHOLD
+from .corpus import MAX_SENTENCE, MEMMAP_THRESHOLD
 from .errors import WordvecError
 
 __all__ = ["MemoryEstimate", "MemoryEstimateError", "available_memory", "counting_limit",
@@ -52,6 +63,13 @@ COUNT_MEMORY_SHARE = 0.5
 TABLE_BYTES_PER_WORD = 8 + 12 + 4
 #: Sentence bounds and lengths per in-vocabulary token: 16 bytes a sentence, 10 tokens each.
 SENTENCE_BYTES_PER_ID = 1.6
+#: Resident stack of one worker thread (its virtual stack is larger but mostly untouched).
+THREAD_STACK_BYTES = 64 << 10
+#: Rows the word2vec writers join per write, and bytes per number of the text writer's
+#: block (its formatted text and the Python float each number passes through).
+WRITER_ROWS = 4096
+WRITER_BYTES_PER_NUMBER = 48
+_LINE = 64
 
 _MEMINFO = "/proc/meminfo"
 
@@ -75,13 +93,15 @@ class MemoryEstimate:
     sentences: int
     windows: int
     tables: int
+    threads: int
+    writer: int
     mapped: int  # bytes of ``corpus`` held in a memory-mapped file rather than in RAM
 
     @property
     def total(self) -> int:
         """Every part, memory-mapped ids included."""
         return (self.vocabulary + self.matrices + self.optimizer + self.corpus
-                + self.sentences + self.windows + self.tables)
+                + self.sentences + self.windows + self.tables + self.threads + self.writer)
 
     @property
     def needed(self) -> int:
@@ -103,7 +123,15 @@ class MemoryEstimate:
         return line
 
 
-def _parts(vocab_size, dim: int, corpus_ids, backend: str, window: int):
+def thread_bytes(dim: int, negative: int) -> int:
+    """Bytes of one engine thread: the arrays of ``engine.train.make_state`` (each padded
+    onto cache lines of its own) and its resident stack."""
+    arrays = (2 * 4 * dim, 4 * MAX_SENTENCE, 8, 4 * (1 + negative), 4 * (1 + negative), 24)
+    return sum(n + 3 * _LINE for n in arrays) + THREAD_STACK_BYTES
+
+
+def _parts(vocab_size, dim: int, corpus_ids, backend: str, window: int, threads: int,
+           negative: int):
     """The parts of the estimate; vocab_size and corpus_ids may be arrays (vectorised)."""
     per_matrix = 4 * vocab_size * dim
     return dict(
@@ -114,6 +142,9 @@ def _parts(vocab_size, dim: int, corpus_ids, backend: str, window: int):
         sentences=(16 * corpus_ids + 9) // 10,  # SENTENCE_BYTES_PER_ID, rounded up
         windows=4 * corpus_ids * (2 * window + 1) if backend == "nn" else 0 * corpus_ids,
         tables=TABLE_BYTES_PER_WORD * vocab_size,
+        threads=(threads * thread_bytes(dim, negative) if backend == "engine" else 0)
+        + 0 * vocab_size,
+        writer=np.minimum(vocab_size, WRITER_ROWS) * (WRITER_BYTES_PER_NUMBER * dim + 64),
     )
 
 
@@ -122,16 +153,18 @@ def _mapped(corpus_bytes, memmap_threshold: int):
 
 
 def estimate(vocab_size: int, dim: int, corpus_ids: int, *, backend: str = "engine",
-             window: int = 5, memmap_threshold: int = MEMMAP_THRESHOLD) -> MemoryEstimate:
+             window: int = 5, threads: int = 1, negative: int = 5,
+             memmap_threshold: int = MEMMAP_THRESHOLD) -> MemoryEstimate:
     """The :class:`MemoryEstimate` for V = ``vocab_size`` words of ``dim`` dimensions and
     T = ``corpus_ids`` in-vocabulary tokens (``Vocab.total``). ``backend`` and ``window``
-    matter for ``"nn"`` (Adam state, window arrays); ``memmap_threshold`` is
-    :func:`wordvec.corpus.encode`'s."""
-    if vocab_size < 0 or dim <= 0 or corpus_ids < 0:
-        raise ValueError(f"need vocab_size >= 0, dim > 0, corpus_ids >= 0; got {vocab_size}, "
-                         f"{dim}, {corpus_ids}")
+    matter for ``"nn"`` (Adam state, window arrays), ``threads`` and ``negative`` for the
+    engine's per-thread state; ``memmap_threshold`` is :func:`wordvec.corpus.encode`'s."""
+    if vocab_size < 0 or dim <= 0 or corpus_ids < 0 or threads < 1 or negative < 0:
+        raise ValueError(f"need vocab_size >= 0, dim > 0, corpus_ids >= 0, threads >= 1, "
+                         f"negative >= 0; got {vocab_size}, {dim}, {corpus_ids}, {threads}, "
+                         f"{negative}")
     parts = {k: int(v) for k, v in _parts(int(vocab_size), int(dim), int(corpus_ids), backend,
-                                          int(window)).items()}
+                                          int(window), int(threads), int(negative)).items()}
     # The nn path copies ids into its own array, so it maps none of them.
     mapped = int(_mapped(parts["corpus"], memmap_threshold)) if backend == "engine" else 0
     return MemoryEstimate(vocab_size=int(vocab_size), dim=int(dim), corpus_ids=int(corpus_ids),
@@ -139,7 +172,8 @@ def estimate(vocab_size: int, dim: int, corpus_ids: int, *, backend: str = "engi
 
 
 def largest_vocab(counts, dim: int, available: int, *, backend: str = "engine",
-                  window: int = 5, memmap_threshold: int = MEMMAP_THRESHOLD) -> int:
+                  window: int = 5, threads: int = 1, negative: int = 5,
+                  memmap_threshold: int = MEMMAP_THRESHOLD) -> int:
     """The largest k such that training on the k most frequent words fits in ``available``
     bytes (``estimate(k, dim, counts[:k].sum()).needed <= available``); 0 if none does.
 
@@ -149,7 +183,7 @@ def largest_vocab(counts, dim: int, available: int, *, backend: str = "engine",
     counts = np.asarray(counts, dtype=np.int64)
     k = np.arange(counts.shape[0] + 1, dtype=np.int64)
     ids = np.concatenate(([0], np.cumsum(counts)))
-    parts = _parts(k, int(dim), ids, backend, int(window))
+    parts = _parts(k, int(dim), ids, backend, int(window), int(threads), int(negative))
     needed = sum(np.asarray(p, dtype=np.int64) for p in parts.values())
     if backend == "engine":
         needed = needed - _mapped(parts["corpus"], memmap_threshold)
@@ -179,8 +213,15 @@ def counting_limit(prune_at: int, available: int | None) -> int:
 
 
 def available_memory() -> int | None:
-    """Bytes of memory available to a new allocation (Linux ``MemAvailable``), or None
-    where it cannot be read (other systems, a restricted /proc)."""
+    """Bytes of memory available to a new allocation: the least of ``MemAvailable``, the
+    memory cgroup's room and the room under RLIMIT_AS / RLIMIT_DATA (see the module
+    docstring), or None where none of them can be read (other systems, a restricted /proc)."""
+    known = [n for n in (_meminfo_available(), _cgroup_room(), _rlimit_room())
+             if n is not None]
+    return max(0, min(known)) if known else None
+
+
+def _meminfo_available() -> int | None:
     try:
         with open(_MEMINFO, "rb") as f:
             for line in f:
@@ -190,6 +231,101 @@ def available_memory() -> int | None:
     except (OSError, ValueError, IndexError):
         return None
     return None
+
+
+#: Where cgroup file systems are mounted, and a limit that means "none" (v1 writes the
+#: largest page-aligned 64-bit number, v2 the word "max").
+_CGROUP_ROOT = "/sys/fs/cgroup"
+_PROC_CGROUP = "/proc/self/cgroup"
+_NO_LIMIT = 1 << 60
+
+
+def _read_number(path: str) -> int | None:
+    try:
+        with open(path, "rb") as f:
+            text = f.read(64).strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def _stat_value(path: str, key: bytes) -> int:
+    try:
+        with open(path, "rb") as f:
+            for line in f:
+                name, _, value = line.partition(b" ")
+                if name == key and value.strip().isdigit():
+                    return int(value)
+    except OSError:
+        pass
+    return 0
+
+
+def _cgroup_dirs() -> list[tuple[str, str]]:
+    """(version, folder) of this process's memory cgroup, from /proc/self/cgroup; the mount
+    root itself too, as a container sees its own cgroup there."""
+    found = []
+    try:
+        with open(_PROC_CGROUP, "r", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                _, controllers, path = line.rstrip("\n").split(":", 2)
+                path = path.lstrip("/")
+                if controllers == "":
+                    found.append(("v2", os.path.join(_CGROUP_ROOT, path)))
+                elif "memory" in controllers.split(","):
+                    found.append(("v1", os.path.join(_CGROUP_ROOT, "memory", path)))
+    except (OSError, ValueError):
+        pass
+    found += [("v2", _CGROUP_ROOT), ("v1", os.path.join(_CGROUP_ROOT, "memory"))]
+    return found
+
+
+def _cgroup_room() -> int | None:
+    """The memory cgroup's limit less what it uses (reclaimable file cache not counted),
+    or None where there is no cgroup limit."""
+    rooms = []
+    for version, folder in _cgroup_dirs():
+        if version == "v2":
+            limit = _read_number(os.path.join(folder, "memory.max"))
+            used = _read_number(os.path.join(folder, "memory.current"))
+            cache = _stat_value(os.path.join(folder, "memory.stat"), b"inactive_file")
+        else:
+            limit = _read_number(os.path.join(folder, "memory.limit_in_bytes"))
+            used = _read_number(os.path.join(folder, "memory.usage_in_bytes"))
+            cache = _stat_value(os.path.join(folder, "memory.stat"), b"total_inactive_file")
+        if limit is not None and used is not None and limit < _NO_LIMIT:
+            rooms.append(limit - max(used - cache, 0))
+    return min(rooms) if rooms else None
+
+
+def _rlimit_room() -> int | None:
+    """Room left under RLIMIT_AS and RLIMIT_DATA (the soft limits), or None where neither
+    is set."""
+    try:
+        import resource
+    except ImportError:            # not on this system
+        return None
+    rooms = []
+    for limit_name, status_key in (("RLIMIT_AS", b"VmSize:"), ("RLIMIT_DATA", b"VmData:")):
+        limit = getattr(resource, limit_name, None)
+        if limit is None:
+            continue
+        soft, _ = resource.getrlimit(limit)
+        if soft != resource.RLIM_INFINITY and soft >= 0:
+            rooms.append(soft - _status_bytes(status_key))
+    return min(rooms) if rooms else None
+
+
+def _status_bytes(key: bytes) -> int:
+    """A ``kB`` line of /proc/self/status in bytes (0 where it cannot be read)."""
+    try:
+        with open("/proc/self/status", "rb") as f:
+            for line in f:
+                if line.startswith(key):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def format_bytes(n: float) -> str:

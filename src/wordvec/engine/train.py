@@ -162,6 +162,24 @@ def make_chunks(bounds: np.ndarray, chunk_words: int) -> list[tuple[int, int]]:
     return chunks
 
 
+class Jobs:
+    """Every epoch's chunks in schedule order, as a sequence computed on demand: job ``j`` is
+    ``(epoch, first, last)`` for chunk ``j % C`` of epoch ``j // C`` (C chunks an epoch). A
+    list of all epochs x chunks tuples would grow with the epoch count."""
+
+    def __init__(self, chunks: list[tuple[int, int]], epochs: int):
+        self.chunks, self.epochs = chunks, epochs
+
+    def __len__(self) -> int:
+        return len(self.chunks) * self.epochs
+
+    def __getitem__(self, job: int) -> tuple[int, int, int]:
+        if not 0 <= job < len(self):
+            raise IndexError(job)
+        epoch, chunk = divmod(job, len(self.chunks))
+        return (epoch, *self.chunks[chunk])
+
+
 def _check(ids, bounds, counts, W_in, W_out, dim):
     if ids.dtype != np.int32 or ids.ndim != 1:
         raise TypeError(f"ids must be a 1-D int32 array of vocabulary ids, got {ids.dtype} with "
@@ -276,8 +294,7 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out,
     step = (a0 - a1) / total if total else 0.0
     max_sentence = int(np.diff(bounds).max()) if bounds.size > 1 else 1
     # Jobs in schedule order: every epoch's chunks, handed out one at a time.
-    jobs = [(epoch, first, last) for epoch in range(epochs)
-            for first, last in make_chunks(bounds, chunk_words)]
+    jobs = Jobs(make_chunks(bounds, chunk_words), epochs)
     end = len(jobs) if stop_at is None else max(0, min(int(stop_at), len(jobs)))
 
     states = [make_state(config.dim, config.negative, max_sentence, config.seed, thread)
