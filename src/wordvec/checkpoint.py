@@ -11,14 +11,40 @@ Members: ``W_in.npy``, ``W_out.npy`` (V, dim) float32; ``counts.npy`` (V,) int64
 ``meta.npy`` uint8 UTF-8 JSON: format, version, words, config (the
 :class:`~wordvec.config.TrainConfig` fields), next_job and n_jobs (the position in the
 schedule: job ``j`` is epoch ``j // (n_jobs / epochs)``), chunk_words (the schedule's unit),
-corpus (absolute paths, or null for an in-memory corpus), loss_history (epoch losses of
+corpus (absolute paths, or null for an in-memory corpus), corpus_fingerprint (see
+:class:`CorpusFingerprint`; null when the writer had none), loss_history (epoch losses of
 earlier ``fit`` calls) and extra (what the caller asked to keep, e.g. the command line's
 output path and format).
+
+A checkpoint is untrusted input: it may have been cut short, had a byte flipped by a disk,
+or been edited. Two guards:
+
+- **The checksum.** The file ends with the SHA-256 of all its other bytes, as 64 hex digits
+  in the zip comment (the last field of a zip file, which zip readers ignore): damage to
+  any byte -- array data, JSON, zip and .npy headers, the checksum itself -- makes it
+  disagree, which no per-member checksum does (zip's CRC-32 leaves most header fields
+  unchecked). Writing costs one read of the file just written, loading one more read.
+- **Every field checked** for type, range and consistency with the others (the schedule
+  with the loss sums, the vectors with the words and the configuration, ...), so that a
+  file whose checksum was recomputed after an edit still cannot make training skip epochs,
+  read rows that are not there or run on NaN.
+
+Version 1 files (before the checksum and the corpus fingerprint) are still accepted: they
+are the unfinished runs of the previous version, each possibly hours of training, and every
+field check applies to them; zip's CRC-32 still guards their array and JSON bytes. What they
+lack is the corpus fingerprint, so resuming one checks the corpus only as far as its size
+in words and its sentence boundaries show (:func:`check_encoded`).
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
+import math
 import os
+import re
+import struct
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,12 +53,48 @@ import numpy as np
 from .errors import WordvecError
 
 FORMAT = "wordvec-checkpoint"
-VERSION = 1
+VERSION = 2
 FILENAME = "checkpoint.npz"
+MEMBERS = ("W_in", "W_out", "counts", "rng", "epoch_sums", "meta")
+
+_V1_FIELDS = frozenset({"format", "version", "words", "config", "next_job", "n_jobs",
+                        "chunk_words", "corpus", "loss_history", "extra"})
+_FIELDS = {1: _V1_FIELDS, 2: _V1_FIELDS | {"corpus_fingerprint"}}
+
+_DIGEST_LEN = 64                   # hex digits of a SHA-256
+_EOCD = b"PK\x05\x06"              # the zip's end-of-central-directory record, 22 bytes
+_EOCD_LEN = 22
+_READ_BLOCK = 1 << 24              # bytes hashed at a time: memory stays bounded
+_CHECK_FLOATS = 1 << 22            # weights checked for NaN/inf at a time (16 MiB)
+_INT64_MAX = 2**63 - 1
+_FINGERPRINT_HEX = re.compile(r"[0-9a-f]{32}")
+_RESTORE = ("restore the corpus as it was when the run started, or start a new run on the "
+            "corpus as it is now")
 
 
 class CheckpointError(WordvecError):
-    """A checkpoint folder that holds no usable checkpoint; the message names it."""
+    """A checkpoint folder that holds no usable checkpoint, or a corpus that no longer
+    matches it; the message names the file and the field or corpus file."""
+
+
+class _Damage(Exception):
+    """A field of a checkpoint out of range or inconsistent; ``load_checkpoint`` turns it
+    into a CheckpointError naming the file."""
+
+
+@dataclass(frozen=True)
+class CorpusFingerprint:
+    """What a run was trained on, to refuse resuming it on another corpus.
+
+    files: ``[(absolute path, size, st_mtime_ns), ...]`` of a path corpus in reading order
+    (:func:`wordvec.corpus.file_stats`), None for token lists; digest: the encoded corpus's
+    :attr:`~wordvec.corpus.EncodedCorpus.fingerprint` (32 hex digits); raw_words: tokens
+    read; ids: T, the in-vocabulary tokens trained on (``len(ids)``).
+    """
+    files: list | None
+    digest: str
+    raw_words: int
+    ids: int
 
 
 @dataclass
@@ -40,7 +102,9 @@ class Checkpoint:
     """A loaded checkpoint. words: list of V str; counts: (V,) int64; W_in, W_out: (V, dim)
     float32, writeable; config: the :class:`~wordvec.config.TrainConfig`; state: the engine's
     :class:`~wordvec.engine.train.TrainState`; chunk_words: int; corpus: list of paths or
-    None; loss_history: list of float; extra: dict; path: the file read."""
+    None; loss_history: list of float; extra: dict; path: the file read; fingerprint: the
+    :class:`CorpusFingerprint` or None (version 1, or a writer that had none); version: the
+    file's format version."""
     words: list
     counts: np.ndarray
     W_in: np.ndarray
@@ -52,6 +116,8 @@ class Checkpoint:
     loss_history: list = field(default_factory=list)
     extra: dict = field(default_factory=dict)
     path: Path | None = None
+    fingerprint: CorpusFingerprint | None = None
+    version: int = VERSION
 
 
 def checkpoint_path(directory) -> Path:
@@ -69,36 +135,117 @@ def corpus_paths(corpus) -> list[str] | None:
     return None
 
 
+def corpus_fingerprint(corpus, encoded) -> CorpusFingerprint:
+    """The fingerprint of ``corpus`` (a source as :mod:`wordvec.corpus` reads it) and
+    ``encoded``, the :class:`~wordvec.corpus.EncodedCorpus` made from it; the file sizes and
+    times are taken now."""
+    from .corpus import file_stats
+
+    files = file_stats(corpus)
+    return CorpusFingerprint(files=None if files is None else [list(f) for f in files],
+                             digest=encoded.fingerprint, raw_words=int(encoded.raw_words),
+                             ids=int(encoded.ids.shape[0]))
+
+
+def words_problem(words) -> str | None:
+    """Why ``words`` cannot be a checkpoint's vocabulary (a list of distinct, non-empty,
+    UTF-8-encodable str; any other character is fine), or None when it can."""
+    if not isinstance(words, list):
+        return f"words must be a list of strings, got {_short(words)}"
+    for i, w in enumerate(words):
+        if not isinstance(w, str) or not w:
+            return f"word {i} must be a non-empty string, got {_short(w)}"
+        try:
+            w.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"word {i} ({_short(w)}) holds a lone surrogate, which UTF-8 cannot encode"
+    if len(set(words)) != len(words):
+        seen: set = set()
+        i = next(i for i, w in enumerate(words) if w in seen or seen.add(w))
+        return f"word {i} ({_short(words[i])}) appears twice in words"
+    return None
+
+
+# --------------------------------------------------------------------------- writing
+
 def save_checkpoint(directory, *, words, counts, W_in, W_out, config, state, chunk_words: int,
-                    corpus=None, loss_history=(), extra=None) -> Path:
+                    corpus=None, loss_history=(), extra=None,
+                    fingerprint: CorpusFingerprint | None = None) -> Path:
     """Write ``DIR/checkpoint.npz`` atomically (creating DIR) and return its path.
 
-    words: V str; counts: (V,) int; W_in, W_out: (V, dim) float32; config: dict of
-    TrainConfig fields; state: a TrainState (next_job, n_jobs, rng (n_threads,) uint64,
-    epoch_sums (epochs, 4) float64); corpus: as :func:`corpus_paths` takes it; extra: a
-    JSON-serialisable dict kept as is.
+    words: V str (see :func:`words_problem`); counts: (V,) int; W_in, W_out: (V, dim)
+    float32; config: dict of TrainConfig fields; state: a TrainState (next_job, n_jobs, rng
+    (n_threads,) uint64, epoch_sums (epochs, 4) float64); corpus: as :func:`corpus_paths`
+    takes it; extra: a JSON-serialisable dict kept as is; fingerprint: the corpus's
+    (:func:`corpus_fingerprint`), which :meth:`wordvec.Word2Vec.resume` needs.
     """
-    from .io import atomic_write
-
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     meta = {"format": FORMAT, "version": VERSION, "words": list(words), "config": dict(config),
             "next_job": int(state.next_job), "n_jobs": int(state.n_jobs),
             "chunk_words": int(chunk_words), "corpus": corpus_paths(corpus),
+            "corpus_fingerprint": (None if fingerprint is None
+                                   else dataclasses.asdict(fingerprint)),
             "loss_history": [float(x) for x in loss_history], "extra": dict(extra or {})}
-    blob = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+    arrays = {"W_in": W_in, "W_out": W_out, "counts": np.asarray(counts, dtype=np.int64),
+              "rng": np.asarray(state.rng, dtype=np.uint64),
+              "epoch_sums": np.asarray(state.epoch_sums, dtype=np.float64)}
     path = checkpoint_path(directory)
-    with atomic_write(path, "wb") as f:
-        np.savez(f, W_in=np.ascontiguousarray(W_in), W_out=np.ascontiguousarray(W_out),
-                 counts=np.asarray(counts, dtype=np.int64),
-                 rng=np.asarray(state.rng, dtype=np.uint64),
-                 epoch_sums=np.asarray(state.epoch_sums, dtype=np.float64), meta=blob)
+    _write_file(path, arrays, meta)
     return path
 
 
+def _write_file(path, arrays: dict, meta: dict) -> None:
+    """Write the members (``arrays`` by name, ``meta`` as JSON) and the checksum, atomically.
+
+    The members are stored 64-byte aligned with fixed dates (:func:`wordvec.io._write_member`),
+    so the same state always gives the same bytes. The JSON is ASCII (non-ASCII escaped), so
+    any path the system gives, even one that is not valid UTF-8, can be written.
+    """
+    from .io import _write_member, atomic_write
+
+    blob = np.frombuffer(json.dumps(meta, ensure_ascii=True).encode("ascii"), dtype=np.uint8)
+    with atomic_write(path, "w+b") as f:
+        with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+            for name in MEMBERS:
+                _write_member(zf, f, name, blob if name == "meta" else arrays[name])
+            zf.comment = b"0" * _DIGEST_LEN     # the checksum's place, filled in below
+        _write_digest(f)
+
+
+def _write_digest(f) -> None:
+    """Replace the last 64 bytes of the zip file ``f`` (open for reading and writing; its
+    comment, 64 bytes long) by the SHA-256 of all bytes before them, in hex."""
+    size = f.seek(0, os.SEEK_END)
+    digest = _sha256(f, size - _DIGEST_LEN)
+    f.seek(size - _DIGEST_LEN)
+    f.write(digest.encode("ascii"))
+
+
+def _sha256(f, n: int) -> str:
+    """The hex SHA-256 of the first ``n`` bytes of file ``f``, read in bounded blocks."""
+    f.seek(0)
+    h = hashlib.sha256()
+    left = n
+    while left > 0:
+        block = f.read(min(left, _READ_BLOCK))
+        if not block:
+            break
+        h.update(block)
+        left -= len(block)
+    return h.hexdigest()
+
+
+# --------------------------------------------------------------------------- reading
+
 def load_checkpoint(directory) -> Checkpoint:
     """Read ``DIR/checkpoint.npz`` (or a checkpoint file given directly); never unpickles.
-    Raises :class:`CheckpointError` for a missing, damaged or foreign file."""
+
+    Raises :class:`CheckpointError` for a missing, unreadable, damaged or foreign file: one
+    whose checksum disagrees with its bytes, a version 2 file without a checksum, or any
+    field out of its range or inconsistent with the others; the message names the file and
+    the field.
+    """
     path = Path(directory)
     if path.is_dir() or not path.exists():
         path = checkpoint_path(directory)
@@ -108,57 +255,486 @@ def load_checkpoint(directory) -> Checkpoint:
     from .io import VectorFileError, read_npz_members
 
     try:
-        arrays = read_npz_members(path, ("W_in", "W_out", "counts", "rng", "epoch_sums", "meta"))
-        meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
+        sealed = _check_digest(path)
+        arrays = read_npz_members(path, MEMBERS)
+    except OSError as exc:
+        raise CheckpointError(f"cannot read {path}: {exc.strerror or exc}") from None
     except VectorFileError as exc:
         raise CheckpointError(f"{path} is not a readable wordvec checkpoint: "
                               f"{exc.problem}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise CheckpointError(f"{path} is not a readable wordvec checkpoint: its meta is not "
-                              f"UTF-8 JSON ({exc})") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT \
-            or not isinstance(meta.get("version"), int) or meta["version"] > VERSION:
-        raise CheckpointError(f"{path} is not a wordvec checkpoint of version <= {VERSION}")
+    except _Damage as exc:
+        raise CheckpointError(f"{path} is damaged: {exc}") from None
+    meta = _meta(path, arrays["meta"])
+    version = meta["version"]
+    if version >= 2 and not sealed:
+        raise CheckpointError(f"{path} is damaged: it has no checksum at its end (every "
+                              f"version {version} checkpoint has one), so it was cut short "
+                              "or rewritten by another program; restore a copy of it or "
+                              "start a new run")
     try:
         return _checkpoint(path, meta, arrays)
-    except (KeyError, TypeError, ValueError) as exc:
-        problem = f"no {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise CheckpointError(f"{path} is damaged: {problem}") from None
+    except _Damage as exc:
+        raise CheckpointError(f"{path} is damaged: {exc}") from None
+
+
+def _check_digest(path) -> bool:
+    """Whether the file ends with a checksum (a 64-byte zip comment); raises _Damage when it
+    does and the checksum disagrees with the bytes before it."""
+    with open(path, "rb") as f:
+        size = f.seek(0, os.SEEK_END)
+        if size < _EOCD_LEN + _DIGEST_LEN:
+            return False
+        f.seek(size - _EOCD_LEN - _DIGEST_LEN)
+        tail = f.read(_EOCD_LEN + _DIGEST_LEN)
+        comment_len, = struct.unpack("<H", tail[_EOCD_LEN - 2:_EOCD_LEN])
+        if tail[:4] != _EOCD or comment_len != _DIGEST_LEN:
+            return False
+        if _sha256(f, size - _DIGEST_LEN).encode("ascii") != tail[_EOCD_LEN:]:
+            raise _Damage("its checksum (the SHA-256 of the file, kept at its end) disagrees "
+                          "with its bytes, so some of them changed after it was written; "
+                          "restore a copy of it or start a new run")
+    return True
+
+
+def _meta(path, blob: np.ndarray) -> dict:
+    """The JSON meta of a checkpoint, of a known format and version."""
+    try:
+        if blob.dtype != np.uint8 or blob.ndim != 1:
+            raise ValueError(f"it is {blob.dtype} {blob.shape}, not uint8 bytes")
+        meta = json.loads(blob.tobytes().decode("utf-8"))
+    except (ValueError, RecursionError) as exc:   # UnicodeDecodeError, JSONDecodeError
+        raise CheckpointError(f"{path} is not a readable wordvec checkpoint: its meta is not "
+                              f"UTF-8 JSON ({_short(str(exc), 80)})") from None
+    version = meta.get("version") if isinstance(meta, dict) else None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT \
+            or type(version) is not int or version not in _FIELDS:
+        raise CheckpointError(f"{path} is not a wordvec checkpoint of version <= {VERSION} "
+                              f"(its meta says format {_short(_get(meta, 'format'))}, "
+                              f"version {_short(version)})")
+    return meta
+
+
+def _get(meta, key):
+    return meta.get(key) if isinstance(meta, dict) else None
 
 
 def _checkpoint(path: Path, meta: dict, arrays: dict) -> Checkpoint:
-    """The Checkpoint of a file's parts, each checked; KeyError, TypeError or ValueError
-    name what is missing or wrong."""
-    from .config import TrainConfig
+    """The Checkpoint of a file's parts, each field checked in turn (each check may use
+    those before it); raises _Damage naming the first field out of range or inconsistent."""
     from .engine.train import TrainState
 
-    words, counts = meta["words"], arrays["counts"]
-    W_in, W_out = arrays["W_in"], arrays["W_out"]
-    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
-        raise TypeError("its words are not a list of strings")
-    V = len(words)
-    if W_in.ndim != 2 or W_in.shape[0] != V or W_out.shape != W_in.shape \
-            or counts.shape != (V,) or W_in.dtype != np.float32 or W_out.dtype != np.float32 \
-            or counts.dtype.kind not in "iu":
-        raise ValueError(f"its parts disagree: {V} words, W_in {W_in.shape} {W_in.dtype}, "
-                         f"W_out {W_out.shape} {W_out.dtype}, counts {counts.shape}")
-    config = TrainConfig.from_dict(meta["config"])
-    if W_in.shape[1] != config.dim:
-        raise ValueError(f"its vectors have {W_in.shape[1]} dimensions, its configuration "
-                         f"says dim={config.dim}")
-    corpus = meta["corpus"]
-    if corpus is not None and (not isinstance(corpus, list)
-                               or not all(isinstance(c, str) for c in corpus)):
-        raise TypeError("its corpus is not a list of paths")
+    version = meta["version"]
+    _check_fields(meta, version)
+    words = _words(meta["words"])
+    corpus = _corpus(meta["corpus"])
+    fingerprint = _fingerprint(meta.get("corpus_fingerprint"), corpus, version)
+    # Word2Vec.fit wrote every version 1 file and keeps a fingerprint in every later one; its
+    # vocabulary is Vocab.build's. Other writers (around engine.train) may use any counts.
+    from_fit = version == 1 or fingerprint is not None
+    counts = _counts(arrays["counts"], len(words), from_fit)
+    config = _config(meta["config"], counts, from_fit)
+    W_in = _weights(arrays["W_in"], "W_in", len(words), config.dim)
+    W_out = _weights(arrays["W_out"], "W_out", len(words), config.dim)
+    T = None if fingerprint is None else fingerprint.ids
+    chunk_words = _int(meta["chunk_words"], "chunk_words", 1, _INT64_MAX)
+    n_jobs, next_job = _schedule(meta["n_jobs"], meta["next_job"], config.epochs,
+                                 chunk_words, T)
+    rng = _rng(arrays["rng"], config.threads)
+    sums = _epoch_sums(arrays["epoch_sums"], config, next_job, n_jobs, chunk_words, T)
+    loss_history = _loss_history(meta["loss_history"])
     extra = meta["extra"]
     if not isinstance(extra, dict):
-        raise TypeError("its extra is not a mapping")
-    state = TrainState(next_job=int(meta["next_job"]), n_jobs=int(meta["n_jobs"]),
-                       rng=arrays["rng"].astype(np.uint64).copy(),
-                       epoch_sums=arrays["epoch_sums"].astype(np.float64).copy())
-    return Checkpoint(words=words, counts=counts.astype(np.int64),
-                      W_in=np.ascontiguousarray(W_in).copy(),
-                      W_out=np.ascontiguousarray(W_out).copy(),
-                      config=config, state=state, chunk_words=int(meta["chunk_words"]),
-                      corpus=corpus, loss_history=[float(x) for x in meta["loss_history"]],
-                      extra=extra, path=path)
+        raise _Damage(f"extra must be a mapping, got {_short(extra)}")
+    state = TrainState(next_job=next_job, n_jobs=n_jobs, rng=rng, epoch_sums=sums)
+    return Checkpoint(words=words, counts=counts, W_in=W_in, W_out=W_out, config=config,
+                      state=state, chunk_words=chunk_words, corpus=corpus,
+                      loss_history=loss_history, extra=extra, path=path,
+                      fingerprint=fingerprint, version=version)
+
+
+# --------------------------------------------------------------------------- field checks
+
+def _short(value, width: int = 40) -> str:
+    """``repr(value)`` cut to ``width`` characters: a message never echoes a huge input."""
+    text = repr(value)
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def _int(value, name: str, low: int, high: int) -> int:
+    """``value`` as an int in [low, high]: a JSON integer, not a bool nor a float."""
+    if type(value) is not int or not low <= value <= high:
+        raise _Damage(f"{name} must be an integer from {low:,} to {high:,}, got "
+                      f"{_short(value)}")
+    return value
+
+
+def _check_fields(meta: dict, version: int) -> None:
+    expected = _FIELDS[version]
+    missing = sorted(expected - meta.keys())
+    if missing:
+        raise _Damage(f"its meta has no {missing[0]!r} field")
+    unknown = sorted(str(k) for k in meta.keys() - expected)
+    if unknown:
+        raise _Damage(f"its meta has fields a version {version} checkpoint does not have: "
+                      f"{_short(', '.join(unknown))} (written by a newer wordvec?)")
+
+
+def _words(words) -> list:
+    from .config import MAX_WORDS
+
+    problem = words_problem(words)
+    if problem:
+        raise _Damage(problem)
+    if not 1 <= len(words) <= MAX_WORDS:
+        raise _Damage(f"words must hold 1 to {MAX_WORDS:,} words, it holds {len(words):,}")
+    return words
+
+
+def _array(a: np.ndarray, name: str, dtype, shape: tuple) -> np.ndarray:
+    """``a`` if it has exactly this dtype and shape (None in ``shape``: any length there)."""
+    if a.dtype != np.dtype(dtype) or a.ndim != len(shape) or any(
+            want is not None and got != want for got, want in zip(a.shape, shape)):
+        want = "(" + ", ".join("n" if s is None else f"{s:,}" for s in shape) + \
+            ("," if len(shape) == 1 else "") + ")"
+        raise _Damage(f"{name}.npy must be {want} {np.dtype(dtype)}, it is {a.shape} {a.dtype}")
+    return a
+
+
+def _counts(counts: np.ndarray, V: int, from_fit: bool) -> np.ndarray:
+    """(V,) int64 >= 0; ``from_fit``: every count >= 1 and most frequent first (the order of
+    :class:`~wordvec.vocab.Vocab`: counts descending, equal counts in first-occurrence order),
+    as Word2Vec's vocabulary always is."""
+    counts = _array(counts, "counts", np.int64, (V,))
+    least = 1 if from_fit else 0
+    if counts.min() < least:
+        raise _Damage(f"counts must be >= {least} (each word was seen), word "
+                      f"{int(counts.argmin())} has {int(counts.min())}")
+    rise = np.flatnonzero(counts[1:] > counts[:-1]) if from_fit else ()
+    if len(rise):
+        i = int(rise[0]) + 1
+        raise _Damage(f"counts must not increase (words are most frequent first), but word {i} "
+                      f"has {int(counts[i]):,} and word {i - 1} {int(counts[i - 1]):,}")
+    # Exactly, in Python ints, where int64 could overflow (never for real counts).
+    if int(counts.max()) > _INT64_MAX // len(counts) and sum(map(int, counts)) > _INT64_MAX:
+        raise _Damage("counts add up to more than 2^63 - 1 words")
+    return counts
+
+
+def _config(data, counts: np.ndarray, from_fit: bool):
+    """The TrainConfig (ranges checked by :meth:`TrainConfig.from_dict`), for the engine and
+    (``from_fit``) consistent with the vocabulary it built."""
+    from .config import TrainConfig
+
+    try:
+        config = TrainConfig.from_dict(data)
+    except (ValueError, TypeError) as exc:     # ConfigError, ConfigTypeError
+        raise _Damage(f"its configuration is unusable: {exc}") from None
+    if config.backend != "engine":
+        raise _Damage(f"config backend is {config.backend!r}, but only the engine writes "
+                      "checkpoints")
+    if not from_fit:
+        return config
+    # Vocab.build keeps words seen min_count times or more, at most max_vocab of them.
+    if int(counts[-1]) < config.min_count:
+        raise _Damage(f"config min_count is {config.min_count:,}, but word {len(counts) - 1} "
+                      f"was kept with a count of {int(counts[-1]):,}")
+    if config.max_vocab is not None and len(counts) > config.max_vocab:
+        raise _Damage(f"config max_vocab is {config.max_vocab:,}, but the vocabulary holds "
+                      f"{len(counts):,} words")
+    return config
+
+
+def _weights(W: np.ndarray, name: str, V: int, dim: int) -> np.ndarray:
+    """(V, dim) float32, C order, finite: checked a block of rows at a time, so the check
+    takes O(_CHECK_FLOATS) memory however large the model."""
+    W = _array(W, name, np.float32, (V, dim))
+    if not W.flags.c_contiguous:
+        raise _Damage(f"{name}.npy must be stored in C order, it is in Fortran order")
+    block = max(1, _CHECK_FLOATS // dim)
+    for lo in range(0, V, block):
+        part = W[lo:lo + block]
+        if not np.isfinite(part).all():
+            row = lo + int(np.flatnonzero(~np.isfinite(part).all(axis=1))[0])
+            raise _Damage(f"{name}.npy holds NaN or infinite values (row {row:,} first)")
+    return W
+
+
+def _path(value, name: str) -> str:
+    if not isinstance(value, str) or not os.path.isabs(value) or "\0" in value:
+        raise _Damage(f"{name} must be an absolute path, got {_short(value)}")
+    return value
+
+
+def _corpus(corpus) -> list | None:
+    """None (an in-memory corpus) or a non-empty list of absolute paths."""
+    if corpus is None:
+        return None
+    if not isinstance(corpus, list) or not corpus:
+        raise _Damage(f"its corpus is not a list of paths, got {_short(corpus)}")
+    for i, c in enumerate(corpus):
+        _path(c, f"corpus path {i}")
+    return corpus
+
+
+def _fingerprint(data, corpus, version: int) -> CorpusFingerprint | None:
+    """None (version 1, or a writer without one) or the fingerprint, whose files lie in the
+    corpus paths (a path corpus) or are None (token lists)."""
+    if data is None:
+        if corpus is not None and version >= 2:
+            raise _Damage("corpus_fingerprint is null, but the run read files (its corpus "
+                          "names them), and Word2Vec.fit always keeps their fingerprint")
+        return None
+    keys = {f.name for f in dataclasses.fields(CorpusFingerprint)}
+    if not isinstance(data, dict) or data.keys() != keys:
+        raise _Damage(f"corpus_fingerprint must be a mapping of {', '.join(sorted(keys))}, "
+                      f"got {_short(data)}")
+    digest = data["digest"]
+    if not isinstance(digest, str) or not _FINGERPRINT_HEX.fullmatch(digest):
+        raise _Damage(f"corpus_fingerprint digest must be 32 hex digits, got {_short(digest)}")
+    ids = _int(data["ids"], "corpus_fingerprint ids", 1, _INT64_MAX)
+    raw_words = _int(data["raw_words"], "corpus_fingerprint raw_words", ids, _INT64_MAX)
+    files = data["files"]
+    if (files is None) != (corpus is None):
+        raise _Damage(f"corpus_fingerprint files is {_short(files)}, but the corpus is "
+                      f"{_short(corpus)}: files are listed exactly for a path corpus")
+    if files is not None:
+        files = _file_stats(files, corpus)
+    return CorpusFingerprint(files=files, digest=digest, raw_words=raw_words, ids=ids)
+
+
+def _file_stats(files, corpus: list) -> list:
+    """A non-empty list of [absolute path, size, st_mtime_ns], each file inside one of the
+    corpus paths (the file itself, or a folder above it)."""
+    if not isinstance(files, list) or not files:
+        raise _Damage(f"corpus_fingerprint files must be a non-empty list, got {_short(files)}")
+    roots = [c.rstrip(os.sep) + os.sep for c in corpus]
+    for i, entry in enumerate(files):
+        if not isinstance(entry, list) or len(entry) != 3:
+            raise _Damage(f"corpus_fingerprint file {i} must be [path, size, mtime_ns], got "
+                          f"{_short(entry)}")
+        path = _path(entry[0], f"corpus_fingerprint file {i}")
+        _int(entry[1], f"corpus_fingerprint file {i} size", 0, _INT64_MAX)
+        _int(entry[2], f"corpus_fingerprint file {i} mtime_ns", -2**63, _INT64_MAX)
+        if path not in corpus and not any(path.startswith(r) for r in roots):
+            raise _Damage(f"corpus_fingerprint file {i} ({_short(path)}) lies in none of the "
+                          "corpus paths")
+    return files
+
+
+def _schedule(n_jobs, next_job, epochs: int, chunk_words: int, T: int | None):
+    """(n_jobs, next_job): ``n_jobs`` a multiple of ``epochs`` (every epoch has the same
+    chunks), no more chunks per epoch than T words allow, and ``next_job`` strictly inside
+    (a checkpoint is written only between two jobs of an unfinished run)."""
+    from .corpus import MAX_SENTENCE
+
+    n_jobs = _int(n_jobs, "n_jobs", max(epochs, 2), _INT64_MAX)
+    if n_jobs % epochs:
+        raise _Damage(f"n_jobs ({n_jobs:,}) must be a multiple of config epochs ({epochs:,})")
+    chunks = n_jobs // epochs
+    if T is not None:
+        # Every chunk but an epoch's last holds chunk_words words or more, and at most
+        # chunk_words - 1 + MAX_SENTENCE (it ends at the first sentence end past the mark).
+        most = (T - 1) // chunk_words + 1
+        least = -(-T // (chunk_words + MAX_SENTENCE - 1))
+        if not least <= chunks <= most:
+            raise _Damage(f"n_jobs ({n_jobs:,}) gives {chunks:,} chunks per epoch, but "
+                          f"{T:,} words in chunks of {chunk_words:,} make {least:,} to "
+                          f"{most:,}")
+    next_job = _int(next_job, "next_job", 1, n_jobs - 1)
+    return n_jobs, next_job
+
+
+def _rng(rng: np.ndarray, threads: int) -> np.ndarray:
+    """(n_threads,) uint64, 1 <= n_threads <= MAX_THREADS, as many as config threads (unless
+    0, every core: the machine that wrote it decided)."""
+    from .config import MAX_THREADS
+
+    rng = _array(rng, "rng", np.uint64, (None,))
+    if not 1 <= rng.shape[0] <= MAX_THREADS:
+        raise _Damage(f"rng.npy must hold one state per thread, 1 to {MAX_THREADS:,}, it "
+                      f"holds {rng.shape[0]:,}")
+    if threads not in (0, rng.shape[0]):
+        raise _Damage(f"rng.npy holds {rng.shape[0]:,} thread states, config threads is "
+                      f"{threads:,}")
+    return rng
+
+
+def _epoch_sums(sums: np.ndarray, config, next_job: int, n_jobs: int, chunk_words: int,
+                T: int | None) -> np.ndarray:
+    """(epochs, 4) float64 [loss sum, examples, kept words, raw words] per epoch, exactly
+    what jobs 0 .. next_job-1 leave (see :func:`wordvec.engine.train.train`): whole numbers
+    of examples and words, nothing for the epochs not begun, the whole corpus (T words) for
+    each finished epoch, whole chunks for the current one."""
+    from .corpus import MAX_SENTENCE
+
+    epochs = config.epochs
+    sums = _array(sums, "epoch_sums", np.float64, (epochs, 4))
+    if not np.isfinite(sums).all() or (sums < 0).any():
+        raise _Damage("epoch_sums.npy must hold finite numbers >= 0")
+    counted = sums[:, 1:]
+    if (counted != np.floor(counted)).any() or (counted > 2.0**53).any():
+        raise _Damage("epoch_sums.npy's examples, kept and raw words must be whole numbers")
+    loss, examples, kept, raw = sums.T
+    chunks = n_jobs // epochs
+    done, part = divmod(next_job, chunks)       # finished epochs; jobs done in the next one
+    begun = done + (1 if part else 0)
+    if sums[begun:].any():
+        e = begun + int(np.flatnonzero(sums[begun:].any(axis=1))[0])
+        raise _Damage(f"epoch_sums.npy has sums for epoch {e + 1}, which next_job "
+                      f"({next_job:,} of {n_jobs:,}) has not begun")
+    for e in range(begun):
+        _epoch_row(e, loss[e], examples[e], kept[e], raw[e], config)
+    whole = T if T is not None else (int(raw[0]) if done else None)
+    if done and ((raw[:done] != whole).any() or whole < 1):
+        raise _Damage(f"epoch_sums.npy's raw words of the finished epochs 1 to {done} must "
+                      f"each be the corpus's {whole:,} words, they are "
+                      f"{_short(raw[:done].astype(np.int64).tolist())}")
+    if part:
+        low, high = part * chunk_words, _INT64_MAX
+        if T is not None:
+            high = part * (chunk_words + MAX_SENTENCE - 1)
+        if whole is not None:
+            high = min(high, whole - (chunks - part))  # each chunk left holds a word or more
+        if not low <= raw[done] <= high:
+            raise _Damage(f"epoch_sums.npy says epoch {done + 1} read {int(raw[done]):,} raw "
+                          f"words in {part:,} of its {chunks:,} chunks of {chunk_words:,} "
+                          f"words; they hold {low:,} to {high:,}")
+    return sums
+
+
+def _epoch_row(e: int, loss, examples, kept, raw, config) -> None:
+    """One begun epoch's sums: kept words no more than raw (all of them without
+    subsampling), examples no more than kept words allow, no loss without examples."""
+    if kept > raw or (config.sample == 0 and kept != raw):
+        raise _Damage(f"epoch_sums.npy says epoch {e + 1} kept {int(kept):,} of {int(raw):,} "
+                      f"raw words{' (sample=0 keeps every word)' if config.sample == 0 else ''}")
+    # CBOW: one example per kept word; skip-gram: one per context word, 2 * window at most.
+    per_word = 1 if config.model == "cbow" else 2 * config.window
+    if examples > per_word * kept:
+        raise _Damage(f"epoch_sums.npy says epoch {e + 1} had {int(examples):,} examples from "
+                      f"{int(kept):,} kept words, more than {config.model} makes")
+    if examples == 0 and loss != 0:
+        raise _Damage(f"epoch_sums.npy says epoch {e + 1} had a loss of {float(loss):g} "
+                      "without a single example")
+
+
+def _loss_history(history) -> list:
+    """A list of epoch losses, each >= 0 or nan (an epoch without examples); inf is damage."""
+    if not isinstance(history, list):
+        raise _Damage(f"loss_history must be a list of numbers, got {_short(history)}")
+    out = []
+    for i, x in enumerate(history):
+        try:
+            value = float(x) if type(x) in (int, float) else None
+        except OverflowError:
+            value = None
+        if value is None or not (math.isnan(value) or (math.isfinite(value) and value >= 0)):
+            raise _Damage(f"loss_history entry {i} must be a number >= 0 or NaN, got "
+                          f"{_short(x)}")
+        out.append(value)
+    return out
+
+
+# --------------------------------------------------------------------------- resuming
+
+def check_corpus_files(ckpt: Checkpoint, corpus, *, same_paths: bool) -> None:
+    """Before encoding: refuse a corpus whose files differ from those the run read.
+
+    The same number of files, in the same order, each of its size; with ``same_paths``
+    (the corpus is the checkpoint's own paths) also the same paths, so a folder that gained
+    or lost a file is refused. A file's time may differ (it was touched, copied back): the
+    content is what counts, and :func:`check_encoded` compares it. Raises CheckpointError;
+    also for a version 2 checkpoint without a fingerprint (not written by Word2Vec.fit).
+    """
+    from .corpus import CorpusError, file_stats
+
+    fp = ckpt.fingerprint
+    if fp is None:
+        if ckpt.version >= 2:
+            raise CheckpointError(f"{ckpt.path} keeps no fingerprint of its corpus (it was "
+                                  "not written by Word2Vec.fit), so resuming cannot check "
+                                  "the corpus; continue it with wordvec.engine.train(start=...)")
+        return
+    if fp.files is None:
+        return
+    try:
+        now = file_stats(corpus)
+    except CorpusError as exc:
+        raise CheckpointError(f"{ckpt.path} cannot be resumed: its corpus cannot be read any "
+                              f"more ({exc}); {_RESTORE}") from None
+    if now is None:
+        return                  # token lists: the fingerprint decides
+    problem = _files_changed(fp.files, now, same_paths)
+    if problem:
+        raise CheckpointError(f"{ckpt.path} cannot be resumed: the corpus changed since the "
+                              f"run started: {problem}; {_RESTORE}")
+
+
+def _files_changed(saved: list, now: list, same_paths: bool) -> str | None:
+    """What differs between the files read then and now (lists of [path, size, mtime_ns]),
+    or None."""
+    old, new = [f[0] for f in saved], [f[0] for f in now]
+    if same_paths:
+        added = [p for p in new if p not in set(old)]
+        gone = [p for p in old if p not in set(new)]
+        if added:
+            return f"{_paths(added)} {'is' if len(added) == 1 else 'are'} new"
+        if gone:
+            return f"{_paths(gone)} {'is' if len(gone) == 1 else 'are'} gone"
+        if old != new:
+            return "its files are read in another order"
+    elif len(old) != len(new):
+        return f"it has {len(new):,} files, the run read {len(old):,}"
+    for (_, size_then, _), (path, size, _) in zip(saved, now):
+        if size != size_then:
+            return f"{path} is now {size:,} bytes, it was {size_then:,}"
+    return None
+
+
+def _paths(paths: list) -> str:
+    more = len(paths) - 1
+    return paths[0] + (f" (and {more:,} more)" if more else "")
+
+
+def check_encoded(ckpt: Checkpoint, encoded) -> None:
+    """After encoding: refuse a corpus whose encoded words differ from those the run was
+    trained on (the fingerprint, raw word and id counts), or whose sentences do not cut into
+    the checkpoint's schedule exactly (its jobs, and the words of the jobs done). Raises
+    CheckpointError."""
+    fp = ckpt.fingerprint
+    if fp is not None and (encoded.fingerprint, encoded.raw_words, encoded.ids.shape[0]) \
+            != (fp.digest, fp.raw_words, fp.ids):
+        if (encoded.raw_words, encoded.ids.shape[0]) != (fp.raw_words, fp.ids):
+            what = (f"{encoded.raw_words:,} words ({encoded.ids.shape[0]:,} in the vocabulary) "
+                    f"now, {fp.raw_words:,} ({fp.ids:,}) then")
+        else:
+            what = "as many words as then, but other words or other sentences"
+        raise CheckpointError(f"{ckpt.path} cannot be resumed: the corpus holds other text "
+                              f"than when the run started ({what}); {_RESTORE}")
+    problem = _schedule_problem(ckpt, np.asarray(encoded.bounds))
+    if problem:
+        raise CheckpointError(f"{ckpt.path} cannot be resumed on this corpus: {problem}; "
+                              f"{_RESTORE}")
+
+
+def _schedule_problem(ckpt: Checkpoint, bounds: np.ndarray) -> str | None:
+    """Whether the schedule of ``bounds`` (S+1,) int64 is the checkpoint's: as many jobs,
+    each finished epoch the whole corpus, the current one the words of its chunks done."""
+    from .engine.train import make_chunks
+
+    state, epochs = ckpt.state, ckpt.config.epochs
+    chunks = make_chunks(bounds, ckpt.chunk_words)
+    if state.n_jobs != epochs * len(chunks):
+        return (f"its schedule has {state.n_jobs:,} jobs, this corpus makes "
+                f"{epochs * len(chunks):,} ({len(chunks):,} chunks x {epochs:,} epochs)")
+    done, part = divmod(state.next_job, len(chunks))
+    expected = np.zeros(epochs)
+    expected[:done] = bounds[-1]
+    if part:
+        expected[done] = bounds[chunks[part - 1][1]]
+    raw = state.epoch_sums[:, 3]
+    if not np.array_equal(raw, expected):
+        return (f"the raw words done per epoch, {_short(raw.astype(np.int64).tolist())}, are "
+                f"not those of its first {state.next_job:,} jobs on this corpus, "
+                f"{_short(expected.astype(np.int64).tolist())}")
+    return None
