@@ -210,8 +210,8 @@ def test_plot_of_a_damaged_loss_history_is_one_line(trained, tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["train", "{tmp}/missing.txt", "-o", "{tmp}/out.bin"], "corpus file not found"),
     (["train", "{corpus}", "-o", "{tmp}/no/such/folder/out.bin"], "does not exist"),
-    (["train", "{corpus}", "-o", "{tmp}/out.bin", "--dim", "0"], "dim must be > 0"),
-    (["train", "{corpus}", "-o", "{tmp}/out.bin", "--min-count", "1000000"], "use min_count="),
+    (["train", "{corpus}", "-o", "{tmp}/out.bin", "--dim", "0"], "--dim must be an integer from 1"),
+    (["train", "{corpus}", "-o", "{tmp}/out.bin", "--min-count", "1000000"], "use --min-count 20 "),
     (["train", "{corpus}", "-o", "{tmp}/out.xyz"], "cannot tell the output format"),
     (["similar", "{tmp}/garbage.bin", "word"], "garbage.bin: line 1"),
     (["evaluate", "{tmp}/garbage.bin"], "nothing to evaluate"),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .config import TrainConfig
+from .config import TrainConfig, range_text
 
 FORMATS = ("word2vec", "word2vec-text", "native")
 SUFFIX_FORMATS = {".bin": "word2vec", ".txt": "word2vec-text", ".vec": "word2vec-text",
@@ -32,10 +32,116 @@ class UserError(click.ClickException):
         click.echo(f"wordvec: error: {self.format_message()}", err=True, file=file)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: The signals that stop a run as Ctrl-C does: the terminal closing (SIGHUP) and a polite
+#: kill (SIGTERM, as service managers and job schedulers send).
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
+class _Wordvec(click.Group):
+    """The command group, with what every command shares: SIGINT, SIGTERM and SIGHUP raise
+    :class:`~wordvec.errors.Interrupted` in the main thread (so temporaries are removed
+    and checkpoints saved as the stack unwinds), an interrupt anywhere exits 128 + the
+    signal's number, every warning prints as one line, and every
+    :class:`~wordvec.errors.WordvecError` that reaches here prints as one line with exit 2."""
+
+    def make_context(self, *args, **kwargs):
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt as exc:
+            raise click.exceptions.Exit(_interrupt_code(exc)) from None
+        except click.UsageError as exc:
+            raise _one_line_usage(exc) from None
+
+    def invoke(self, ctx):
+        from .errors import WordvecError
+
+        try:
+            with _stop_signals_raise(), _warnings_as_lines():
+                return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _one_line_usage(exc) from None
+        except WordvecError as exc:
+            raise UserError(_with_option_names(str(exc))) from exc
+        except KeyboardInterrupt as exc:
+            click.echo(f"wordvec: interrupted ({_signal_name(exc)}); stopped", err=True)
+            raise click.exceptions.Exit(_interrupt_code(exc)) from None
+        except BrokenPipeError:
+            # The reader of our output went away (e.g. `| head`): stop quietly, as cat and
+            # grep do; stdout is pointed at /dev/null so exiting cannot fail.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(128 + 13) from None
+
+
+def _one_line_usage(exc: click.UsageError) -> click.ClickException:
+    """A usage error (an unknown option, a value out of its range) as one line naming the
+    help to read; a bare command still shows its help (click's no-arguments-is-help)."""
+    if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+        return exc
+    command = exc.ctx.command_path if exc.ctx is not None else "wordvec"
+    return UserError(f"{exc.format_message()} (see '{command} --help')")
+
+
+def _interrupt_code(exc: BaseException) -> int:
+    import signal
+
+    return 128 + getattr(exc, "signum", signal.SIGINT)
+
+
+def _signal_name(exc: BaseException) -> str:
+    import signal
+
+    return signal.Signals(getattr(exc, "signum", signal.SIGINT)).name
+
+
+@contextlib.contextmanager
+def _stop_signals_raise(ignore_after: bool = False):
+    """Within it, :data:`STOP_SIGNALS` raise ``Interrupted(signum)`` in the main thread.
+    Only the first raises: later ones, while the stack unwinds (removing temporaries, saving
+    a checkpoint), are ignored so that the clean-up itself is not cut short. After it, the
+    previous handlers are back, or with ``ignore_after`` the signals are ignored (the work
+    is done; the process is exiting)."""
+    import signal
+    import threading
+
+    from .errors import Interrupted
+
+    if threading.current_thread() is not threading.main_thread():
+        yield                      # signal handlers can only be set in the main thread
+        return
+    fired = []
+
+    def handler(signum, frame):
+        if not fired:
+            fired.append(signum)
+            raise Interrupted(signum)
+
+    previous = {}
+    for name in STOP_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, handler)
+    try:
+        yield
+    finally:
+        for number, old in previous.items():
+            signal.signal(number, signal.SIG_IGN if ignore_after else old)
+
+
+@click.group(cls=_Wordvec, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="wordvec")
 def main():
     """Train and use word vectors: word2vec (CBOW, skip-gram) with negative sampling."""
+
+
+def run() -> None:
+    """The ``wordvec`` console script: :func:`main`, with the stop signals raising from the
+    start, so that one arriving before a command runs exits 128 + its number too, not
+    with a traceback or click's "Aborted!"."""
+    try:
+        with _stop_signals_raise(ignore_after=True):
+            main()
+    except KeyboardInterrupt as exc:
+        sys.exit(_interrupt_code(exc))
 
 
 _CLICK_TYPES = {"int": click.INT, "float": click.FLOAT, "str": click.STRING,
@@ -49,9 +155,10 @@ def config_options(command):
         choices = f.metadata.get("choices")
         kind = click.Choice(choices) if choices else _CLICK_TYPES[f.type]
         # A None default is explained by the help text itself ("default: ...").
+        limits = "" if choices else f"; {range_text(f, with_none=False)}"
         command = click.option(f"--{f.name.replace('_', '-')}", f.name, type=kind,
                                default=f.default, show_default=f.default is not None,
-                               help=f.metadata["help"])(command)
+                               help=f.metadata["help"] + limits)(command)
     return command
 
 
@@ -67,15 +174,16 @@ def _output_format(out: Path, fmt: str | None) -> str:
 
 
 def _check_output_file(out: Path) -> None:
-    # Checked before training starts, so that hours of work never end in a failed write.
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"output folder {folder} does not exist: create it or pass -o with "
-                        "an existing folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UserError(f"output folder {folder} is not writable: pass -o with a writable folder")
+    """Checked before any work, so that it never ends in a failed write: ``out`` is no
+    folder, and its folder exists and takes a file of its name and of its temporary's
+    (:func:`wordvec.io.check_output_path`). Stale temporaries of killed runs there go."""
+    from .io import check_output_path, remove_stale_temporaries
+
     if out.is_dir():
-        raise UserError(f"output path {out} is a folder: pass a file name such as {out / 'vectors.bin'}")
+        raise UserError(f"output path {out} is a folder: pass a file name such as "
+                        f"{out / 'vectors.bin'}")
+    check_output_path(out)
+    remove_stale_temporaries(out.parent if str(out.parent) else Path("."))
 
 
 class _ProgressBar:
@@ -109,6 +217,31 @@ class _ProgressBar:
             self._bar.close()
 
 
+#: The longest interval between checkpoints: a year (a timer past this is a typo).
+MAX_CHECKPOINT_EVERY = 365 * 24 * 3600
+
+
+class _Seconds(click.ParamType):
+    """A finite number of seconds from 0 to :data:`MAX_CHECKPOINT_EVERY` (click's
+    FloatRange lets nan through: no comparison with nan is true)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        import math
+
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{str(value)[:40]!r} is not a number of seconds", param, ctx)
+        if not (math.isfinite(seconds) and 0 <= seconds <= MAX_CHECKPOINT_EVERY):
+            self.fail(f"must be a finite number of seconds from 0 to "
+                      f"{MAX_CHECKPOINT_EVERY:,}, got {str(value)[:40]}", param, ctx)
+        return seconds
+
+
+_SECONDS = _Seconds()
+
 _OPTION_NAMES = {f.name: f"--{f.name.replace('_', '-')}" for f in dataclasses.fields(TrainConfig)}
 _FIELD_AT_START = re.compile(r"^(%s)\b" % "|".join(map(re.escape, _OPTION_NAMES)))
 _FIELD_SETTING = re.compile(r"\b(%s)=" % "|".join(map(re.escape, _OPTION_NAMES)))
@@ -119,40 +252,37 @@ _FIELD_NAMED = re.compile(r"\b(?:a )?(smaller|larger) (%s)\b"
 def _with_option_names(message: str) -> str:
     """A configuration message in the command line's words: ``dim must be > 0`` becomes
     ``--dim must be > 0``, ``use max_vocab=5`` becomes ``use --max-vocab 5``."""
+    # A field's "(or None)" is the API's; on the command line an option is simply left out.
+    message = message.replace(" (or None)", "")
     message = _FIELD_AT_START.sub(lambda m: _OPTION_NAMES[m.group(1)], message)
     message = _FIELD_SETTING.sub(lambda m: _OPTION_NAMES[m.group(1)] + " ", message)
     return _FIELD_NAMED.sub(lambda m: f"a {m.group(1)} {_OPTION_NAMES[m.group(2)]}", message)
 
 
 @contextlib.contextmanager
-def _data_warnings_as_lines():
-    """Within it, warnings about the user's data print as one line each, even one identical
-    to a warning shown before in this process."""
-    from .corpus import InvalidUTF8Warning, VocabPrunedWarning
-    from .word2vec import NoExamplesWarning
+def _warnings_as_lines():
+    """Within it, every warning prints as one line, ``wordvec: warning: ...``, with option
+    names in the command line's words, above a live progress bar; a warning about the
+    user's data prints each time, even one identical to a warning shown before."""
+    from .corpus import InvalidUTF8Warning, LongWordWarning, VocabPrunedWarning
+    from .word2vec import CheckpointWriteWarning, NoExamplesWarning
 
-    data_warnings = (InvalidUTF8Warning, VocabPrunedWarning, NoExamplesWarning)
+    data = (InvalidUTF8Warning, LongWordWarning, VocabPrunedWarning, NoExamplesWarning,
+            CheckpointWriteWarning)
     with warnings.catch_warnings():
-        for category in data_warnings:
+        for category in data:
             warnings.simplefilter("always", category)
-        warnings.showwarning = _one_line_warnings(data_warnings, warnings.showwarning)
+        warnings.showwarning = _one_line_warning
         yield
 
 
-def _one_line_warnings(category, fallback):
-    """A ``warnings.showwarning`` that prints warnings of ``category`` (a class or a tuple,
-    about the user's data) as one line, ``wordvec: warning: ...``, option names in the
-    command line's words, and hands the others to ``fallback``."""
-    def show(message, cat, filename, lineno, file=None, line=None):
-        if issubclass(cat, category):
-            from tqdm import tqdm
+def _one_line_warning(message, category, filename, lineno, file=None, line=None):
+    """A ``warnings.showwarning`` printing ``wordvec: warning: MESSAGE`` alone on a line."""
+    from tqdm import tqdm
 
-            # Above a live progress bar (tqdm clears and redraws it), else a plain line.
-            tqdm.write(f"wordvec: warning: {_with_option_names(str(message))}",
-                       file=sys.stderr)
-        else:
-            fallback(message, cat, filename, lineno, file, line)
-    return show
+    text = " ".join(str(message).split("\n"))
+    # Above a live progress bar (tqdm clears and redraws it), else a plain line.
+    tqdm.write(f"wordvec: warning: {_with_option_names(text)}", file=sys.stderr)
 
 
 @main.command()
@@ -167,8 +297,9 @@ def _one_line_warnings(category, fallback):
 @click.option("--checkpoint-dir", type=click.Path(file_okay=False, path_type=Path),
               help="save the training state in this folder every --checkpoint-every seconds "
                    "and on Ctrl-C, to continue later with --resume (engine backend)")
-@click.option("--checkpoint-every", type=click.FloatRange(min=0), default=600.0,
-              show_default=True, help="seconds between checkpoints")
+@click.option("--checkpoint-every", type=_SECONDS, default=600.0, show_default=True,
+              help="seconds between checkpoints, from 0 (after every chunk of work) to "
+                   f"{MAX_CHECKPOINT_EVERY:,} (a year)")
 @click.option("--resume", "resume_dir", type=click.Path(file_okay=False, path_type=Path),
               help="continue the training saved in this checkpoint folder and write the "
                    "output its command asked for (CORPUS, -o and the options come from it; "
@@ -188,58 +319,117 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
       wordvec train text8 -o vectors.bin --checkpoint-dir ckpt/
       wordvec train --resume ckpt/
     """
-    from .corpus import CorpusError
-    from .engine.train import DivergenceError
-    from .memory import MemoryEstimateError, available_memory
-    from .vocab import VocabError
     from .word2vec import Word2Vec
 
     if resume_dir is not None:
         _refuse_options_with_resume(click.get_current_context())
-        _resume(resume_dir, checkpoint_every, quiet)
+        _resume(resume_dir, out, fmt, checkpoint_every, quiet)
         return
     if not corpus or out is None:
         raise UserError("give the CORPUS to train on and -o OUTPUT, or --resume DIR")
+    # Everything is checked before the corpus is read: the options, then every path written.
     fmt = _output_format(out, fmt)
-    _check_output_file(out)
-    try:
-        model = Word2Vec(**config)
-    except ValueError as exc:
-        raise UserError(_with_option_names(str(exc))) from exc
-    if checkpoint_dir is not None:
-        _check_checkpoint_dir(checkpoint_dir, model.config.backend)
+    model = Word2Vec(**config)
+    if checkpoint_dir is not None and model.config.backend != "engine":
+        raise UserError("--checkpoint-dir needs --backend engine")
     sources = [str(p) for p in corpus]
+    _check_output(out, sources, checkpoint_dir)
     source = sources if len(sources) > 1 else sources[0]
-    bar = _ProgressBar(quiet)
     started = time.time()
+
+    def train_model(bar):
+        model.build_vocab(source)
+        _report_memory(model.memory_estimate, quiet)
+        return model.fit(source, progress=bar, checkpoint_dir=checkpoint_dir,
+                         checkpoint_every=checkpoint_every,
+                         checkpoint_extra={"output": str(out.absolute()), "format": fmt})
+
+    with _checkpoint_folder(checkpoint_dir, sources, new_run=True):
+        _train_and_write(train_model, out, fmt, quiet, checkpoint_dir,
+                         lambda: _saved_since(checkpoint_dir, started))
+        if _saved_since(checkpoint_dir, started):
+            _remove_finished_checkpoint(checkpoint_dir, quiet)
+    _remove_if_empty(checkpoint_dir)
+
+
+def _report_memory(estimate, quiet: bool) -> None:
+    from .memory import available_memory
+
+    if not quiet:
+        click.echo(f"memory: {estimate.describe(available_memory())}", err=True)
+
+
+def _check_output(out: Path, corpus: list, checkpoint_dir) -> None:
+    """Before anything is read: ``out`` can be written (:func:`_check_output_file`), is no
+    corpus file, lies in no corpus folder, and is not the checkpoint folder's own file."""
+    from .checkpoint import checkpoint_path
+    from .folderlock import PID_FILE
+    from .outputs import refuse_overlap
+
+    if checkpoint_dir is not None and out.name in (checkpoint_path(".").name, PID_FILE) \
+            and os.path.realpath(out.parent) == os.path.realpath(checkpoint_dir):
+        raise UserError(f"-o/--output {out} is the checkpoint folder's own file: write the "
+                        "output elsewhere")
+    refuse_overlap(out, corpus, option="-o/--output")
+    _check_output_file(out)
+
+
+@contextlib.contextmanager
+def _checkpoint_folder(folder, corpus: list, *, new_run: bool):
+    """Hold ``folder`` (a checkpoint folder, or None) for the run: it lies in no corpus
+    folder, its lock is taken (a second run is refused at once, naming the first's PID), it
+    takes files (checked now, not at the first checkpoint), stale temporaries in it are
+    removed, and a new run never overwrites an unfinished run's checkpoint."""
+    from .checkpoint import checkpoint_path
+    from .folderlock import folder_lock
+    from .io import check_output_path, remove_stale_temporaries
+    from .outputs import refuse_overlap
+
+    if folder is None:
+        yield
+        return
+    refuse_overlap(folder, corpus, option="--checkpoint-dir")
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(folder_lock(folder))
+        except OSError as exc:
+            raise UserError(f"cannot use --checkpoint-dir {folder}: "
+                            f"{exc.strerror or exc}") from None
+        check_output_path(checkpoint_path(folder))
+        remove_stale_temporaries(folder)
+        if new_run and checkpoint_path(folder).exists():
+            raise UserError(f"{folder} holds the checkpoint of an unfinished run: finish it "
+                            f"with 'wordvec train --resume {folder}', or pass another "
+                            "--checkpoint-dir")
+        yield
+
+
+def _train_and_write(train_model, out: Path, fmt: str, quiet: bool, checkpoint_dir,
+                     checkpoint_kept) -> None:
+    """``train_model(progress)`` -> a trained model, then write it to ``out``, then the
+    summary. An interrupt exits 128 + its signal, naming the checkpoint if one is kept
+    (``checkpoint_kept()``); an error says so too; a failed write keeps the model."""
+    from .errors import WordvecError
+
+    bar = _ProgressBar(quiet)
     try:
-        with _data_warnings_as_lines():
-            model.build_vocab(source)
-            if not quiet:
-                click.echo(f"memory: {model.memory_estimate.describe(available_memory())}",
-                           err=True)
-            model.fit(source, progress=bar, checkpoint_dir=checkpoint_dir,
-                      checkpoint_every=checkpoint_every,
-                      checkpoint_extra={"output": str(out.absolute()), "format": fmt})
-    except (CorpusError, VocabError) as exc:
-        raise UserError(str(exc)) from exc
-    except (MemoryEstimateError, DivergenceError) as exc:
-        kept = _saved_since(checkpoint_dir, started)
-        raise UserError(_with_option_names(str(exc)) + (
-            f" (the last good checkpoint is kept in {checkpoint_dir})" if kept else "")) from exc
-    except KeyboardInterrupt:
-        bar.close()
-        _interrupted(checkpoint_dir if _saved_since(checkpoint_dir, started) else None)
-    finally:
-        bar.close()
-    _finish(model, out, fmt, quiet)
-    if _saved_since(checkpoint_dir, started):
-        _remove_finished_checkpoint(checkpoint_dir, quiet)
+        try:
+            model = train_model(bar)
+        finally:
+            bar.close()
+        _write_output(model, out, fmt, checkpoint_dir)
+    except KeyboardInterrupt as exc:
+        _interrupted(exc, checkpoint_dir if checkpoint_kept() else None)
+    except WordvecError as exc:
+        kept = f" (the last good checkpoint is kept in {checkpoint_dir})" \
+            if checkpoint_kept() else ""
+        raise UserError(_with_option_names(str(exc)) + kept) from exc
+    _summary(model, out, fmt, quiet)
 
 
-#: Options that may come with --resume: they change how the run is shown and saved, not what
-#: it computes. Everything else comes from the checkpoint.
-_RESUME_OPTIONS = {"resume_dir", "quiet", "checkpoint_every"}
+#: Options that may come with --resume: they change how the run is shown and where it is
+#: written, not what it computes. Everything else comes from the checkpoint.
+_RESUME_OPTIONS = {"resume_dir", "quiet", "checkpoint_every", "out", "fmt"}
 
 
 def _refuse_options_with_resume(ctx: click.Context) -> None:
@@ -253,36 +443,29 @@ def _refuse_options_with_resume(ctx: click.Context) -> None:
     if given:
         names = ", ".join(p.human_readable_name if isinstance(p, click.Argument)
                           else p.opts[-1] for p in given)
-        raise UserError(f"--resume continues the saved run with its own corpus, output and "
-                        f"options; drop {names} (only -q and --checkpoint-every go with "
+        raise UserError(f"--resume continues the saved run with its own corpus and options; "
+                        f"drop {names} (only -o, --format, -q and --checkpoint-every go with "
                         "--resume), or start a new run without --resume")
 
 
-def _check_checkpoint_dir(checkpoint_dir: Path, backend: str) -> None:
-    """Before training: the engine writes checkpoints, and a folder holding an unfinished
-    run's checkpoint is not overwritten (a finished run removes its own)."""
-    from .checkpoint import checkpoint_path
-
-    if backend != "engine":
-        raise UserError("--checkpoint-dir needs --backend engine")
-    if checkpoint_path(checkpoint_dir).exists():
-        raise UserError(f"{checkpoint_dir} holds the checkpoint of an unfinished run: finish "
-                        f"it with 'wordvec train --resume {checkpoint_dir}', or pass another "
-                        "--checkpoint-dir")
-
-
 def _remove_finished_checkpoint(checkpoint_dir: Path, quiet: bool) -> None:
-    """After the output is written, the checkpoint has served: remove it (and its folder,
-    if that is left empty), so the folder can take the next run."""
+    """After the output is written, the checkpoint has served: remove it, so the folder can
+    take the next run."""
     from .checkpoint import checkpoint_path
 
     checkpoint_path(checkpoint_dir).unlink(missing_ok=True)
-    try:
-        Path(checkpoint_dir).rmdir()
-    except OSError:
-        pass  # not empty: the user's other files stay
     if not quiet:
         click.echo(f"removed the finished run's checkpoint from {checkpoint_dir}", err=True)
+
+
+def _remove_if_empty(folder) -> None:
+    """Remove ``folder`` if nothing is left in it (the user's other files stay)."""
+    if folder is None:
+        return
+    try:
+        Path(folder).rmdir()
+    except OSError:
+        pass
 
 
 def _saved_since(checkpoint_dir, started: float) -> bool:
@@ -298,60 +481,66 @@ def _saved_since(checkpoint_dir, started: float) -> bool:
         return False
 
 
-def _interrupted(checkpoint_dir) -> None:
-    """Ctrl-C: one line saying what was kept, exit code 130 (128 + SIGINT) as shells use."""
+def _interrupted(exc: BaseException, checkpoint_dir) -> None:
+    """A stop signal: one line saying what was kept, exit code 128 + the signal (130 for
+    Ctrl-C), as shells report it."""
+    why = f"wordvec: interrupted ({_signal_name(exc)})"
     if checkpoint_dir is not None:
-        click.echo(f"wordvec: interrupted; the training state is saved in {checkpoint_dir}: "
-                   f"continue with 'wordvec train --resume {checkpoint_dir}'", err=True)
+        click.echo(f"{why}; the training state is saved in {checkpoint_dir}: continue with "
+                   f"'wordvec train --resume {checkpoint_dir}'", err=True)
     else:
-        click.echo("wordvec: interrupted before any checkpoint was saved; nothing written "
-                   "(pass --checkpoint-dir DIR to be able to resume)", err=True)
-    raise click.exceptions.Exit(130)
+        click.echo(f"{why} before any checkpoint was saved; nothing written (pass "
+                   "--checkpoint-dir DIR to be able to resume)", err=True)
+    raise click.exceptions.Exit(_interrupt_code(exc))
 
 
-def _resume(resume_dir: Path, checkpoint_every, quiet) -> None:
-    # Further checkpoints go to the folder resumed from.
-    from .checkpoint import CheckpointError, load_checkpoint
-    from .corpus import CorpusError
-    from .engine.train import DivergenceError
-    from .memory import MemoryEstimateError, available_memory
+def _resume(resume_dir: Path, out, fmt, checkpoint_every, quiet) -> None:
+    """Continue the run saved in ``resume_dir``, writing to -o (or to the output its
+    checkpoint names, checked as -o is); further checkpoints go to the same folder."""
+    from .checkpoint import load_checkpoint
     from .word2vec import Word2Vec
 
-    try:
+    with _checkpoint_folder(resume_dir, [], new_run=False):
         ckpt = load_checkpoint(resume_dir)
-    except CheckpointError as exc:
-        raise UserError(str(exc)) from exc
-    out, fmt = ckpt.extra.get("output"), ckpt.extra.get("format")
-    if not out or fmt not in FORMATS:
-        raise UserError(f"{ckpt.path} does not say which file to write (it was not saved by "
-                        "'wordvec train'); resume it with Word2Vec.resume in Python")
-    out = Path(out)
-    _check_output_file(out)
-    bar = _ProgressBar(quiet)
+        out, fmt = _resume_output(ckpt, out, fmt, resume_dir)
+        click.echo(f"resuming {ckpt.path}: the vectors go to {out} ({fmt})", err=True)
 
-    def report_memory(estimate):
-        if not quiet:
-            click.echo(f"memory: {estimate.describe(available_memory())}", err=True)
-    try:
-        with _data_warnings_as_lines():
-            model = Word2Vec.resume(ckpt, progress=bar, checkpoint_every=checkpoint_every,
-                                    on_memory_estimate=report_memory)
-    except (CheckpointError, CorpusError) as exc:
-        raise UserError(str(exc)) from exc
-    except (MemoryEstimateError, DivergenceError) as exc:
-        raise UserError(_with_option_names(str(exc)) + (
-            f" (the checkpoint is kept in {resume_dir})")) from exc
-    except KeyboardInterrupt:
-        bar.close()
-        _interrupted(resume_dir)
-    finally:
-        bar.close()
-    _finish(model, out, fmt, quiet)
-    _remove_finished_checkpoint(resume_dir, quiet)
+        def train_model(bar):
+            return Word2Vec.resume(ckpt, progress=bar, checkpoint_every=checkpoint_every,
+                                   on_memory_estimate=lambda e: _report_memory(e, quiet))
+
+        _train_and_write(train_model, out, fmt, quiet, resume_dir, lambda: True)
+        _remove_finished_checkpoint(resume_dir, quiet)
+    _remove_if_empty(resume_dir)
 
 
-def _finish(model, out: Path, fmt: str, quiet: bool) -> None:
-    _save(model, out, fmt)
+def _resume_output(ckpt, out, fmt, resume_dir) -> tuple[Path, str]:
+    """The output of a resumed run: -o and --format when given; else what the checkpoint
+    says, which is untrusted: its path must pass every check -o passes, its suffix must
+    match its format, and it may replace only a file wordvec wrote."""
+    from .outputs import is_own_file
+
+    from_option = out is not None
+    if from_option:
+        fmt = _output_format(out, fmt)
+    else:
+        out, saved_fmt = ckpt.extra.get("output"), ckpt.extra.get("format")
+        if not isinstance(out, str) or not out or saved_fmt not in FORMATS:
+            raise UserError(f"{ckpt.path} does not say which file to write (it was not saved "
+                            "by 'wordvec train'): pass -o OUTPUT")
+        out = Path(out)
+        if fmt is None and SUFFIX_FORMATS.get(out.suffix.lower()) != saved_fmt:
+            raise UserError(f"{ckpt.path} asks to write {saved_fmt} vectors to {out}, whose "
+                            "suffix says otherwise: pass -o OUTPUT to choose the output")
+        fmt = fmt or saved_fmt
+    _check_output(out, ckpt.corpus or [], resume_dir)
+    if not from_option and out.exists() and not is_own_file(out):
+        raise UserError(f"{ckpt.path} asks to write {out}, which exists and is not a file "
+                        "wordvec wrote: pass -o OUTPUT to choose the output")
+    return out, fmt
+
+
+def _summary(model, out: Path, fmt: str, quiet: bool) -> None:
     if not quiet:
         loss = model.loss_history[-1] if model.loss_history else float("nan")
         click.echo(f"trained {model.config.model} on {model.vocab.raw_words:,} words x "
@@ -359,6 +548,28 @@ def _finish(model, out: Path, fmt: str, quiet: bool) -> None:
                    f"({model.words_trained / max(model.train_seconds, 1e-9):,.0f} words/s), "
                    f"vocabulary {len(model.vocab):,}, final loss {loss:.4f}; wrote {out} ({fmt})",
                    err=True)
+
+
+def _write_output(model, out: Path, fmt: str, checkpoint_dir) -> None:
+    """Write the trained vectors; when that fails (a full disk, a vanished folder), the
+    model is saved elsewhere (:func:`wordvec.outputs.rescue_model`) and the one-line error
+    says where and how to get the vectors out: hours of training are never thrown away."""
+    from .errors import WriteError
+    from .outputs import rescue_model
+
+    try:
+        _save(model, out, fmt)
+    except WriteError as exc:
+        kept, failures = rescue_model(model, out, checkpoint_dir)
+        if kept is None:
+            where = ("the trained model could not be saved anywhere else either ("
+                     + "; ".join(failures) + ")")
+        elif fmt == "native":
+            where = f"the trained model is saved in {kept} instead: move it where you want it"
+        else:
+            where = (f"the trained model is saved in {kept} instead: write the vectors with "
+                     f"'wordvec export {kept} -o {out}'")
+        raise UserError(f"{exc}; {where}") from exc
 
 
 def _save(model, out: Path, fmt: str) -> None:
@@ -510,7 +721,7 @@ def export(vectors, out, fmt):
             raise UserError("export writes word2vec, word2vec-text or projector files; a native "
                             "model is written by 'wordvec train -o MODEL.npz'")
     if fmt == "projector":
-        _check_writable_folder(out)
+        _check_writable_folder(out, "-o/--output", ("vectors.tsv", "metadata.tsv"))
     else:
         _check_output_file(out)
     wv = _load_vectors(vectors)
@@ -576,14 +787,16 @@ def plot(arguments, words_flag, loss_model, method, out):
     click.echo(f"wrote {out}", err=True)
 
 
-def _check_writable_folder(folder: Path) -> None:
+def _check_writable_folder(folder: Path, option: str, names) -> None:
+    """Before any work: ``folder`` exists (created if missing) and takes files ``names``
+    (each checked as :func:`_check_output_file` checks a file); ``option`` named it."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(f"cannot create output folder {folder}: {exc.strerror}; "
-                        "pass --out with a writable folder") from exc
-    if not os.access(folder, os.W_OK):
-        raise UserError(f"output folder {folder} is not writable; pass --out with a writable folder")
+        raise UserError(f"cannot create output folder {folder}: "
+                        f"{exc.strerror or exc}; pass {option} with a writable folder") from None
+    for name in names:
+        _check_output_file(folder / name)
 
 
 @main.command()
@@ -611,7 +824,7 @@ def demo(out_dir: Path, epochs: int, backend: str, seed: int):
     from .io import save_word2vec_format
     from .nn import analogy, most_similar
 
-    _check_writable_folder(out_dir)
+    _check_writable_folder(out_dir, "--out", ("vectors.bin", "loss.png"))
     try:
         train_demo = _demo_engine if backend == "engine" else _demo_nn
         words, word_vecs, plot_loss = train_demo(epochs, seed)
@@ -676,4 +889,4 @@ def _demo_nn(epochs: int, seed: int):
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

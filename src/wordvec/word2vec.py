@@ -1,7 +1,9 @@
 """The ``Word2Vec`` facade: one object over both trainers."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
 import time
 import warnings
 from typing import Callable
@@ -11,6 +13,7 @@ import numpy as np
 from . import memory
 from .config import TrainConfig
 from .corpus import CorpusError, EncodedCorpus, encode
+from .errors import WriteError
 from .memory import MemoryEstimate, MemoryEstimateError
 from .vectors import WordVectors
 from .vocab import Vocab
@@ -26,6 +29,24 @@ class NoExamplesWarning(UserWarning):
     def __init__(self, message: str, epochs: list[int]):
         super().__init__(message)
         self.epochs = epochs
+
+
+class CheckpointWriteWarning(UserWarning):
+    """A checkpoint could not be written (a full disk, a vanished folder); the previous one
+    is intact and training went on."""
+
+
+@contextlib.contextmanager
+def _locked(folder):
+    """Hold ``folder``'s lock (:mod:`wordvec.folderlock`) while checkpoints go there; no
+    lock for None."""
+    if folder is None:
+        yield
+        return
+    from .folderlock import folder_lock
+
+    with folder_lock(folder):
+        yield
 
 
 class Word2Vec:
@@ -60,6 +81,7 @@ class Word2Vec:
         self.words_trained: int = 0
         self.memory_estimate: MemoryEstimate | None = None
         self.checkpoint_extra: dict = {}
+        self._counted = None   # (corpus, tokens counted) of build_vocab, until fit reads it
 
     def build_vocab(self, corpus) -> "Word2Vec":
         """Count ``corpus`` into ``vocab`` (min_count, max_vocab, prune_at) and check the
@@ -75,6 +97,7 @@ class Word2Vec:
         self.vocab = Vocab.build(corpus, min_count=cfg.min_count, max_vocab=cfg.max_vocab,
                                  prune_at=prune_at,
                                  lowered_from=cfg.prune_at if prune_at < cfg.prune_at else None)
+        self._counted = (corpus, self.vocab.raw_words)
         self.check_memory()
         return self
 
@@ -88,14 +111,14 @@ class Word2Vec:
         """
         cfg = self.config
         counts = self.vocab.counts
-        est = memory.estimate(len(self.vocab), cfg.dim, self.vocab.total, backend=cfg.backend,
-                              window=cfg.window)
+        sizes = dict(backend=cfg.backend, window=cfg.window, threads=cfg.n_threads,
+                     negative=cfg.negative)
+        est = memory.estimate(len(self.vocab), cfg.dim, self.vocab.total, **sizes)
         self.memory_estimate = est
         if available is None:
             available = memory.available_memory()
         if available is not None and est.needed > available:
-            fits = memory.largest_vocab(counts, cfg.dim, available, backend=cfg.backend,
-                                        window=cfg.window)
+            fits = memory.largest_vocab(counts, cfg.dim, available, **sizes)
             if fits > 0:
                 advice = (f"use max_vocab={fits} or min_count="
                           f"{memory.min_count_for(counts, fits)} (or a smaller dim than "
@@ -141,29 +164,65 @@ class Word2Vec:
         else:
             self.check_memory()
         encoded = encode(corpus, self.vocab)
+        self._check_unchanged(corpus, encoded)
         if cfg.backend == "engine":
             saver = self._checkpointer(checkpoint_dir, corpus, on_checkpoint, checkpoint_extra,
-                                       list(self.loss_history))
-            W_in, W_out = self._fit_engine(encoded, progress, saver=saver,
-                                           checkpoint_every=checkpoint_every)
+                                       list(self.loss_history), encoded=encoded)
+            with _locked(checkpoint_dir):
+                W_in, W_out = self._fit_engine(encoded, progress, saver=saver,
+                                               checkpoint_every=checkpoint_every)
         else:
             W_in, W_out = self._fit_nn(encoded)
         self.wv = WordVectors(self.vocab.words, W_in, counts=self.vocab.counts)
         self.syn1neg = W_out
         return self
 
-    def _checkpointer(self, directory, corpus, on_checkpoint, extra, loss_history):
-        """``saver(W_in, W_out, state)`` writing a checkpoint into ``directory``, or None."""
+    def _check_unchanged(self, corpus, encoded: EncodedCorpus) -> None:
+        """Raise CorpusError when the corpus read for training is not the one counted: a
+        file cut short (or grown) between counting and encoding would otherwise train on
+        what is left, with counts and a schedule that no longer match it."""
+        counted, self._counted = self._counted, None
+        same = counted is not None and (counted[0] is corpus or (
+            isinstance(corpus, (str, os.PathLike)) and counted[0] == corpus))
+        if not same:
+            return
+        if counted[1] != encoded.raw_words:
+            raise CorpusError(f"the corpus changed while it was read: counting saw "
+                              f"{counted[1]:,} words, reading it again for training "
+                              f"{encoded.raw_words:,}; train again once nothing writes to it")
+
+    def _checkpointer(self, directory, corpus, on_checkpoint, extra, loss_history, *,
+                      encoded: EncodedCorpus):
+        """``saver(W_in, W_out, state)`` writing a checkpoint into ``directory``, or None.
+
+        Each checkpoint keeps the corpus's fingerprint (its files' sizes and times now, and
+        the fingerprint of ``encoded``, the corpus as encoded for this run), so that
+        :meth:`resume` refuses a corpus that changed. A checkpoint that cannot be written (a
+        full disk) is a :class:`CheckpointWriteWarning` and training goes on: the previous
+        checkpoint is intact, and losing the run to a failed checkpoint would be worse.
+        Raises :class:`~wordvec.checkpoint.CheckpointError` before training for a vocabulary
+        a checkpoint cannot hold (a word with a lone surrogate, from token lists)."""
         if directory is None:
             return None
-        from .checkpoint import save_checkpoint
+        from .checkpoint import CheckpointError, corpus_fingerprint, save_checkpoint, words_problem
+
+        problem = words_problem(self.vocab.words)
+        if problem:
+            raise CheckpointError(f"cannot write checkpoints into {directory}: {problem}")
+        fingerprint = corpus_fingerprint(corpus, encoded)
 
         def saver(W_in, W_out, state):
-            path = save_checkpoint(directory, words=self.vocab.words, counts=self.vocab.counts,
-                                   W_in=W_in, W_out=W_out,
-                                   config=dataclasses.asdict(self.config), state=state,
-                                   chunk_words=ENGINE_CHUNK_WORDS, corpus=corpus,
-                                   loss_history=loss_history, extra=extra)
+            try:
+                path = save_checkpoint(directory, words=self.vocab.words,
+                                       counts=self.vocab.counts, W_in=W_in, W_out=W_out,
+                                       config=dataclasses.asdict(self.config), state=state,
+                                       chunk_words=ENGINE_CHUNK_WORDS, corpus=corpus,
+                                       loss_history=loss_history, extra=extra,
+                                       fingerprint=fingerprint)
+            except WriteError as exc:
+                warnings.warn(CheckpointWriteWarning(f"{exc}; the previous checkpoint is "
+                                                     "kept and training goes on"), stacklevel=2)
+                return
             if on_checkpoint is not None:
                 on_checkpoint(path)
         return saver
@@ -278,11 +337,17 @@ class Word2Vec:
         an uninterrupted run. The checkpoint's ``extra`` is in ``checkpoint_extra``.
         The memory the run needs is checked first, as :meth:`fit` does (the machine may have
         changed); ``on_memory_estimate(estimate)`` receives the estimate before encoding.
+        The corpus must be the one the run started on: before it is encoded, its files must
+        be the same ones in the same order (the same paths too when ``corpus`` is not given)
+        with the same sizes; after, its encoded words must have the fingerprint the
+        checkpoint kept. A file whose time changed but whose size and words did not (touched,
+        copied back) is accepted: the content is what counts.
         Raises :class:`~wordvec.checkpoint.CheckpointError` for a folder without a usable
-        checkpoint or a corpus that no longer matches it, :class:`MemoryEstimateError` when
-        the run no longer fits in memory.
+        checkpoint or a corpus that no longer matches it (the message says what changed),
+        :class:`MemoryEstimateError` when the run no longer fits in memory.
         """
-        from .checkpoint import Checkpoint, CheckpointError, load_checkpoint
+        from .checkpoint import (Checkpoint, CheckpointError, check_corpus_files,
+                                 check_encoded, load_checkpoint)
 
         ckpt = (checkpoint_dir if isinstance(checkpoint_dir, Checkpoint)
                 else load_checkpoint(checkpoint_dir))
@@ -304,7 +369,8 @@ class Word2Vec:
                 "fixed, so free memory or resume on a machine with more") from None
         if on_memory_estimate is not None:
             on_memory_estimate(estimate)
-        if corpus is None:
+        own_paths = corpus is None
+        if own_paths:
             if not ckpt.corpus:
                 raise CheckpointError(f"{ckpt.path} was trained on an in-memory corpus: pass "
                                       "the same corpus to resume it")
@@ -312,19 +378,18 @@ class Word2Vec:
         if ckpt.chunk_words != ENGINE_CHUNK_WORDS:
             raise CheckpointError(f"{ckpt.path} was cut into chunks of {ckpt.chunk_words} "
                                   f"words, this version uses {ENGINE_CHUNK_WORDS}")
+        check_corpus_files(ckpt, corpus, same_paths=own_paths)
         encoded = encode(corpus, model.vocab)
+        # With the schedule checked against this corpus, the engine's own check of it passes.
+        check_encoded(ckpt, encoded)
         model.loss_history = list(ckpt.loss_history)
-        saver = model._checkpointer(ckpt.path.parent if save_checkpoints else None, corpus,
-                                    on_checkpoint, ckpt.extra, list(ckpt.loss_history))
-        try:
+        folder = ckpt.path.parent if save_checkpoints else None
+        saver = model._checkpointer(folder, corpus, on_checkpoint, ckpt.extra,
+                                    list(ckpt.loss_history), encoded=encoded)
+        with _locked(folder):
             W_in, W_out = model._fit_engine(encoded, progress, saver=saver,
                                             checkpoint_every=checkpoint_every,
                                             start=ckpt.state, weights=(ckpt.W_in, ckpt.W_out))
-        except ValueError as exc:
-            if "the state to resume" in str(exc):
-                raise CheckpointError(f"{ckpt.path} does not match the corpus {corpus!r} "
-                                      f"any more: {exc}") from None
-            raise
         model.wv = WordVectors(model.vocab.words, W_in, counts=model.vocab.counts)
         model.syn1neg = W_out
         return model
