@@ -296,26 +296,26 @@ def _check_topn(topn, size: int):
     """``topn`` as the queries take it: None (every score, an array), 0 (``[]``, as gensim)
     or a whole number >= 1 (above ``size``, the vocabulary size: all of it, as gensim), as
     an int; QueryError for anything else (a negative, fractional, boolean or other value)."""
-    if topn is None:
-        return None
-    if not _is_count(topn) or topn < 0:
-        raise QueryError(f"topn must be a whole number of words from 1 to {size:,} (the "
-                         "vocabulary size; more means all of them), or None for the scores of "
-                         f"every word; got {_show(topn)}")
-    return int(topn)
+    return _check_count("topn", topn, size, 0, "the scores of every word")
 
 
 def _check_restrict_vocab(restrict_vocab, size: int):
     """``restrict_vocab`` as the queries take it: None (every row) or a whole number >= 1
     (the first rows searched; above ``size``: all), as an int; QueryError otherwise (0,
     negative, fractional, boolean)."""
-    if restrict_vocab is None:
+    return _check_count("restrict_vocab", restrict_vocab, size, 1, "every word")
+
+
+def _check_count(name: str, value, size: int, low: int, none_means: str):
+    """``value`` as an int when it is None or a whole number >= ``low``; else a QueryError
+    naming ``name``, its range (``size`` words) and what None means."""
+    if value is None:
         return None
-    if not _is_count(restrict_vocab) or restrict_vocab < 1:
-        raise QueryError(f"restrict_vocab must be a whole number of words from 1 to {size:,} "
-                         "(the vocabulary size; more means all of them), or None for every "
-                         f"word; got {_show(restrict_vocab)}")
-    return int(restrict_vocab)
+    if not _is_count(value) or value < low:
+        raise QueryError(f"{name} must be a whole number of words from 1 to {size:,} (the "
+                         "vocabulary size; more means all of them), or None for "
+                         f"{none_means}; got {_show(value)}")
+    return int(value)
 
 
 def _is_term(item) -> bool:
