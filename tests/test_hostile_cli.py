@@ -597,3 +597,24 @@ def test_a_checkpoint_that_cannot_be_written_warns_and_training_goes_on(tmp_path
             str(corpus), checkpoint_dir=tmp_path / "ckpt", checkpoint_every=0)
     reference = Word2Vec(min_count=1, epochs=2, dim=8, threads=1).fit(str(corpus))
     assert np.array_equal(model.wv.vectors, reference.wv.vectors)
+
+
+def test_the_id_file_of_a_run_killed_while_encoding_is_removed_by_the_next(tmp_path,
+                                                                         monkeypatch):
+    import tempfile
+
+    from wordvec.corpus import encode
+    from wordvec.vocab import Vocab
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f".ids.wordvec-{dead.pid}-x1y2.tmp"
+    stale.write_bytes(b"\0" * 64)
+    corpus = tmp_path / "c.txt"
+    corpus.write_text(TEXT * 20)
+    vocab = Vocab.build(str(corpus), min_count=1)
+    spilled = encode(str(corpus), vocab, memmap_threshold=16, tmp_dir=tmp_path)
+    assert isinstance(spilled.ids, np.memmap) and stale.exists()      # encode alone keeps it
+    Word2Vec(min_count=1, epochs=1, dim=8, threads=1).fit(str(corpus))
+    assert not stale.exists() and ours(tmp_path) == []

@@ -814,8 +814,11 @@ class _IdSink:
         if self.file is None:
             self.chunks.append(ids)
             if self.nbytes > self.threshold:
+                # Named as wordvec.io names its temporaries (.NAME.wordvec-PID-RANDOM.tmp),
+                # so a later run removes the file of a run that was killed while encoding.
                 self.file = tempfile.NamedTemporaryFile(
-                    prefix="wordvec-ids-", suffix=".int32", dir=self.tmp_dir, delete=False)
+                    prefix=f".ids.wordvec-{os.getpid()}-", suffix=".tmp", dir=self.tmp_dir,
+                    delete=False)
                 for chunk in self.chunks:
                     self.file.write(memoryview(chunk))
                 self.chunks = []

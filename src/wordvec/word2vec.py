@@ -49,6 +49,17 @@ def _locked(folder):
         yield
 
 
+def _remove_stale_spills() -> None:
+    """Remove the id files that encoding runs killed mid-way left in the temporary folder
+    (:func:`wordvec.corpus.encode` spills a large corpus there and names the file as
+    :func:`wordvec.io.atomic_write` names its temporaries)."""
+    import tempfile
+
+    from .io import remove_stale_temporaries
+
+    remove_stale_temporaries(tempfile.gettempdir())
+
+
 class Word2Vec:
     """Train word vectors on a corpus, with the engine (default) or the book's layers.
 
@@ -163,6 +174,7 @@ class Word2Vec:
             self.build_vocab(corpus)
         else:
             self.check_memory()
+        _remove_stale_spills()
         encoded = encode(corpus, self.vocab)
         self._check_unchanged(corpus, encoded)
         if cfg.backend == "engine":
