@@ -618,3 +618,18 @@ def test_the_id_file_of_a_run_killed_while_encoding_is_removed_by_the_next(tmp_p
     assert isinstance(spilled.ids, np.memmap) and stale.exists()      # encode alone keeps it
     Word2Vec(min_count=1, epochs=1, dim=8, threads=1).fit(str(corpus))
     assert not stale.exists() and ours(tmp_path) == []
+
+
+def test_resume_of_a_missing_folder_creates_nothing(tmp_path):
+    result = invoke("train", "--resume", tmp_path / "typo")
+    one_line_error(result, f"no checkpoint in {tmp_path / 'typo'}: the folder does not exist")
+    assert not (tmp_path / "typo").exists()
+
+
+def test_a_run_that_fails_before_its_first_checkpoint_leaves_no_folder(tmp_path):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text(TEXT)
+    result = invoke("train", corpus, "-o", tmp_path / "v.bin", "--min-count", "1000",
+                    "--checkpoint-dir", tmp_path / "ckpt")
+    one_line_error(result, "--min-count")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.txt"]

@@ -349,7 +349,6 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
                          lambda: _saved_since(checkpoint_dir, started))
         if _saved_since(checkpoint_dir, started):
             _remove_finished_checkpoint(checkpoint_dir, quiet)
-    _remove_if_empty(checkpoint_dir)
 
 
 def _report_memory(estimate, quiet: bool) -> None:
@@ -379,7 +378,9 @@ def _checkpoint_folder(folder, corpus: list, *, new_run: bool):
     """Hold ``folder`` (a checkpoint folder, or None) for the run: it lies in no corpus
     folder, its lock is taken (a second run is refused at once, naming the first's PID), it
     takes files (checked now, not at the first checkpoint), stale temporaries in it are
-    removed, and a new run never overwrites an unfinished run's checkpoint."""
+    removed, and a new run never overwrites an unfinished run's checkpoint. A folder to
+    resume from must exist; one this run created is removed again if it is left empty
+    (finished, or failed before its first checkpoint), so nothing is left behind."""
     from .checkpoint import checkpoint_path
     from .folderlock import folder_lock
     from .io import check_output_path, remove_stale_temporaries
@@ -388,13 +389,17 @@ def _checkpoint_folder(folder, corpus: list, *, new_run: bool):
     if folder is None:
         yield
         return
-    refuse_overlap(folder, corpus, option="--checkpoint-dir")
+    option = "--checkpoint-dir" if new_run else "--resume"
+    if not new_run and not Path(folder).is_dir():
+        raise UserError(f"no checkpoint in {folder}: the folder does not exist; pass the "
+                        "folder given to --checkpoint-dir")
+    refuse_overlap(folder, corpus, option=option)
     with contextlib.ExitStack() as stack:
+        stack.callback(_remove_if_empty, folder)   # runs last, after the lock is given back
         try:
             stack.enter_context(folder_lock(folder))
         except OSError as exc:
-            raise UserError(f"cannot use --checkpoint-dir {folder}: "
-                            f"{exc.strerror or exc}") from None
+            raise UserError(f"cannot use {option} {folder}: {exc.strerror or exc}") from None
         check_output_path(checkpoint_path(folder))
         remove_stale_temporaries(folder)
         if new_run and checkpoint_path(folder).exists():
@@ -460,8 +465,6 @@ def _remove_finished_checkpoint(checkpoint_dir: Path, quiet: bool) -> None:
 
 def _remove_if_empty(folder) -> None:
     """Remove ``folder`` if nothing is left in it (the user's other files stay)."""
-    if folder is None:
-        return
     try:
         Path(folder).rmdir()
     except OSError:
@@ -511,7 +514,6 @@ def _resume(resume_dir: Path, out, fmt, checkpoint_every, quiet) -> None:
 
         _train_and_write(train_model, out, fmt, quiet, resume_dir, lambda: True)
         _remove_finished_checkpoint(resume_dir, quiet)
-    _remove_if_empty(resume_dir)
 
 
 def _resume_output(ckpt, out, fmt, resume_dir) -> tuple[Path, str]:
