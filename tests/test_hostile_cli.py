@@ -285,7 +285,7 @@ def test_training_beyond_an_rlimit_is_refused_with_advice(tmp_path):
     corpus = tmp_path / "c.txt"
     rng = np.random.default_rng(0)
     corpus.write_text(" ".join(f"w{i}" for i in rng.integers(0, 5000, 60_000)) + "\n")
-    code = ("import resource, sys; from wordvec import memory; from wordvec.cli import run; "
+    code = ("import resource, sys; from wordvec import memory; from wordvec.__main__ import run; "
             "size = memory._status_bytes(b'VmSize:'); "
             "resource.setrlimit(resource.RLIMIT_AS, (size + (150 << 20), resource.RLIM_INFINITY)); "
             "sys.argv = ['wordvec'] + sys.argv[1:]; run()")

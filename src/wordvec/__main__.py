@@ -4,24 +4,22 @@ The stop signals are set to raise before the command line (click, NumPy, Numba) 
 imported, so that Ctrl-C, SIGTERM or SIGHUP at any moment of start-up exits 128 + the
 signal's number with no traceback.
 """
-import signal
 import sys
 
-from .errors import Interrupted
+from .signals import interrupt_code, stop_signals_raise
 
 
-def run() -> None:
-    def stop(signum, frame):
-        raise Interrupted(signum)
-
-    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), stop)
-    try:
-        from .cli import run as run_cli
-    except KeyboardInterrupt as exc:
-        sys.exit(128 + getattr(exc, "signum", signal.SIGINT))
-    run_cli()
+def run(main=None) -> None:
+    """Run the command line ``main`` (default: :func:`wordvec.cli.main`, imported with the
+    stop signals already raising); an interrupt anywhere, even before a command starts or
+    after it ends, exits 128 + its signal."""
+    with stop_signals_raise(ignore_after=True):
+        try:
+            if main is None:
+                from .cli import main
+            main()
+        except KeyboardInterrupt as exc:
+            sys.exit(interrupt_code(exc))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from .config import TrainConfig, range_text
+from .signals import interrupt_code, signal_name, stop_signals_raise
 
 FORMATS = ("word2vec", "word2vec-text", "native")
 SUFFIX_FORMATS = {".bin": "word2vec", ".txt": "word2vec-text", ".vec": "word2vec-text",
@@ -32,23 +33,18 @@ class UserError(click.ClickException):
         click.echo(f"wordvec: error: {self.format_message()}", err=True, file=file)
 
 
-#: The signals that stop a run as Ctrl-C does: the terminal closing (SIGHUP) and a polite
-#: kill (SIGTERM, as service managers and job schedulers send).
-STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
-
-
 class _Wordvec(click.Group):
-    """The command group, with what every command shares: SIGINT, SIGTERM and SIGHUP raise
-    :class:`~wordvec.errors.Interrupted` in the main thread (so temporaries are removed
-    and checkpoints saved as the stack unwinds), an interrupt anywhere exits 128 + the
-    signal's number, every warning prints as one line, and every
-    :class:`~wordvec.errors.WordvecError` that reaches here prints as one line with exit 2."""
+    """The command group, with what every command shares: the stop signals raise
+    (:func:`wordvec.signals.stop_signals_raise`, also when ``main`` is called in-process),
+    an interrupt anywhere exits 128 + the signal's number, every warning prints as one
+    line, and every :class:`~wordvec.errors.WordvecError` that reaches here prints as one
+    line with exit 2."""
 
     def make_context(self, *args, **kwargs):
         try:
             return super().make_context(*args, **kwargs)
         except KeyboardInterrupt as exc:
-            raise click.exceptions.Exit(_interrupt_code(exc)) from None
+            raise click.exceptions.Exit(interrupt_code(exc)) from None
         except click.UsageError as exc:
             raise _one_line_usage(exc) from None
 
@@ -56,15 +52,15 @@ class _Wordvec(click.Group):
         from .errors import WordvecError
 
         try:
-            with _stop_signals_raise(), _warnings_as_lines():
+            with stop_signals_raise(), _warnings_as_lines():
                 return super().invoke(ctx)
         except click.UsageError as exc:
             raise _one_line_usage(exc) from None
         except WordvecError as exc:
             raise UserError(_with_option_names(str(exc))) from exc
         except KeyboardInterrupt as exc:
-            click.echo(f"wordvec: interrupted ({_signal_name(exc)}); stopped", err=True)
-            raise click.exceptions.Exit(_interrupt_code(exc)) from None
+            click.echo(f"wordvec: interrupted ({signal_name(exc)}); stopped", err=True)
+            raise click.exceptions.Exit(interrupt_code(exc)) from None
         except BrokenPipeError:
             # The reader of our output went away (e.g. `| head`): stop quietly, as cat and
             # grep do; stdout is pointed at /dev/null so exiting cannot fail.
@@ -81,67 +77,10 @@ def _one_line_usage(exc: click.UsageError) -> click.ClickException:
     return UserError(f"{exc.format_message()} (see '{command} --help')")
 
 
-def _interrupt_code(exc: BaseException) -> int:
-    import signal
-
-    return 128 + getattr(exc, "signum", signal.SIGINT)
-
-
-def _signal_name(exc: BaseException) -> str:
-    import signal
-
-    return signal.Signals(getattr(exc, "signum", signal.SIGINT)).name
-
-
-@contextlib.contextmanager
-def _stop_signals_raise(ignore_after: bool = False):
-    """Within it, :data:`STOP_SIGNALS` raise ``Interrupted(signum)`` in the main thread.
-    Only the first raises: later ones, while the stack unwinds (removing temporaries, saving
-    a checkpoint), are ignored so that the clean-up itself is not cut short. After it, the
-    previous handlers are back, or with ``ignore_after`` the signals are ignored (the work
-    is done; the process is exiting)."""
-    import signal
-    import threading
-
-    from .errors import Interrupted
-
-    if threading.current_thread() is not threading.main_thread():
-        yield                      # signal handlers can only be set in the main thread
-        return
-    fired = []
-
-    def handler(signum, frame):
-        if not fired:
-            fired.append(signum)
-            raise Interrupted(signum)
-
-    previous = {}
-    for name in STOP_SIGNALS:
-        number = getattr(signal, name, None)
-        if number is not None:
-            previous[number] = signal.signal(number, handler)
-    try:
-        yield
-    finally:
-        for number, old in previous.items():
-            signal.signal(number, signal.SIG_IGN if ignore_after else old)
-
-
 @click.group(cls=_Wordvec, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="wordvec")
 def main():
     """Train and use word vectors: word2vec (CBOW, skip-gram) with negative sampling."""
-
-
-def run() -> None:
-    """The ``wordvec`` console script: :func:`main`, with the stop signals raising from the
-    start, so that one arriving before a command runs exits 128 + its number too, not
-    with a traceback or click's "Aborted!"."""
-    try:
-        with _stop_signals_raise(ignore_after=True):
-            main()
-    except KeyboardInterrupt as exc:
-        sys.exit(_interrupt_code(exc))
 
 
 _CLICK_TYPES = {"int": click.INT, "float": click.FLOAT, "str": click.STRING,
@@ -487,14 +426,14 @@ def _saved_since(checkpoint_dir, started: float) -> bool:
 def _interrupted(exc: BaseException, checkpoint_dir) -> None:
     """A stop signal: one line saying what was kept, exit code 128 + the signal (130 for
     Ctrl-C), as shells report it."""
-    why = f"wordvec: interrupted ({_signal_name(exc)})"
+    why = f"wordvec: interrupted ({signal_name(exc)})"
     if checkpoint_dir is not None:
         click.echo(f"{why}; the training state is saved in {checkpoint_dir}: continue with "
                    f"'wordvec train --resume {checkpoint_dir}'", err=True)
     else:
         click.echo(f"{why} before any checkpoint was saved; nothing written (pass "
                    "--checkpoint-dir DIR to be able to resume)", err=True)
-    raise click.exceptions.Exit(_interrupt_code(exc))
+    raise click.exceptions.Exit(interrupt_code(exc))
 
 
 def _resume(resume_dir: Path, out, fmt, checkpoint_every, quiet) -> None:
@@ -891,4 +830,6 @@ def _demo_nn(epochs: int, seed: int):
 
 
 if __name__ == "__main__":  # pragma: no cover
-    run()
+    from wordvec.__main__ import run
+
+    run(main)
