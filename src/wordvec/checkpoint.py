@@ -50,7 +50,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import WordvecError
+from .errors import WordvecError, shown
 
 FORMAT = "wordvec-checkpoint"
 VERSION = 2
@@ -151,18 +151,18 @@ def words_problem(words) -> str | None:
     """Why ``words`` cannot be a checkpoint's vocabulary (a list of distinct, non-empty,
     UTF-8-encodable str; any other character is fine), or None when it can."""
     if not isinstance(words, list):
-        return f"words must be a list of strings, got {_short(words)}"
+        return f"words must be a list of strings, got {shown(words)}"
     for i, w in enumerate(words):
         if not isinstance(w, str) or not w:
-            return f"word {i} must be a non-empty string, got {_short(w)}"
+            return f"word {i} must be a non-empty string, got {shown(w)}"
         try:
             w.encode("utf-8")
         except UnicodeEncodeError:
-            return f"word {i} ({_short(w)}) holds a lone surrogate, which UTF-8 cannot encode"
+            return f"word {i} ({shown(w)}) holds a lone surrogate, which UTF-8 cannot encode"
     if len(set(words)) != len(words):
         seen: set = set()
         i = next(i for i, w in enumerate(words) if w in seen or seen.add(w))
-        return f"word {i} ({_short(words[i])}) appears twice in words"
+        return f"word {i} ({shown(words[i])}) appears twice in words"
     return None
 
 
@@ -304,13 +304,13 @@ def _meta(path, blob: np.ndarray) -> dict:
         meta = json.loads(blob.tobytes().decode("utf-8"))
     except (ValueError, RecursionError) as exc:   # UnicodeDecodeError, JSONDecodeError
         raise CheckpointError(f"{path} is not a readable wordvec checkpoint: its meta is not "
-                              f"UTF-8 JSON ({_short(str(exc), 80)})") from None
+                              f"UTF-8 JSON ({shown(str(exc), 80)})") from None
     version = meta.get("version") if isinstance(meta, dict) else None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT \
             or type(version) is not int or version not in _FIELDS:
         raise CheckpointError(f"{path} is not a wordvec checkpoint of version <= {VERSION} "
-                              f"(its meta says format {_short(_get(meta, 'format'))}, "
-                              f"version {_short(version)})")
+                              f"(its meta says format {shown(_get(meta, 'format'))}, "
+                              f"version {shown(version)})")
     return meta
 
 
@@ -344,7 +344,7 @@ def _checkpoint(path: Path, meta: dict, arrays: dict) -> Checkpoint:
     loss_history = _loss_history(meta["loss_history"])
     extra = meta["extra"]
     if not isinstance(extra, dict):
-        raise _Damage(f"extra must be a mapping, got {_short(extra)}")
+        raise _Damage(f"extra must be a mapping, got {shown(extra)}")
     state = TrainState(next_job=next_job, n_jobs=n_jobs, rng=rng, epoch_sums=sums)
     return Checkpoint(words=words, counts=counts, W_in=W_in, W_out=W_out, config=config,
                       state=state, chunk_words=chunk_words, corpus=corpus,
@@ -354,17 +354,11 @@ def _checkpoint(path: Path, meta: dict, arrays: dict) -> Checkpoint:
 
 # --------------------------------------------------------------------------- field checks
 
-def _short(value, width: int = 40) -> str:
-    """``repr(value)`` cut to ``width`` characters: a message never echoes a huge input."""
-    text = repr(value)
-    return text if len(text) <= width else text[:width - 3] + "..."
-
-
 def _int(value, name: str, low: int, high: int) -> int:
     """``value`` as an int in [low, high]: a JSON integer, not a bool nor a float."""
     if type(value) is not int or not low <= value <= high:
         raise _Damage(f"{name} must be an integer from {low:,} to {high:,}, got "
-                      f"{_short(value)}")
+                      f"{shown(value)}")
     return value
 
 
@@ -376,7 +370,7 @@ def _check_fields(meta: dict, version: int) -> None:
     unknown = sorted(str(k) for k in meta.keys() - expected)
     if unknown:
         raise _Damage(f"its meta has fields a version {version} checkpoint does not have: "
-                      f"{_short(', '.join(unknown))} (written by a newer wordvec?)")
+                      f"{shown(', '.join(unknown))} (written by a newer wordvec?)")
 
 
 def _words(words) -> list:
@@ -461,7 +455,7 @@ def _weights(W: np.ndarray, name: str, V: int, dim: int) -> np.ndarray:
 
 def _path(value, name: str) -> str:
     if not isinstance(value, str) or not os.path.isabs(value) or "\0" in value:
-        raise _Damage(f"{name} must be an absolute path, got {_short(value)}")
+        raise _Damage(f"{name} must be an absolute path, got {shown(value)}")
     return value
 
 
@@ -470,7 +464,7 @@ def _corpus(corpus) -> list | None:
     if corpus is None:
         return None
     if not isinstance(corpus, list) or not corpus:
-        raise _Damage(f"its corpus is not a list of paths, got {_short(corpus)}")
+        raise _Damage(f"its corpus is not a list of paths, got {shown(corpus)}")
     for i, c in enumerate(corpus):
         _path(c, f"corpus path {i}")
     return corpus
@@ -487,16 +481,16 @@ def _fingerprint(data, corpus, version: int) -> CorpusFingerprint | None:
     keys = {f.name for f in dataclasses.fields(CorpusFingerprint)}
     if not isinstance(data, dict) or data.keys() != keys:
         raise _Damage(f"corpus_fingerprint must be a mapping of {', '.join(sorted(keys))}, "
-                      f"got {_short(data)}")
+                      f"got {shown(data)}")
     digest = data["digest"]
     if not isinstance(digest, str) or not _FINGERPRINT_HEX.fullmatch(digest):
-        raise _Damage(f"corpus_fingerprint digest must be 32 hex digits, got {_short(digest)}")
+        raise _Damage(f"corpus_fingerprint digest must be 32 hex digits, got {shown(digest)}")
     ids = _int(data["ids"], "corpus_fingerprint ids", 1, _INT64_MAX)
     raw_words = _int(data["raw_words"], "corpus_fingerprint raw_words", ids, _INT64_MAX)
     files = data["files"]
     if (files is None) != (corpus is None):
-        raise _Damage(f"corpus_fingerprint files is {_short(files)}, but the corpus is "
-                      f"{_short(corpus)}: files are listed exactly for a path corpus")
+        raise _Damage(f"corpus_fingerprint files is {shown(files)}, but the corpus is "
+                      f"{shown(corpus)}: files are listed exactly for a path corpus")
     if files is not None:
         files = _file_stats(files, corpus)
     return CorpusFingerprint(files=files, digest=digest, raw_words=raw_words, ids=ids)
@@ -506,17 +500,17 @@ def _file_stats(files, corpus: list) -> list:
     """A non-empty list of [absolute path, size, st_mtime_ns], each file inside one of the
     corpus paths (the file itself, or a folder above it)."""
     if not isinstance(files, list) or not files:
-        raise _Damage(f"corpus_fingerprint files must be a non-empty list, got {_short(files)}")
+        raise _Damage(f"corpus_fingerprint files must be a non-empty list, got {shown(files)}")
     roots = [c.rstrip(os.sep) + os.sep for c in corpus]
     for i, entry in enumerate(files):
         if not isinstance(entry, list) or len(entry) != 3:
             raise _Damage(f"corpus_fingerprint file {i} must be [path, size, mtime_ns], got "
-                          f"{_short(entry)}")
+                          f"{shown(entry)}")
         path = _path(entry[0], f"corpus_fingerprint file {i}")
         _int(entry[1], f"corpus_fingerprint file {i} size", 0, _INT64_MAX)
         _int(entry[2], f"corpus_fingerprint file {i} mtime_ns", -2**63, _INT64_MAX)
         if path not in corpus and not any(path.startswith(r) for r in roots):
-            raise _Damage(f"corpus_fingerprint file {i} ({_short(path)}) lies in none of the "
+            raise _Damage(f"corpus_fingerprint file {i} ({shown(path)}) lies in none of the "
                           "corpus paths")
     return files
 
@@ -588,7 +582,7 @@ def _epoch_sums(sums: np.ndarray, config, next_job: int, n_jobs: int, chunk_word
     if done and ((raw[:done] != whole).any() or whole < 1):
         raise _Damage(f"epoch_sums.npy's raw words of the finished epochs 1 to {done} must "
                       f"each be the corpus's {whole:,} words, they are "
-                      f"{_short(raw[:done].astype(np.int64).tolist())}")
+                      f"{shown(raw[:done].astype(np.int64).tolist())}")
     if part:
         low, high = part * chunk_words, _INT64_MAX
         if T is not None:
@@ -621,7 +615,7 @@ def _epoch_row(e: int, loss, examples, kept, raw, config) -> None:
 def _loss_history(history) -> list:
     """A list of epoch losses, each >= 0 or nan (an epoch without examples); inf is damage."""
     if not isinstance(history, list):
-        raise _Damage(f"loss_history must be a list of numbers, got {_short(history)}")
+        raise _Damage(f"loss_history must be a list of numbers, got {shown(history)}")
     out = []
     for i, x in enumerate(history):
         try:
@@ -630,7 +624,7 @@ def _loss_history(history) -> list:
             value = None
         if value is None or not (math.isnan(value) or (math.isfinite(value) and value >= 0)):
             raise _Damage(f"loss_history entry {i} must be a number >= 0 or NaN, got "
-                          f"{_short(x)}")
+                          f"{shown(x)}")
         out.append(value)
     return out
 
@@ -734,7 +728,7 @@ def _schedule_problem(ckpt: Checkpoint, bounds: np.ndarray) -> str | None:
         expected[done] = bounds[chunks[part - 1][1]]
     raw = state.epoch_sums[:, 3]
     if not np.array_equal(raw, expected):
-        return (f"the raw words done per epoch, {_short(raw.astype(np.int64).tolist())}, are "
+        return (f"the raw words done per epoch, {shown(raw.astype(np.int64).tolist())}, are "
                 f"not those of its first {state.next_job:,} jobs on this corpus, "
-                f"{_short(expected.astype(np.int64).tolist())}")
+                f"{shown(expected.astype(np.int64).tolist())}")
     return None

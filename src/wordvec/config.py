@@ -11,7 +11,7 @@ import numbers
 import os
 from dataclasses import dataclass, field
 
-from .errors import ConfigError, ConfigTypeError
+from .errors import ConfigError, ConfigTypeError, shown
 
 
 #: The largest thread count accepted: Hogwild threads beyond the cores only contend, and each
@@ -132,14 +132,14 @@ class TrainConfig:
                 continue
             if not isinstance(value, kind) or (kind is not str and isinstance(value, bool)):
                 raise ConfigTypeError(f"{f.name} must be {_KIND_NAMES[kind]}, got "
-                                      f"{_short(value)}")
+                                      f"{shown(value)}")
             if kind is not str:
                 # Plain Python numbers (NumPy's too can be passed), so that the configuration
                 # is JSON as it is saved with a model or a checkpoint.
                 value = int(value) if kind is numbers.Integral else float(value)
                 object.__setattr__(self, f.name, value)
             if not _in_range(f, value):
-                raise ConfigError(f"{f.name} must be {range_text(f)}, got {_short(value)}")
+                raise ConfigError(f"{f.name} must be {range_text(f)}, got {shown(value)}")
 
     @property
     def start_alpha(self) -> float:
@@ -183,8 +183,3 @@ _KINDS = {"int": numbers.Integral, "float": numbers.Real, "str": str,
           "int | None": numbers.Integral, "float | None": numbers.Real}
 _KIND_NAMES = {numbers.Integral: "an integer", numbers.Real: "a number", str: "a string"}
 
-
-def _short(value) -> str:
-    """``repr(value)``, cut to 40 characters: a message never echoes a huge input."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."

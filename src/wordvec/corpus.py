@@ -56,7 +56,6 @@ import gzip
 import hashlib
 import lzma
 import os
-import reprlib
 import stat
 import tempfile
 import warnings
@@ -69,7 +68,7 @@ from typing import TYPE_CHECKING, BinaryIO, Iterable, Iterator, Sequence, Union
 
 import numpy as np
 
-from .errors import WordvecError
+from .errors import WordvecError, shown
 
 if TYPE_CHECKING:  # only for annotations: vocab imports this module, not the other way round
     from wordvec.vocab import Vocab
@@ -245,22 +244,6 @@ def _names_paths(source) -> bool:
     """Whether ``source`` is read as paths (one, or a list of them), not as token lists."""
     return _is_path(source) or (isinstance(source, (list, tuple)) and bool(source)
                                 and any(_is_path(x) for x in source))
-
-
-def _preview(x, limit: int = 40) -> str:
-    """``repr(x)`` cut to a short prefix, for messages that echo the user's data: a word, a
-    line or a token may be megabytes long. Containers are shortened before their repr is
-    built (``reprlib``), so a huge list costs nothing."""
-    if isinstance(x, (str, bytes)):
-        return repr(x[:limit]) + ("..." if len(x) > limit else "")
-    short = reprlib.Repr()
-    short.maxstring = short.maxother = limit
-    short.maxlist = short.maxtuple = short.maxset = short.maxdict = 4
-    try:
-        text = short.repr(x)
-    except Exception:  # a repr that fails (an int of 5,000 digits) must not hide the error
-        text = f"<{type(x).__name__} object>"
-    return text if len(text) <= limit + 20 else text[:limit + 17] + "..."
 
 
 def _show_path(path) -> str:
@@ -677,7 +660,7 @@ def count_words(source: Source, *, block_size: int = BLOCK_SIZE, prune_at: int =
     _check_sizes(block_size, MAX_SENTENCE)
     if isinstance(prune_at, bool) or not isinstance(prune_at, (int, np.integer)) \
             or prune_at < 0:
-        raise ValueError(f"prune_at must be an integer >= 0, got {_preview(prune_at)}")
+        raise ValueError(f"prune_at must be an integer >= 0, got {shown(prune_at)}")
     files, sentences = _resolve(source)
     pruner = _Pruner(int(prune_at), lowered_from)
     if files is not None:
@@ -736,7 +719,7 @@ def _check_tokens(tokens: Iterable) -> None:
     for token in tokens:
         if not isinstance(token, str):
             raise CorpusError(f"the corpus holds a token of type {type(token).__name__} "
-                              f"({_preview(token)}); tokens must be str")
+                              f"({shown(token)}); tokens must be str")
 
 
 class _Pruner:

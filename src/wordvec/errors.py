@@ -9,6 +9,36 @@ shared by several modules live here.
 """
 from __future__ import annotations
 
+import mmap
+import reprlib
+
+
+def shown(value, limit: int = 40, *, decode: bool = False) -> str:
+    """``value`` as a message may quote it, never much longer than ``limit`` characters: a
+    word, a line, a token or an option's value may be megabytes long. A str is cut to its
+    first ``limit`` characters, bytes to their first ``limit`` bytes, both quoted and followed
+    by ``...`` when cut (with ``decode``, bytes that are UTF-8 are shown as the text they
+    hold: a file's words); anything else by its repr, shortened as it is built (``reprlib``:
+    a huge list costs nothing), and a repr that fails (an int of 5,000 digits) by the type's
+    name."""
+    if isinstance(value, str):
+        return repr(value[:limit]) + ("..." if len(value) > limit else "")
+    if isinstance(value, (bytes, bytearray, memoryview, mmap.mmap)):
+        cut = bytes(value[:limit])
+        try:
+            text = repr(cut.decode("utf-8")) if decode else repr(cut)
+        except UnicodeDecodeError:
+            text = repr(cut)
+        return text + ("..." if len(value) > limit else "")
+    short = reprlib.Repr()
+    short.maxstring = short.maxother = short.maxlong = limit
+    short.maxlist = short.maxtuple = short.maxset = short.maxdict = 4
+    try:
+        text = short.repr(value)
+    except Exception:
+        text = f"<{type(value).__name__} object>"
+    return text if len(text) <= limit + 20 else text[:limit + 17] + "..."
+
 
 class WordvecError(ValueError):
     """A problem with wordvec's input (a file, an option, a corpus) or its output; the

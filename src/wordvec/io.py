@@ -66,7 +66,7 @@ import zlib
 import numpy as np
 
 from .corpus import WORD_SEPARATORS, word_problem
-from .errors import WordvecError, WriteError
+from .errors import WordvecError, WriteError, shown
 
 MODEL_FORMAT = "wordvec-model"
 MODEL_VERSION = 1
@@ -76,6 +76,7 @@ _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed member dates: saving twice gives iden
 _DETECT_ROWS = 8                   # rows looked at to tell binary from text
 _SHOW = 60                         # bytes (or characters) of a word or row quoted in a message
 _CAP = 200                         # characters of another error's text quoted in a message
+_show = functools.partial(shown, limit=_SHOW, decode=True)   # a word or row of a file
 
 
 class VectorFileError(WordvecError):
@@ -537,23 +538,6 @@ def _parse_text_row(line):
                 raise ValueError(f"word {_show(word)}: column {column} ({_show(token)}) is not "
                                  "a number") from None
         raise ValueError(f"word {_show(word)}: cannot read its numbers") from None
-
-
-def _show(raw):
-    """A word or row for a message, shortened to ``_SHOW`` bytes (characters for a str):
-    bytes decoded where they are UTF-8, else their repr; any other value's repr, shortened."""
-    if isinstance(raw, str):
-        return repr(raw[:_SHOW]) + ("..." if len(raw) > _SHOW else "")
-    if not isinstance(raw, (bytes, bytearray, memoryview, _mmap.mmap)):
-        text = repr(raw)
-        return text[:_SHOW] + ("..." if len(text) > _SHOW else "")
-    raw = bytes(raw)
-    cut = raw[:_SHOW]
-    try:
-        text = repr(cut.decode("utf-8"))
-    except UnicodeDecodeError:
-        text = repr(cut)
-    return text + ("..." if len(raw) > _SHOW else "")
 
 
 def _cap(exc):

@@ -28,7 +28,7 @@ from numbers import Integral
 
 import numpy as np
 
-from .errors import QueryError
+from .errors import QueryError, shown
 
 #: Characters of a word (or of another value's repr) quoted in a message.
 _SHOW = 60
@@ -74,8 +74,9 @@ class WordVectors:
             # grows with it, and a huge "word" is a mistake, not a misspelling.
             close = (difflib.get_close_matches(word, self.index_to_key[:100_000], n=3)
                      if isinstance(word, str) and len(word) <= 4 * _SHOW else [])
-            hint = f"; did you mean {', '.join(_show(c) for c in close)}?" if close else ""
-            raise KeyError(f"word {_show(word)} is not in the vocabulary{hint}") from None
+            hint = (f"; did you mean {', '.join(shown(c, _SHOW) for c in close)}?" if close
+                    else "")
+            raise KeyError(f"word {shown(word, _SHOW)} is not in the vocabulary{hint}") from None
 
     def get_vector(self, word, norm: bool = False) -> np.ndarray:
         """(dim,) vector of ``word`` (a view of its row); unit length with ``norm=True``.
@@ -134,7 +135,7 @@ class WordVectors:
                     term, weight = item, default
                 if not _is_term(term):
                     raise TypeError(f"expected a word or a ({self.vector_size},) vector, "
-                                    f"got {_show(term)}")
+                                    f"got {shown(term, _SHOW)}")
                 terms.append(term)
                 weights.append(float(weight))
         return terms, weights
@@ -200,7 +201,7 @@ class WordVectors:
         for term in positive + negative:
             if not _is_term(term):
                 raise TypeError(f"expected a word or a ({self.vector_size},) vector, "
-                                f"got {_show(term)}")
+                                f"got {shown(term, _SHOW)}")
         exclude = {self.get_index(t) for t in positive + negative if isinstance(t, str)}
         end = min(restrict_vocab, len(self)) if restrict_vocab else len(self)
         rows, divisors = self.vectors[:end], self._divisors()[:end]
@@ -280,14 +281,6 @@ class WordVectors:
                                    case_insensitive=case_insensitive, dummy4unknown=dummy4unknown)
 
 
-def _show(value) -> str:
-    """A word (or any value) for a message: its repr, at most ``_SHOW`` characters of it."""
-    if isinstance(value, str):
-        return repr(value[:_SHOW]) + ("..." if len(value) > _SHOW else "")
-    text = repr(value)
-    return text[:_SHOW] + ("..." if len(text) > _SHOW else "")
-
-
 def _is_count(value) -> bool:
     return isinstance(value, Integral) and not isinstance(value, (bool, np.bool_))
 
@@ -314,7 +307,7 @@ def _check_count(name: str, value, size: int, low: int, none_means: str):
     if not _is_count(value) or value < low:
         raise QueryError(f"{name} must be a whole number of words from 1 to {size:,} (the "
                          "vocabulary size; more means all of them), or None for "
-                         f"{none_means}; got {_show(value)}")
+                         f"{none_means}; got {shown(value, _SHOW)}")
     return int(value)
 
 

@@ -12,8 +12,8 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from wordvec.corpus import BLOCK_SIZE, Source, _preview, count_words
-from wordvec.errors import WordvecError
+from wordvec.corpus import BLOCK_SIZE, Source, count_words
+from wordvec.errors import WordvecError, shown
 
 __all__ = ["Vocab", "VocabError"]
 
@@ -49,12 +49,12 @@ class Vocab:
             raise ValueError("word counts must be non-negative")
         for w in words:
             if not isinstance(w, str):
-                raise ValueError(f"words must be str, got {type(w).__name__} ({_preview(w)})")
+                raise ValueError(f"words must be str, got {type(w).__name__} ({shown(w)})")
         word_to_id = {w: i for i, w in enumerate(words)}
         if len(word_to_id) != len(words):
             seen: set[str] = set()
             dup = next(w for w in words if w in seen or seen.add(w))
-            raise ValueError(f"the word {_preview(dup)} appears twice in the vocabulary")
+            raise ValueError(f"the word {shown(dup)} appears twice in the vocabulary")
         self.words: list[str] = words
         self.counts: np.ndarray = counts
         self.word_to_id: dict[str, int] = word_to_id
@@ -90,11 +90,11 @@ class Vocab:
         """
         if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) \
                 or min_count < 0:
-            raise ValueError(f"min_count must be an integer >= 0, got {_preview(min_count)}")
+            raise ValueError(f"min_count must be an integer >= 0, got {shown(min_count)}")
         if max_vocab is not None and (isinstance(max_vocab, bool)
                                       or not isinstance(max_vocab, (int, np.integer))
                                       or max_vocab <= 0):
-            raise ValueError(f"max_vocab must be None or an integer > 0, got {_preview(max_vocab)}")
+            raise ValueError(f"max_vocab must be None or an integer > 0, got {shown(max_vocab)}")
         counts, raw_words = count_words(source, block_size=block_size, prune_at=prune_at,
                                         lowered_from=lowered_from)
         return cls._from_counter(counts, min_count, max_vocab, raw_words, _describe(source))
@@ -111,7 +111,7 @@ class Vocab:
             top_word, top = max(counts.items(), key=lambda item: item[1])
             raise VocabError(
                 f"no word occurs at least min_count={min_count} times in the corpus ({where}): "
-                f"the largest count is {top} (the word {_preview(top_word)}), among "
+                f"the largest count is {top} (the word {shown(top_word)}), among "
                 f"{len(counts):,} distinct words and {raw_words:,} tokens; use min_count={top} "
                 "or lower, or a larger corpus")
         # Stable sort: equal counts keep the dict's first-occurrence order.
