@@ -65,7 +65,6 @@ _DIGEST_LEN = 64                   # hex digits of a SHA-256
 _EOCD = b"PK\x05\x06"              # the zip's end-of-central-directory record, 22 bytes
 _EOCD_LEN = 22
 _READ_BLOCK = 1 << 24              # bytes hashed at a time: memory stays bounded
-_CHECK_FLOATS = 1 << 22            # weights checked for NaN/inf at a time (16 MiB)
 _INT64_MAX = 2**63 - 1
 _FINGERPRINT_HEX = re.compile(r"[0-9a-f]{32}")
 _RESTORE = ("restore the corpus as it was when the run started, or start a new run on the "
@@ -198,17 +197,17 @@ def save_checkpoint(directory, *, words, counts, W_in, W_out, config, state, chu
 def _write_file(path, arrays: dict, meta: dict) -> None:
     """Write the members (``arrays`` by name, ``meta`` as JSON) and the checksum, atomically.
 
-    The members are stored 64-byte aligned with fixed dates (:func:`wordvec.io._write_member`),
+    The members are stored 64-byte aligned with fixed dates (:func:`wordvec.io.write_member`),
     so the same state always gives the same bytes. The JSON is ASCII (non-ASCII escaped), so
     any path the system gives, even one that is not valid UTF-8, can be written.
     """
-    from .io import _write_member, atomic_write
+    from .io import write_member, atomic_write
 
     blob = np.frombuffer(json.dumps(meta, ensure_ascii=True).encode("ascii"), dtype=np.uint8)
     with atomic_write(path, "w+b") as f:
         with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
             for name in MEMBERS:
-                _write_member(zf, f, name, blob if name == "meta" else arrays[name])
+                write_member(zf, f, name, blob if name == "meta" else arrays[name])
             zf.comment = b"0" * _DIGEST_LEN     # the checksum's place, filled in below
         _write_digest(f)
 
@@ -439,17 +438,16 @@ def _config(data, counts: np.ndarray, from_fit: bool):
 
 
 def _weights(W: np.ndarray, name: str, V: int, dim: int) -> np.ndarray:
-    """(V, dim) float32, C order, finite: checked a block of rows at a time, so the check
-    takes O(_CHECK_FLOATS) memory however large the model."""
+    """(V, dim) float32, C order, finite (checked a block of rows at a time by
+    :func:`wordvec.io.first_nonfinite_row`, in bounded memory however large the model)."""
+    from .io import first_nonfinite_row
+
     W = _array(W, name, np.float32, (V, dim))
     if not W.flags.c_contiguous:
         raise _Damage(f"{name}.npy must be stored in C order, it is in Fortran order")
-    block = max(1, _CHECK_FLOATS // dim)
-    for lo in range(0, V, block):
-        part = W[lo:lo + block]
-        if not np.isfinite(part).all():
-            row = lo + int(np.flatnonzero(~np.isfinite(part).all(axis=1))[0])
-            raise _Damage(f"{name}.npy holds NaN or infinite values (row {row:,} first)")
+    row = first_nonfinite_row(W)
+    if row is not None:
+        raise _Damage(f"{name}.npy holds NaN or infinite values (row {row:,} first)")
     return W
 
 

@@ -665,7 +665,7 @@ def _read_binary(buf, pos, count, dim, path, unicode_errors):
     if status or done < count:
         _binary_row_error(buf, path, count, dim, done, offset, status, word_start)
     words = _decode_binary_words(buf, word_start, word_end, path, unicode_errors)
-    bad = _first_nonfinite_row(vectors)
+    bad = first_nonfinite_row(vectors)
     if bad is not None:
         raise VectorFileError(path, _nonfinite_problem(f"vector {bad + 1:,} of {count:,}",
                                                        words[bad]), offset=int(word_start[bad]))
@@ -677,7 +677,7 @@ def _read_binary(buf, pos, count, dim, path, unicode_errors):
 _FINITE_BLOCK = 1 << 22
 
 
-def _first_nonfinite_row(matrix):
+def first_nonfinite_row(matrix):
     """The first row of ``matrix`` ((rows, dim) float, an np.memmap too) holding NaN or
     ±inf, or None when every number is finite; read in blocks of rows."""
     rows = max(1, _FINITE_BLOCK // max(1, matrix.shape[1]))
@@ -772,7 +772,7 @@ def _read_text(buf, pos, count, dim, path, unicode_errors):
                 "or 'ignore' to read it anyway", line=line_no) from None
         vectors[i] = vector
         pos = end + 1
-    bad = _first_nonfinite_row(vectors[:count])
+    bad = first_nonfinite_row(vectors[:count])
     if bad is not None:
         raise VectorFileError(path, _nonfinite_problem(f"vector {bad + 1:,} of {count:,}",
                                                        words[bad], text=True), line=bad + 2)
@@ -834,7 +834,7 @@ def _npy_header(array):
     return out.getvalue()
 
 
-def _write_member(zf, f, name, array):
+def write_member(zf, f, name, array):
     """Write ``array`` as zip member ``name``.npy, stored, with its data 64-byte aligned in the
     file: a padding record in the local header's extra field (as zipalign does) makes up the
     difference, so a memory map of the data is aligned for every dtype."""
@@ -907,7 +907,7 @@ def save_model(path, *, words, counts, W_in, W_out=None, config, history=None):
     with atomic_write(path, "wb") as f:
         with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
             for name, array in arrays.items():
-                _write_member(zf, f, name, array)
+                write_member(zf, f, name, array)
 
 
 def _read_member_header(f, path, info):
@@ -1190,7 +1190,7 @@ def _load_model(path, mmap):
         raise VectorFileError(path, "its words are not distinct strings, as save_model writes "
                               "them; the file is damaged")
     for name, array in (("W_in", W_in), ("W_out", W_out)):
-        bad = None if array is None else _first_nonfinite_row(array)
+        bad = None if array is None else first_nonfinite_row(array)
         if bad is not None:
             raise VectorFileError(path, _nonfinite_problem(f"{name} row {bad + 1:,} of "
                                                            f"{len(words):,}", words[bad]))
