@@ -30,8 +30,7 @@ class OutputError(WordvecError):
 def _corpus_files(corpus) -> list[str]:
     from .corpus import file_stats
 
-    stats = file_stats(corpus if len(corpus) != 1 else corpus[0])
-    return [path for path, _, _ in stats or []]
+    return [path for path, _, _ in file_stats(corpus) or []]
 
 
 def refuse_overlap(target, corpus: list, *, option: str) -> None:
