@@ -118,9 +118,6 @@ def _check_output_file(out: Path) -> None:
     (:func:`wordvec.io.check_output_path`). Stale temporaries of killed runs there go."""
     from .io import check_output_path, remove_stale_temporaries
 
-    if out.is_dir():
-        raise UserError(f"output path {out} is a folder: pass a file name such as "
-                        f"{out / 'vectors.bin'}")
     check_output_path(out)
     remove_stale_temporaries(out.parent if str(out.parent) else Path("."))
 
