@@ -633,3 +633,14 @@ def test_a_run_that_fails_before_its_first_checkpoint_leaves_no_folder(tmp_path)
                     "--checkpoint-dir", tmp_path / "ckpt")
     one_line_error(result, "--min-count")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.txt"]
+
+
+def test_an_output_that_is_a_link_elsewhere_replaces_the_link_not_its_target(corpus, tmp_path):
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("someone else's file\n")
+    out = tmp_path / "v.bin"
+    out.symlink_to(elsewhere)
+    result = invoke("train", corpus, "-o", out, "--min-count", "1", "--epochs", "1", "-q")
+    assert result.exit_code == 0, result.output
+    assert elsewhere.read_text() == "someone else's file\n"
+    assert not out.is_symlink() and len(load(out)) == 8
