@@ -644,3 +644,45 @@ def test_an_output_that_is_a_link_elsewhere_replaces_the_link_not_its_target(cor
     assert result.exit_code == 0, result.output
     assert elsewhere.read_text() == "someone else's file\n"
     assert not out.is_symlink() and len(load(out)) == 8
+
+
+def test_a_signal_inside_llvmlite_is_delivered_again_outside_it():
+    # Python drops an exception raised in a C callback, as llvmlite makes while Numba
+    # compiles; the handler must not raise there but deliver the signal again.
+    from wordvec.errors import Interrupted
+    from wordvec.signals import stop_signals_raise
+
+    fake_llvmlite = {"__name__": "llvmlite.binding.executionengine"}
+    code = compile("handler(signal.SIGTERM, sys._getframe())", "<llvmlite>", "eval")
+    with stop_signals_raise():
+        handler = signal.getsignal(signal.SIGTERM)
+        eval(code, {**fake_llvmlite, "handler": handler, "signal": signal, "sys": sys})
+        with pytest.raises(Interrupted) as info:
+            time.sleep(5)             # the signal comes again, and raises here
+    assert info.value.signum == signal.SIGTERM
+
+
+def test_once_the_work_is_done_a_stop_signal_no_longer_stops_the_command():
+    from wordvec.errors import Interrupted
+    from wordvec.signals import stop_signals_raise, work_done
+
+    with stop_signals_raise():
+        work_done()                       # the output is written
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.2)                   # nothing raised: the rest of the command runs
+    with stop_signals_raise():            # the next command starts afresh
+        with pytest.raises(Interrupted):
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+
+
+def test_a_stopping_run_removes_its_own_temporaries_and_only_them(tmp_path):
+    from wordvec.io import remove_stale_temporaries
+
+    own = tmp_path / f".v.bin.wordvec-{os.getpid()}-abc.tmp"
+    alive = tmp_path / ".v.bin.wordvec-1-abc.tmp"
+    for path in (own, alive):
+        path.write_bytes(b"partial")
+    assert remove_stale_temporaries(tmp_path) == [] and own.exists()
+    assert remove_stale_temporaries(tmp_path, ours=True) == [str(own)]
+    assert alive.exists()

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from .config import TrainConfig, range_text
-from .signals import interrupt_code, signal_name, stop_signals_raise
+from .signals import interrupt_code, signal_name, stop_signals_raise, work_done
 
 FORMATS = ("word2vec", "word2vec-text", "native")
 SUFFIX_FORMATS = {".bin": "word2vec", ".txt": "word2vec-text", ".vec": "word2vec-text",
@@ -360,12 +360,26 @@ def _train_and_write(train_model, out: Path, fmt: str, quiet: bool, checkpoint_d
             bar.close()
         _write_output(model, out, fmt, checkpoint_dir)
     except KeyboardInterrupt as exc:
+        _remove_own_temporaries(out, checkpoint_dir)
         _interrupted(exc, checkpoint_dir if checkpoint_kept() else None)
     except WordvecError as exc:
         kept = f" (the last good checkpoint is kept in {checkpoint_dir})" \
             if checkpoint_kept() else ""
         raise UserError(_with_option_names(str(exc)) + kept) from exc
     _summary(model, out, fmt, quiet)
+
+
+def _remove_own_temporaries(out: Path, checkpoint_dir) -> None:
+    """A stopping run removes its own temporaries where it writes (beside ``out``, in the
+    checkpoint folder, encoding's spill in the system's temporary folder): a signal can land
+    between creating one and the code that would remove it."""
+    import tempfile
+
+    from .io import remove_stale_temporaries
+
+    folders = [out.parent if str(out.parent) else Path("."), tempfile.gettempdir()]
+    for folder in folders + ([checkpoint_dir] if checkpoint_dir is not None else []):
+        remove_stale_temporaries(folder, ours=True)
 
 
 #: Options that may come with --resume: they change how the run is shown and where it is
@@ -489,14 +503,17 @@ def _summary(model, out: Path, fmt: str, quiet: bool) -> None:
 
 
 def _write_output(model, out: Path, fmt: str, checkpoint_dir) -> None:
-    """Write the trained vectors; when that fails (a full disk, a vanished folder), the
-    model is saved elsewhere (:func:`wordvec.outputs.rescue_model`) and the one-line error
-    says where and how to get the vectors out: hours of training are never thrown away."""
+    """Write the trained vectors, after which a stop signal no longer stops the command
+    (:func:`wordvec.signals.work_done`); when writing fails (a full disk, a vanished folder),
+    the model is saved elsewhere (:func:`wordvec.outputs.rescue_model`) and the one-line
+    error says where and how to get the vectors out: hours of training are never thrown
+    away."""
     from .errors import WriteError
     from .outputs import rescue_model
 
     try:
         _save(model, out, fmt)
+        work_done()
     except WriteError as exc:
         kept, failures = rescue_model(model, out, checkpoint_dir)
         if kept is None:

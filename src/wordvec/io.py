@@ -322,12 +322,14 @@ def _name_max(folder):
         return None
 
 
-def remove_stale_temporaries(folder) -> list:
+def remove_stale_temporaries(folder, *, ours: bool = False) -> list:
     """Remove the temporaries of writers that died in ``folder``: files named as
     :func:`atomic_write` names them (``.*.wordvec-{pid}-*.tmp``) whose PID is no running
-    process and not ours. Returns the paths removed; never touches any other file; errors
-    (a folder that cannot be listed, a file that cannot be removed) are ignored quietly.
-    POSIX only (elsewhere it removes nothing: there a signal 0 would not test a PID).
+    process and not ours; with ``ours``, this process's own too (for a run that is stopping:
+    a signal can land between creating a temporary and the code that would remove it).
+    Returns the paths removed; never touches any other file; errors (a folder that cannot be
+    listed, a file that cannot be removed) are ignored quietly. POSIX only (elsewhere it
+    removes nothing: there a signal 0 would not test a PID).
     """
     removed = []
     if os.name != "posix":
@@ -338,7 +340,8 @@ def remove_stale_temporaries(folder) -> list:
         return removed
     for entry in entries:
         match = _TEMP_NAME.fullmatch(entry.name)
-        if not match or _may_be_running(int(match["pid"])):
+        pid = int(match["pid"]) if match else None
+        if pid is None or (_may_be_running(pid) and not (ours and pid == os.getpid())):
             continue
         try:
             if entry.is_file(follow_symlinks=False):

@@ -6,6 +6,7 @@ loads the command line, NumPy and Numba.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 
@@ -26,23 +27,61 @@ def stop_signals_raise(ignore_after: bool = False):
     if threading.current_thread() is not threading.main_thread():
         yield                      # signal handlers can only be set in the main thread
         return
+    if not _depth:
+        _finished.clear()          # a new command: its work is not done yet
     fired = []
 
     def handler(signum, frame):
-        if not fired:
-            fired.append(signum)
-            raise Interrupted(signum)
+        if fired or _finished.is_set():
+            return
+        if _in_llvmlite(frame):
+            # While Numba compiles, llvmlite calls back into Python from C, and Python drops
+            # an exception raised in such a callback ("Exception ignored on calling ctypes
+            # callback"): the run would go on. Deliver the signal again a moment later.
+            threading.Timer(REDELIVER_SECONDS, os.kill, (os.getpid(), signum)).start()
+            return
+        fired.append(signum)
+        raise Interrupted(signum)
 
     previous = {}
     for name in STOP_SIGNALS:
         number = getattr(signal, name, None)
         if number is not None:
             previous[number] = signal.signal(number, handler)
+    _depth.append(None)
     try:
         yield
     finally:
+        _depth.pop()
         for number, old in previous.items():
             signal.signal(number, signal.SIG_IGN if ignore_after else old)
+
+
+#: Set once a command's work is done (:func:`work_done`); the nesting of
+#: :func:`stop_signals_raise` (the console script's, the command group's) in this process.
+_finished = threading.Event()
+_depth: list = []
+
+
+def work_done() -> None:
+    """The command's work is done (its output written): stop signals are ignored from now
+    on, so that what is left (removing a checkpoint it no longer needs, the summary) is not
+    cut short and the exit status says the work was done."""
+    _finished.set()
+
+
+#: How long a signal that arrived inside llvmlite waits to be delivered again.
+REDELIVER_SECONDS = 0.05
+
+
+def _in_llvmlite(frame, depth: int = 8) -> bool:
+    """Whether one of the ``depth`` innermost frames runs llvmlite's code (where a raise may
+    be inside a callback from C, and lost); a false alarm only delays the signal a little."""
+    while frame is not None and depth:
+        if frame.f_globals.get("__name__", "").startswith("llvmlite"):
+            return True
+        frame, depth = frame.f_back, depth - 1
+    return False
 
 
 def interrupt_code(exc: BaseException) -> int:
