@@ -201,6 +201,10 @@ def test_every_float_option_is_finite_and_in_its_range(field, value):
     ("--checkpoint-every", "inf", "--checkpoint-every"),
     ("--checkpoint-every", "-1", "--checkpoint-every"),
     ("--checkpoint-every", "1e12", "--checkpoint-every"),
+    ("--checkpoint-every", "soon", "'soon' is not a number of seconds"),
+    ("--dim", "abc", "Invalid value for '--dim': 'abc' is not a valid integer"),
+    ("--alpha", "0x1p-4", "Invalid value for '--alpha'"),
+    ("--model", "glove", "Invalid value for '--model'"),
 ])
 def test_an_option_out_of_range_is_named_before_the_corpus_is_read(tmp_path, option, value,
                                                                    message):
