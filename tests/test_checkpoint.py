@@ -20,7 +20,9 @@ import wordvec.checkpoint as ckpt_module
 from wordvec.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from wordvec.cli import main as cli_main
 from wordvec.config import TrainConfig
-from wordvec.engine.train import DivergenceError, TrainState, init_weights, train
+from wordvec.engine.train import init_weights, train
+from wordvec.errors import DivergenceError
+from wordvec.schedule import TrainState
 from wordvec.memory import MemoryEstimateError
 from wordvec.word2vec import Word2Vec
 
@@ -63,7 +65,7 @@ def test_engine_resumed_from_a_saved_checkpoint_is_bit_identical(tmp_path):
     ids, bounds, counts = synthetic_ids()
     cfg = TrainConfig(**CONFIG)
     W_in, W_out = init_weights(len(counts), cfg.dim, seed=cfg.seed)
-    full = train(ids, bounds, counts, cfg, W_in, W_out, chunk_words=1000)
+    full = train(ids, bounds, counts, cfg.replace(chunk_words=1000), W_in, W_out)
 
     A, B = init_weights(len(counts), cfg.dim, seed=cfg.seed)
     calls = []
@@ -75,13 +77,13 @@ def test_engine_resumed_from_a_saved_checkpoint_is_bit_identical(tmp_path):
         if len(calls) == 2:
             raise Stop   # Ctrl-C right after the second checkpoint
     with pytest.raises(Stop):
-        train(ids, bounds, counts, cfg, A, B, chunk_words=1000, checkpoint=checkpoint,
+        train(ids, bounds, counts, cfg.replace(chunk_words=1000), A, B, checkpoint=checkpoint,
               checkpoint_every=0.0)
     assert len(calls) == 2 and 0 < calls[0] < calls[1] < full.state.n_jobs
 
     saved = load_checkpoint(tmp_path)
     assert saved.state.next_job == calls[1]
-    resumed = train(ids, bounds, counts, cfg, saved.W_in, saved.W_out, chunk_words=1000,
+    resumed = train(ids, bounds, counts, cfg.replace(chunk_words=1000), saved.W_in, saved.W_out,
                     start=saved.state)
     assert sha(saved.W_in) == sha(W_in) and sha(saved.W_out) == sha(W_out)
     assert resumed.epoch_loss == full.epoch_loss
@@ -92,11 +94,11 @@ def test_engine_partial_runs_chain_to_the_full_run():
     ids, bounds, counts = synthetic_ids(seed=3)
     cfg = TrainConfig(**{**CONFIG, "model": "skipgram"})
     W_in, W_out = init_weights(len(counts), cfg.dim, seed=cfg.seed)
-    full = train(ids, bounds, counts, cfg, W_in, W_out, chunk_words=700)
+    full = train(ids, bounds, counts, cfg.replace(chunk_words=700), W_in, W_out)
     A, B = init_weights(len(counts), cfg.dim, seed=cfg.seed)
     state = None
     for stop_at in (5, 6, 40, None):      # one job, then across an epoch boundary, then the rest
-        part = train(ids, bounds, counts, cfg, A, B, chunk_words=700, start=state,
+        part = train(ids, bounds, counts, cfg.replace(chunk_words=700), A, B, start=state,
                      stop_at=stop_at)
         state = part.state
     assert state.complete
@@ -108,9 +110,9 @@ def test_a_state_from_another_schedule_is_refused():
     ids, bounds, counts = synthetic_ids()
     cfg = TrainConfig(**CONFIG)
     A, B = init_weights(len(counts), cfg.dim, seed=1)
-    state = train(ids, bounds, counts, cfg, A, B, chunk_words=1000, stop_at=3).state
+    state = train(ids, bounds, counts, cfg.replace(chunk_words=1000), A, B, stop_at=3).state
     with pytest.raises(ValueError, match="same corpus, configuration and chunk_words"):
-        train(ids, bounds, counts, cfg, A, B, chunk_words=500, start=state)
+        train(ids, bounds, counts, cfg.replace(chunk_words=500), A, B, start=state)
 
 
 # --------------------------------------------------------------------------------------
@@ -395,7 +397,7 @@ def test_divergence_is_detected_and_names_the_learning_rate():
     seen = []
     with pytest.raises(DivergenceError, match=r"alpha=10; use a smaller learning rate, "
                                               r"e.g. alpha=1") as info:
-        train(ids, bounds, counts, cfg, A, B, chunk_words=1000, progress=seen.append)
+        train(ids, bounds, counts, cfg.replace(chunk_words=1000), A, B, progress=seen.append)
     assert isinstance(info.value, ValueError) and info.value.epoch == 0
     assert seen == []      # stopped at the first chunk, long before any progress report
 
@@ -408,7 +410,7 @@ def test_non_finite_weights_are_caught_at_a_report_and_never_checkpointed(tmp_pa
     A[-1, 0] = np.nan    # a NaN no example touches (the loss stays finite) still stops training
     states = []
     with pytest.raises(DivergenceError, match="the weights became NaN"):
-        train(ids, bounds, counts, cfg, A, B, chunk_words=1000, checkpoint=states.append,
+        train(ids, bounds, counts, cfg.replace(chunk_words=1000), A, B, checkpoint=states.append,
               checkpoint_every=0.0)
     assert states == []
 

@@ -291,7 +291,7 @@ def _run(model="cbow", threads=1, seed=1, epochs=3, dim=16, corpus=None, sample=
     config = TrainConfig(model=model, dim=dim, window=3, negative=5, sample=sample,
                          epochs=epochs, threads=threads, seed=seed)
     W_in, W_out = init_weights(len(counts), dim, seed)
-    result = train(ids, bounds, counts, config, W_in, W_out, chunk_words=chunk_words)
+    result = train(ids, bounds, counts, config.replace(chunk_words=chunk_words), W_in, W_out)
     return W_in, W_out, result
 
 
@@ -397,7 +397,7 @@ def test_loss_is_exact_and_thread_safe(model):
         config = TrainConfig(model=model, dim=8, window=1, negative=5, sample=0.0, epochs=2,
                              threads=threads, alpha=1e-12)
         W_in, W_out = init_weights(V, 8, 1)
-        r = train(ids, bounds, counts, config, W_in, W_out, chunk_words=1000)
+        r = train(ids, bounds, counts, config.replace(chunk_words=1000), W_in, W_out)
         assert r.examples == 2 * _examples_expected(bounds, 1, model)   # no lost increments
         results[threads] = r
         for loss in r.epoch_loss:
@@ -422,8 +422,8 @@ def test_progress_is_reported_from_the_calling_thread():
 
     config = TrainConfig(dim=16, window=3, epochs=3, threads=2, sample=0.0)
     W_in, W_out = init_weights(len(counts), 16, 1)
-    result = train(ids, bounds, counts, config, W_in, W_out, progress=progress,
-                   chunk_words=500, progress_interval=1e-4)
+    result = train(ids, bounds, counts, config.replace(chunk_words=500, progress_interval=1e-4),
+                   W_in, W_out, progress=progress)
     assert seen and all(main for main, _ in seen)
     infos = [info for _, info in seen]
     done = [i.words_done for i in infos]
@@ -443,7 +443,7 @@ def test_bad_inputs_are_refused_with_a_reason():
     with pytest.raises(ValueError, match="shape"):
         train(ids, bounds, counts, config, W_in[:, :8].copy(), W_out)
     with pytest.raises(ValueError, match="saturation"):
-        train(ids, bounds, counts, config, W_in, W_out, saturation="clamp")
+        train(ids, bounds, counts, config.replace(saturation="clamp"), W_in, W_out)
     bad = ids.copy()
     bad[3] = len(counts)
     with pytest.raises(ValueError, match="ids must lie"):

@@ -156,7 +156,7 @@ def test_every_integer_option_is_accepted_exactly_in_its_range(field, value):
               and (meta["high"] is None or value <= meta["high"])
               and (meta["above"] is None or value > meta["above"]))
     try:
-        config = TrainConfig(**{field.name: value})
+        config = TrainConfig(backend=meta["backends"][0], **{field.name: value})
     except ConfigError as exc:
         assert not inside
         assert str(exc).startswith(f"{field.name} must be {range_text(field)}, got ")
@@ -175,7 +175,7 @@ def test_every_float_option_is_finite_and_in_its_range(field, value):
               and (meta["high"] is None or value <= meta["high"])
               and (meta["above"] is None or value > meta["above"]))
     try:
-        TrainConfig(**{field.name: value})
+        TrainConfig(backend=meta["backends"][0], **{field.name: value})
     except ConfigError as exc:
         assert not inside and str(exc).startswith(f"{field.name} must be {range_text(field)}")
     else:
@@ -587,7 +587,7 @@ def test_a_corpus_cut_between_counting_and_training_is_an_error(tmp_path):
 
 
 def test_a_checkpoint_that_cannot_be_written_warns_and_training_goes_on(tmp_path, monkeypatch):
-    from wordvec.word2vec import CheckpointWriteWarning
+    from wordvec.checkpointing import CheckpointWriteWarning
 
     corpus = tmp_path / "c.txt"
     corpus.write_text(TEXT * 30)

@@ -196,8 +196,9 @@ def test_a_vocabulary_smaller_than_negative_plus_one_trains_and_learns(backend, 
     # the negatives with repeats.
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        model = Word2Vec(min_count=1, dim=8, negative=5, sample=0, window=2, epochs=epochs,
-                         threads=1, backend=backend).fit(two_pairs_corpus())
+        engine_only = dict(sample=0, threads=1) if backend == "engine" else {}
+        model = Word2Vec(min_count=1, dim=8, negative=5, window=2, epochs=epochs,
+                         backend=backend, **engine_only).fit(two_pairs_corpus())
     assert len(model.vocab) == 4 and np.all(np.isfinite(model.loss_history))
     assert model.loss_history[-1] < model.loss_history[0]
     # Words of the same pair end closer than words of different pairs (measured margins:
@@ -210,8 +211,9 @@ def test_a_vocabulary_smaller_than_negative_plus_one_trains_and_learns(backend, 
 def test_a_one_word_vocabulary_trains_on_both_backends():
     corpus = [["only"] * 12] * 100
     for backend in ("engine", "nn"):
-        model = Word2Vec(min_count=1, dim=8, sample=0, epochs=2, threads=1,
-                         backend=backend).fit(corpus)
+        engine_only = dict(sample=0, threads=1) if backend == "engine" else {}
+        model = Word2Vec(min_count=1, dim=8, epochs=2, backend=backend,
+                         **engine_only).fit(corpus)
         assert len(model.vocab) == 1
         assert np.all(np.isfinite(model.loss_history)) and np.all(np.isfinite(model.wv.vectors))
 

@@ -13,7 +13,7 @@ from wordvec.corpus import encode
 from wordvec.io import VectorFileError, save_model
 from wordvec.nn import create_contexts_target
 from wordvec.vocab import Vocab
-from wordvec.word2vec import windows_within_sentences
+from wordvec.trainers.nn import windows_within_sentences
 
 
 def toy_corpus(n_sentences=300, seed=0):
@@ -52,8 +52,9 @@ def test_one_shot_generator_is_refused():
 @pytest.mark.parametrize("backend", ["engine", "nn"])
 @pytest.mark.parametrize("model", ["cbow", "skipgram"])
 def test_both_backends_separate_the_topics(backend, model):
-    m = Word2Vec(model=model, backend=backend, dim=16, window=2, min_count=1, sample=0,
-                 epochs=5 if backend == "engine" else 30, threads=1, seed=3)
+    engine_only = dict(sample=0, threads=1) if backend == "engine" else {}
+    m = Word2Vec(model=model, backend=backend, dim=16, window=2, min_count=1,
+                 epochs=5 if backend == "engine" else 30, seed=3, **engine_only)
     m.fit(toy_corpus())
     wv = m.wv
     assert wv.vectors.shape == (10, 16) and wv.vectors.dtype == np.float32

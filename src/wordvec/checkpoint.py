@@ -100,7 +100,7 @@ class CorpusFingerprint:
 class Checkpoint:
     """A loaded checkpoint. words: list of V str; counts: (V,) int64; W_in, W_out: (V, dim)
     float32, writeable; config: the :class:`~wordvec.config.TrainConfig`; state: the engine's
-    :class:`~wordvec.engine.train.TrainState`; chunk_words: int; corpus: list of paths or
+    :class:`~wordvec.schedule.TrainState`; chunk_words: int; corpus: list of paths or
     None; loss_history: list of float; extra: dict; path: the file read; fingerprint: the
     :class:`CorpusFingerprint` or None (version 1, or a writer that had none); version: the
     file's format version."""
@@ -320,7 +320,7 @@ def _get(meta, key):
 def _checkpoint(path: Path, meta: dict, arrays: dict) -> Checkpoint:
     """The Checkpoint of a file's parts, each field checked in turn (each check may use
     those before it); raises _Damage naming the first field out of range or inconsistent."""
-    from .engine.train import TrainState
+    from .schedule import TrainState
 
     version = meta["version"]
     _check_fields(meta, version)
@@ -712,7 +712,7 @@ def check_encoded(ckpt: Checkpoint, encoded) -> None:
 def _schedule_problem(ckpt: Checkpoint, bounds: np.ndarray) -> str | None:
     """Whether the schedule of ``bounds`` (S+1,) int64 is the checkpoint's: as many jobs,
     each finished epoch the whole corpus, the current one the words of its chunks done."""
-    from .engine.train import make_chunks
+    from .schedule import make_chunks
 
     state, epochs = ckpt.state, ckpt.config.epochs
     chunks = make_chunks(bounds, ckpt.chunk_words)

@@ -87,17 +87,31 @@ _CLICK_TYPES = {"int": click.INT, "float": click.FLOAT, "str": click.STRING,
                 "int | None": click.INT, "float | None": click.FLOAT}
 
 
+def config_option(name: str, *, default=None, help: str | None = None):
+    """The option of TrainConfig field ``name``, its type, range and help from the field
+    (a command may give another ``default`` and a ``help`` of its own to put first)."""
+    f = _CONFIG_FIELDS[name]
+    choices = f.metadata.get("choices")
+    kind = click.Choice(choices) if choices else _CLICK_TYPES[f.type]
+    # A None default is explained by the help text itself ("default: ...").
+    limits = "" if choices else f"; {range_text(f, with_none=False)}"
+    backends = f.metadata["backends"]
+    owner = f" ({backends[0]} backend)" if len(backends) == 1 else ""
+    text = f.metadata["help"] + owner + limits
+    default = f.default if default is None else default
+    return click.option(f"--{name.replace('_', '-')}", name, type=kind, default=default,
+                        show_default=default is not None,
+                        help=f"{help}: {text}" if help else text)
+
+
+_CONFIG_FIELDS = {f.name: f for f in dataclasses.fields(TrainConfig)}
+
+
 def config_options(command):
     """Add one option per TrainConfig field, with its help and default: the dataclass is the
     single source of both."""
-    for f in reversed(dataclasses.fields(TrainConfig)):
-        choices = f.metadata.get("choices")
-        kind = click.Choice(choices) if choices else _CLICK_TYPES[f.type]
-        # A None default is explained by the help text itself ("default: ...").
-        limits = "" if choices else f"; {range_text(f, with_none=False)}"
-        command = click.option(f"--{f.name.replace('_', '-')}", f.name, type=kind,
-                               default=f.default, show_default=f.default is not None,
-                               help=f.metadata["help"] + limits)(command)
+    for name in reversed(_CONFIG_FIELDS):
+        command = config_option(name)(command)
     return command
 
 
@@ -201,7 +215,8 @@ def _warnings_as_lines():
     names in the command line's words, above a live progress bar; a warning about the
     user's data prints each time, even one identical to a warning shown before."""
     from .corpus import InvalidUTF8Warning, LongWordWarning, VocabPrunedWarning
-    from .word2vec import CheckpointWriteWarning, NoExamplesWarning
+    from .checkpointing import CheckpointWriteWarning
+    from .word2vec import NoExamplesWarning
 
     data = (InvalidUTF8Warning, LongWordWarning, VocabPrunedWarning, NoExamplesWarning,
             CheckpointWriteWarning)
@@ -758,11 +773,9 @@ def _check_writable_folder(folder: Path, option: str, names) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("wordvec-demo"), show_default=True,
               help="folder for the vectors (vectors.bin) and the loss plot (loss.png)")
-@click.option("--epochs", type=click.IntRange(min=1), default=10, show_default=True,
-              help="passes over PTB (the book's 10)")
-@click.option("--backend", type=click.Choice(["engine", "nn"]), default="engine", show_default=True,
-              help="engine: word2vec.c's rules, seconds; nn: the book's layers and Adam, a minute")
-@click.option("--seed", type=int, default=1, show_default=True, help="random seed")
+@config_option("epochs", default=10, help="the book's 10")
+@config_option("backend", help="engine: seconds; nn: the book's layers and Adam, minutes")
+@config_option("seed")
 def demo(out_dir: Path, epochs: int, backend: str, seed: int):
     """Train CBOW on the Penn Treebank (the book's chapter 4 run) and show what it learned.
 
@@ -824,23 +837,42 @@ def _demo_engine(epochs: int, seed: int):
     return model.wv.index_to_key, model.wv.vectors, plot
 
 
+#: The book's demo (ch04 train.py) reports the mean loss every this many iterations.
+BOOK_EVAL_INTERVAL = 2000
+
+
 def _demo_nn(epochs: int, seed: int):
+    """The book's ch04 run through the facade: PTB as the book's word list (``<eos>`` at
+    every line end) in the book's vocabulary order, windows over the whole corpus."""
+    import numpy as np
+
     from .datasets import ptb
-    from .nn import CBOW, Adam, Trainer, create_contexts_target
+    from .plot import loss_curve
+    from .vocab import Vocab
+    from .word2vec import Word2Vec
 
     corpus, word_to_id, id_to_word = ptb.load_data("train")
-    contexts, target = create_contexts_target(corpus, window_size=5)
+    words = [id_to_word[i] for i in range(len(id_to_word))]
+    model = Word2Vec(backend="nn", model="cbow", dim=100, window=5, negative=5, min_count=1,
+                     epochs=epochs, seed=seed, windows="corpus", batch_size=100)
+    model.vocab = Vocab.from_counts(words, np.bincount(corpus, minlength=len(words)))
     click.echo(f"PTB train: {len(corpus):,} words, vocabulary {len(word_to_id):,}; "
                f"CBOW, window 5, hidden 100, batch 100, Adam, {epochs} epoch(s)")
-    model = CBOW(len(word_to_id), 100, 5, corpus, seed=seed)
-    trainer = Trainer(model, Adam(), seed=seed)
-    start = time.perf_counter()
-    trainer.fit(contexts, target, max_epoch=epochs, batch_size=100, eval_interval=2000)
-    seconds = time.perf_counter() - start
-    click.echo(f"trained {epochs * len(target):,} target words in {seconds:.1f} s "
-               f"({epochs * len(target) / seconds:,.0f} words/s)")
-    words = [id_to_word[i] for i in range(len(id_to_word))]
-    return words, model.word_vecs, lambda path: trainer.plot(path=path)
+    model.fit([[words[i] for i in corpus]], progress=_book_progress_line)
+    click.echo(f"trained {model.words_trained:,} target words in {model.train_seconds:.1f} s "
+               f"({model.words_trained / model.train_seconds:,.0f} words/s)")
+    losses = np.asarray(model.iteration_loss)
+    blocks = losses[:losses.size // BOOK_EVAL_INTERVAL * BOOK_EVAL_INTERVAL]
+    curve = blocks.reshape(-1, BOOK_EVAL_INTERVAL).mean(axis=1) if blocks.size else losses
+    interval = BOOK_EVAL_INTERVAL if blocks.size else 1
+    plot = lambda path: loss_curve(curve.tolist(), interval, path=path)
+    return model.wv.index_to_key, model.wv.vectors, plot
+
+
+def _book_progress_line(info) -> None:
+    """A progress report as the book's Trainer prints its loss."""
+    click.echo(f"| epoch {info.epoch + 1} | {100 * info.fraction:5.1f}% | time "
+               f"{info.elapsed:.0f}[s] | loss {info.loss:.2f}")
 
 
 if __name__ == "__main__":  # pragma: no cover

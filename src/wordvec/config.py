@@ -32,6 +32,8 @@ MAX_WORDS = 2**31 - 1
 MAX_SEED = 2**64 - 1
 #: Learning rates above this are typos: word2vec.c's defaults are 0.025 and 0.05.
 MAX_ALPHA = 10.0
+#: Largest minibatch of the nn backend (about a million examples).
+MAX_BATCH = 2**20
 
 
 def default_threads() -> int:
@@ -40,11 +42,17 @@ def default_threads() -> int:
     return max(1, min(cores or 1, MAX_THREADS))
 
 
-def _field(default, help, *, low=None, high=None, above=None, choices=None):
+#: The trainers (``TrainConfig.backend``).
+BACKENDS = ("engine", "nn")
+
+
+def _field(default, help, *, low=None, high=None, above=None, choices=None, backends=BACKENDS):
     """A TrainConfig field: ``help`` documents it; ``low``/``high`` bound it (inclusive),
-    ``above`` bounds it from below strictly, ``choices`` lists its values."""
+    ``above`` bounds it from below strictly, ``choices`` lists its values; ``backends`` names
+    the trainers that read it (setting it away from its default for another is an error)."""
     return field(default=default, metadata={"help": help, "low": low, "high": high,
-                                            "above": above, "choices": choices})
+                                            "above": above, "choices": choices,
+                                            "backends": backends})
 
 
 def range_text(f: dataclasses.Field, with_none: bool = True) -> str:
@@ -92,7 +100,8 @@ class TrainConfig:
     negative: int = _field(5, "negative samples per target [-negative]", low=1,
                            high=MAX_NEGATIVE)
     sample: float = _field(1e-3, "frequent-word subsampling threshold; 0 keeps every word, "
-                                 "1 (a frequency no word passes) too [-sample]", low=0, high=1)
+                                 "1 (a frequency no word passes) too [-sample]", low=0, high=1,
+                           backends=("engine",))
     min_count: int = _field(5, "drop words seen fewer times [-min-count]", low=1,
                             high=2**63 - 1)
     max_vocab: int | None = _field(None, "keep at most this many most frequent words "
@@ -106,20 +115,46 @@ class TrainConfig:
     epochs: int = _field(5, "passes over the corpus [-iter]", low=1, high=MAX_EPOCHS)
     alpha: float | None = _field(None, "initial learning rate (default: 0.05 for cbow, "
                                        "0.025 for skipgram, as word2vec.c) [-alpha]",
-                                 above=0, high=MAX_ALPHA)
+                                 above=0, high=MAX_ALPHA, backends=("engine",))
     min_alpha: float | None = _field(None, "final learning rate, reached linearly over all "
                                            "epochs (default: alpha * 1e-4, as word2vec.c)",
-                                     low=0, high=MAX_ALPHA)
+                                     low=0, high=MAX_ALPHA, backends=("engine",))
     threads: int = _field(0, "worker threads; 0 uses every available core (at most "
-                             f"{MAX_THREADS:,}) [-threads]", low=0, high=MAX_THREADS)
+                             f"{MAX_THREADS:,}) [-threads]", low=0, high=MAX_THREADS,
+                       backends=("engine",))
     seed: int = _field(1, "random seed; with threads=1 the vectors are bit-identical run to run",
                        low=0, high=MAX_SEED)
     init: str = _field("word2vec", "initial range of the word vectors: 'word2vec' draws them "
                                    "from U(-0.5/dim, 0.5/dim) as word2vec.c, 'gensim' from "
-                                   "U(-1/dim, 1/dim) as gensim 4 (engine only)",
-                       choices=("word2vec", "gensim"))
+                                   "U(-1/dim, 1/dim) as gensim 4",
+                       choices=("word2vec", "gensim"), backends=("engine",))
     backend: str = _field("engine", "trainer: 'engine' (fast, word2vec.c rules) or 'nn' (the "
-                                    "book's layers)", choices=("engine", "nn"))
+                                    "book's layers)", choices=BACKENDS)
+    progress_interval: float = _field(1.0, "seconds between progress reports", above=0,
+                                      high=3600.0)
+    # The engine's own options.
+    saturation: str = _field("clip", "what a score with |f| >= 6 does: 'clip' takes the "
+                                     "sigmoid as 0 or 1 (word2vec.c), 'skip' makes no update "
+                                     "(gensim), 'none' uses the exact sigmoid (the book)",
+                             choices=("clip", "skip", "none"), backends=("engine",))
+    sigmoid: str = _field("exact", "the sigmoid: 'exact', or 'table', word2vec.c's "
+                                   "1000-entry table", choices=("exact", "table"),
+                          backends=("engine",))
+    chunk_words: int = _field(10_000, "words (whole sentences) a thread trains at a time; "
+                                      "the learning rate and checkpoints step per chunk",
+                              low=1, high=MAX_WORDS, backends=("engine",))
+    # The nn backend's own options (the book's Trainer).
+    batch_size: int = _field(100, "examples per minibatch (the book's 100)", low=1,
+                             high=MAX_BATCH, backends=("nn",))
+    optimizer: str = _field("adam", "'adam' (the book's chapter 4) or 'sgd' (chapter 3)",
+                            choices=("adam", "sgd"), backends=("nn",))
+    lr: float | None = _field(None, "the optimiser's learning rate (default: the book's, 0.001 "
+                                    "for adam, 0.01 for sgd)", above=0, high=MAX_ALPHA,
+                              backends=("nn",))
+    windows: str = _field("sentence", "where a window may reach: 'sentence' keeps it inside "
+                                      "a sentence (a line), 'corpus' runs it over the whole "
+                                      "corpus as the book's create_contexts_target, across "
+                                      "lines", choices=("sentence", "corpus"), backends=("nn",))
 
     def __post_init__(self):
         """Check every field's type and range (:func:`range_text`), in field order: a wrong
@@ -140,6 +175,17 @@ class TrainConfig:
                 object.__setattr__(self, f.name, value)
             if not _in_range(f, value):
                 raise ConfigError(f"{f.name} must be {range_text(f)}, got {shown(value)}")
+        self._check_backend()
+
+    def _check_backend(self) -> None:
+        """A field the chosen backend does not read must keep its default."""
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if self.backend not in f.metadata["backends"] and value != f.default:
+                owner = " and ".join(f.metadata["backends"])
+                raise ConfigError(f"{f.name}={shown(value)} is not used by backend="
+                                  f"{self.backend!r} (only by the {owner} backend); leave it "
+                                  f"at its default, {shown(f.default)}")
 
     @property
     def start_alpha(self) -> float:
@@ -152,6 +198,13 @@ class TrainConfig:
     def end_alpha(self) -> float:
         """The learning rate at the last word."""
         return self.min_alpha if self.min_alpha is not None else self.start_alpha * 1e-4
+
+    @property
+    def learning_rate(self) -> float:
+        """The nn backend's optimiser learning rate (``lr`` or the book's default)."""
+        if self.lr is not None:
+            return self.lr
+        return 0.001 if self.optimizer == "adam" else 0.01
 
     @property
     def n_threads(self) -> int:

@@ -67,6 +67,17 @@ class WriteError(WordvecError):
         return type(self), (self.path, self.cause)
 
 
+class DivergenceError(WordvecError):
+    """Training diverged: the loss or the weights became NaN or infinite (too large a
+    learning rate). ``alpha`` is the starting learning rate used, ``epoch`` 0-based."""
+
+    def __init__(self, alpha: float, epoch: int, where: str):
+        self.alpha, self.epoch = alpha, epoch
+        super().__init__(
+            f"training diverged in epoch {epoch + 1}: {where} became NaN or infinite with "
+            f"alpha={alpha:g}; use a smaller learning rate, e.g. alpha={alpha / 10:g}")
+
+
 class Interrupted(KeyboardInterrupt):
     """A signal asked the run to stop (SIGINT, SIGTERM or SIGHUP): raised in the main thread
     by the command line's handlers, so it unwinds as Ctrl-C does (temporary files removed, a

@@ -1,25 +1,22 @@
 """The ``Word2Vec`` facade: one object over both trainers."""
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import os
-import time
 import warnings
 from typing import Callable
 
 import numpy as np
 
-from . import memory
+from . import checkpointing, memory
 from .config import TrainConfig
 from .corpus import CorpusError, EncodedCorpus, encode
-from .errors import WriteError
+from .errors import ConfigError
+from .hooks import Hooks
 from .memory import MemoryEstimate, MemoryEstimateError
+from .trainers import RESUMABLE, trainer
 from .vectors import WordVectors
 from .vocab import Vocab
-
-NN_BATCH_SIZE = 100
-ENGINE_CHUNK_WORDS = 10_000  # the engine's unit of work; a checkpoint's schedule depends on it
 
 
 class NoExamplesWarning(UserWarning):
@@ -29,24 +26,6 @@ class NoExamplesWarning(UserWarning):
     def __init__(self, message: str, epochs: list[int]):
         super().__init__(message)
         self.epochs = epochs
-
-
-class CheckpointWriteWarning(UserWarning):
-    """A checkpoint could not be written (a full disk, a vanished folder); the previous one
-    is intact and training went on."""
-
-
-@contextlib.contextmanager
-def _locked(folder):
-    """Hold ``folder``'s lock (:mod:`wordvec.folderlock`) while checkpoints go there; no
-    lock for None."""
-    if folder is None:
-        yield
-        return
-    from .folderlock import folder_lock
-
-    with folder_lock(folder):
-        yield
 
 
 def _remove_stale_spills() -> None:
@@ -65,7 +44,8 @@ class Word2Vec:
 
     Keyword arguments are the fields of :class:`~wordvec.config.TrainConfig` (model, dim,
     window, negative, sample, min_count, max_vocab, prune_at, epochs, alpha, min_alpha,
-    threads, seed, init, backend), checked when the object is made. ``fit(corpus)`` builds
+    threads, seed, init, backend and each backend's own), checked when the object is made;
+    a field the chosen backend does not read must stay at its default. ``fit(corpus)`` builds
     the vocabulary, encodes the corpus and trains; afterwards ``wv`` holds the vectors (:class:`WordVectors`),
     ``syn1neg`` the output weights (V, dim) float32, ``vocab`` the :class:`Vocab` and
     ``loss_history`` the mean negative-sampling loss of each epoch.
@@ -76,10 +56,14 @@ class Word2Vec:
     ``build_vocab(corpus)`` does the counting and this check alone, so a caller can report
     the estimate before training (the command line does).
 
-    ``backend="nn"`` trains :class:`wordvec.nn.CBOW` / :class:`wordvec.nn.SkipGram` as the book
-    does: windows of full width inside sentences, minibatches of 100, Adam with learning rate
-    ``alpha`` (default 0.001, the book's), the book's initialisation; ``sample``,
-    ``min_alpha``, ``threads`` and ``init`` have no effect there.
+    The backend is a trainer of :mod:`wordvec.trainers`. ``backend="nn"`` trains
+    :class:`wordvec.nn.CBOW` / :class:`wordvec.nn.SkipGram` as the book does: windows of full
+    width (inside sentences, or over the whole corpus with ``windows="corpus"``), minibatches
+    of ``batch_size``, Adam (or SGD) with learning rate ``lr``, the book's initialisation;
+    ``iteration_loss`` then holds the loss of every step. Given the book's word list as one
+    token list, the book's vocabulary order (set ``vocab`` with
+    :meth:`Vocab.from_counts <wordvec.vocab.Vocab.from_counts>` before ``fit``) and
+    ``windows="corpus"``, it is the book's run exactly.
     """
 
     def __init__(self, **config):
@@ -88,6 +72,7 @@ class Word2Vec:
         self.wv: WordVectors | None = None
         self.syn1neg: np.ndarray | None = None
         self.loss_history: list[float] = []
+        self.iteration_loss: list[float] = []
         self.train_seconds: float = 0.0
         self.words_trained: int = 0
         self.memory_estimate: MemoryEstimate | None = None
@@ -148,7 +133,8 @@ class Word2Vec:
             checkpoint_extra: dict | None = None) -> "Word2Vec":
         """Train on ``corpus`` (a path, list of paths, folder, compressed file, or a
         re-iterable of token lists; see :mod:`wordvec.corpus`). Returns self.
-        ``progress(info)`` receives :class:`wordvec.engine.Progress` reports (engine only).
+        ``progress(info)`` receives :class:`wordvec.hooks.Progress` reports about every
+        ``config.progress_interval`` seconds and at the end.
 
         A model that already has vectors (trained, or loaded with :meth:`load`) keeps its
         vocabulary and continues from its weights, as gensim's ``train``: words outside the
@@ -164,12 +150,12 @@ class Word2Vec:
         Raises :class:`~wordvec.corpus.CorpusError` / :class:`~wordvec.vocab.VocabError` for a
         corpus that cannot be used, :class:`MemoryEstimateError` when the run would not
         fit in memory (checked before encoding and allocating), and
-        :class:`~wordvec.engine.train.DivergenceError` when the weights become NaN or
+        :class:`~wordvec.errors.DivergenceError` when the weights become NaN or
         infinite (a learning rate too large)."""
         cfg = self.config
-        if checkpoint_dir is not None and cfg.backend != "engine":
-            raise ValueError("checkpoints are written by the engine backend only, not "
-                             f"backend={cfg.backend!r}")
+        if checkpoint_dir is not None and cfg.backend not in RESUMABLE:
+            raise ConfigError(f"checkpoints are written by the {' and '.join(RESUMABLE)} "
+                              f"backend only, not backend={cfg.backend!r}")
         if self.vocab is None:
             self.build_vocab(corpus)
         else:
@@ -177,16 +163,12 @@ class Word2Vec:
         _remove_stale_spills()
         encoded = encode(corpus, self.vocab)
         self._check_unchanged(corpus, encoded)
-        if cfg.backend == "engine":
-            saver = self._checkpointer(checkpoint_dir, corpus, on_checkpoint, checkpoint_extra,
-                                       list(self.loss_history), encoded=encoded)
-            with _locked(checkpoint_dir):
-                W_in, W_out = self._fit_engine(encoded, progress, saver=saver,
-                                               checkpoint_every=checkpoint_every)
-        else:
-            W_in, W_out = self._fit_nn(encoded)
-        self.wv = WordVectors(self.vocab.words, W_in, counts=self.vocab.counts)
-        self.syn1neg = W_out
+        save = None
+        if checkpoint_dir is not None:
+            save = checkpointing.saver(checkpoint_dir, self, corpus, encoded,
+                                       on_checkpoint=on_checkpoint, extra=checkpoint_extra)
+        with checkpointing.locked(checkpoint_dir):
+            self._train(encoded, Hooks(progress, save, checkpoint_every))
         return self
 
     def _check_unchanged(self, corpus, encoded: EncodedCorpus) -> None:
@@ -203,68 +185,26 @@ class Word2Vec:
                               f"{counted[1]:,} words, reading it again for training "
                               f"{encoded.raw_words:,}; train again once nothing writes to it")
 
-    def _checkpointer(self, directory, corpus, on_checkpoint, extra, loss_history, *,
-                      encoded: EncodedCorpus):
-        """``saver(W_in, W_out, state)`` writing a checkpoint into ``directory``, or None.
+    def _initial_weights(self):
+        """The weights training starts from: writable C-contiguous float32 copies of the
+        current ones (a loaded model's may be read-only memory maps), else the trainer's."""
+        if self.wv is not None:
+            return (np.array(self.wv.vectors, dtype=np.float32, order="C"),
+                    np.array(self.syn1neg, dtype=np.float32, order="C"))
+        return trainer(self.config.backend).initial_weights(len(self.vocab), self.config)
 
-        Each checkpoint keeps the corpus's fingerprint (its files' sizes and times now, and
-        the fingerprint of ``encoded``, the corpus as encoded for this run), so that
-        :meth:`resume` refuses a corpus that changed. A checkpoint that cannot be written (a
-        full disk) is a :class:`CheckpointWriteWarning` and training goes on: the previous
-        checkpoint is intact, and losing the run to a failed checkpoint would be worse.
-        Raises :class:`~wordvec.checkpoint.CheckpointError` before training for a vocabulary
-        a checkpoint cannot hold (a word with a lone surrogate, from token lists)."""
-        if directory is None:
-            return None
-        from .checkpoint import CheckpointError, corpus_fingerprint, save_checkpoint, words_problem
-
-        problem = words_problem(self.vocab.words)
-        if problem:
-            raise CheckpointError(f"cannot write checkpoints into {directory}: {problem}")
-        fingerprint = corpus_fingerprint(corpus, encoded)
-
-        def saver(W_in, W_out, state):
-            try:
-                path = save_checkpoint(directory, words=self.vocab.words,
-                                       counts=self.vocab.counts, W_in=W_in, W_out=W_out,
-                                       config=dataclasses.asdict(self.config), state=state,
-                                       chunk_words=ENGINE_CHUNK_WORDS, corpus=corpus,
-                                       loss_history=loss_history, extra=extra,
-                                       fingerprint=fingerprint)
-            except WriteError as exc:
-                warnings.warn(CheckpointWriteWarning(f"{exc}; the previous checkpoint is "
-                                                     "kept and training goes on"), stacklevel=2)
-                return
-            if on_checkpoint is not None:
-                on_checkpoint(path)
-        return saver
-
-    def _fit_engine(self, encoded: EncodedCorpus, progress, *, saver=None,
-                    checkpoint_every: float = 600.0, start=None, weights=None):
-        from . import engine
-
-        cfg = self.config
-        if weights is not None:
-            W_in, W_out = weights
-        elif self.wv is not None:
-            # Continue from the current weights: writable C-contiguous float32 copies (a loaded
-            # model's may be read-only memory maps).
-            W_in = np.array(self.wv.vectors, dtype=np.float32, order="C")
-            W_out = np.array(self.syn1neg, dtype=np.float32, order="C")
-        else:
-            W_in, W_out = engine.init_weights(len(self.vocab), cfg.dim, seed=cfg.seed,
-                                              init=cfg.init)
-        checkpoint = None if saver is None else (lambda state: saver(W_in, W_out, state))
-        result = engine.train(encoded.ids, encoded.bounds, self.vocab.counts, cfg, W_in, W_out,
-                              progress=progress, chunk_words=ENGINE_CHUNK_WORDS, start=start,
-                              checkpoint=checkpoint, checkpoint_every=checkpoint_every)
-        self.loss_history += list(result.epoch_loss)
-        self._warn_if_no_examples(result.epoch_loss, encoded)
-        self.train_seconds = result.seconds
-        # This call's words, as train_seconds is this call's time (a resumed run did part).
-        done_before = 0 if start is None else int(np.sum(start.epoch_sums[:, 3]))
-        self.words_trained = result.words - done_before
-        return W_in, W_out
+    def _train(self, encoded: EncodedCorpus, hooks: Hooks, *, start=None, weights=None):
+        """Run the configured trainer (:mod:`wordvec.trainers`) and keep what it returns."""
+        W_in, W_out = weights if weights is not None else self._initial_weights()
+        record = trainer(self.config.backend).train(encoded, self.vocab.counts, self.config,
+                                                    (W_in, W_out), hooks, start=start)
+        self.loss_history += record.epoch_loss
+        self.iteration_loss = record.iteration_loss
+        self._warn_if_no_examples(record.epoch_loss, encoded)
+        self.train_seconds = record.seconds
+        self.words_trained = record.words
+        self.wv = WordVectors(self.vocab.words, W_in, counts=self.vocab.counts)
+        self.syn1neg = W_out
 
     def _warn_if_no_examples(self, epoch_loss, encoded: EncodedCorpus) -> None:
         """A :class:`NoExamplesWarning` naming the epochs without a single example (their
@@ -290,37 +230,6 @@ class Word2Vec:
         else:
             which = f"{len(empty)} of {len(epoch_loss)} epochs had no training example (loss nan)"
         warnings.warn(NoExamplesWarning(f"{which}: {why}", empty), stacklevel=4)
-
-    def _fit_nn(self, encoded: EncodedCorpus):
-        from . import nn
-
-        cfg = self.config
-        contexts, target = windows_within_sentences(encoded, cfg.window)
-        if target.shape[0] < NN_BATCH_SIZE:
-            raise CorpusError(f"the corpus has {target.shape[0]} positions with a full window "
-                              f"of {cfg.window} inside a sentence, fewer than one batch of "
-                              f"{NN_BATCH_SIZE} for the nn backend; use a larger corpus, "
-                              "a smaller window, or the engine backend")
-        # Fewer other words than negatives: draw them with repeats (word2vec.c draws with
-        # replacement anyway); a one-word corpus has no negative to draw at all.
-        others = int(np.count_nonzero(np.bincount(np.asarray(encoded.ids)))) - 1
-        model_class = nn.CBOW if cfg.model == "cbow" else nn.SkipGram
-        model = model_class(len(self.vocab), cfg.dim, cfg.window, np.asarray(encoded.ids),
-                            sample_size=cfg.negative if others else 0,
-                            distinct=others >= cfg.negative, seed=cfg.seed)
-        if self.wv is not None:
-            model.params[0][...] = self.wv.vectors
-            model.params[1][...] = self.syn1neg
-        trainer = nn.Trainer(model, nn.Adam(lr=cfg.alpha or 0.001), seed=cfg.seed)
-        start = time.perf_counter()
-        trainer.fit(contexts, target, max_epoch=cfg.epochs, batch_size=NN_BATCH_SIZE,
-                    eval_interval=None)
-        self.train_seconds = time.perf_counter() - start
-        self.loss_history += list(trainer.epoch_loss)
-        self.words_trained = cfg.epochs * (target.shape[0] // NN_BATCH_SIZE) * NN_BATCH_SIZE
-        W_in, W_out = model.params
-        return nn.to_cpu(W_in), nn.to_cpu(W_out)
-
 
     def save(self, path) -> None:
         """Write a native model file (.npz + JSON, no pickle): both matrices, the vocabulary
@@ -358,52 +267,28 @@ class Word2Vec:
         checkpoint or a corpus that no longer matches it (the message says what changed),
         :class:`MemoryEstimateError` when the run no longer fits in memory.
         """
-        from .checkpoint import (Checkpoint, CheckpointError, check_corpus_files,
-                                 check_encoded, load_checkpoint)
+        from .checkpoint import Checkpoint, CheckpointError, load_checkpoint
 
         ckpt = (checkpoint_dir if isinstance(checkpoint_dir, Checkpoint)
                 else load_checkpoint(checkpoint_dir))
+        if ckpt.chunk_words != ckpt.config.chunk_words:
+            raise CheckpointError(f"{ckpt.path} was cut into chunks of {ckpt.chunk_words:,} "
+                                  "words, but its configuration says chunk_words="
+                                  f"{ckpt.config.chunk_words:,}")
         model = cls(**dataclasses.asdict(ckpt.config))
         model.vocab = Vocab.from_counts(ckpt.words, ckpt.counts)
         model.checkpoint_extra = ckpt.extra
-        # The checkpoint's matrices, already loaded, are part of the estimate: count them as
-        # available rather than twice.
-        available = memory.available_memory()
-        if available is not None:
-            available += ckpt.W_in.nbytes + ckpt.W_out.nbytes
-        try:
-            estimate = model.check_memory(available)
-        except MemoryEstimateError:
-            raise MemoryEstimateError(
-                f"resuming {ckpt.path} needs about "
-                f"{memory.format_bytes(model.memory_estimate.needed)} of memory but only "
-                f"{memory.format_bytes(available)} is available; its vocabulary and dim are "
-                "fixed, so free memory or resume on a machine with more") from None
-        if on_memory_estimate is not None:
-            on_memory_estimate(estimate)
-        own_paths = corpus is None
-        if own_paths:
-            if not ckpt.corpus:
-                raise CheckpointError(f"{ckpt.path} was trained on an in-memory corpus: pass "
-                                      "the same corpus to resume it")
-            corpus = ckpt.corpus if len(ckpt.corpus) > 1 else ckpt.corpus[0]
-        if ckpt.chunk_words != ENGINE_CHUNK_WORDS:
-            raise CheckpointError(f"{ckpt.path} was cut into chunks of {ckpt.chunk_words} "
-                                  f"words, this version uses {ENGINE_CHUNK_WORDS}")
-        check_corpus_files(ckpt, corpus, same_paths=own_paths)
-        encoded = encode(corpus, model.vocab)
-        # With the schedule checked against this corpus, the engine's own check of it passes.
-        check_encoded(ckpt, encoded)
+        checkpointing.check_memory(model, ckpt, on_memory_estimate)
+        corpus, encoded = checkpointing.corpus_to_resume(ckpt, corpus, model.vocab)
         model.loss_history = list(ckpt.loss_history)
         folder = ckpt.path.parent if save_checkpoints else None
-        saver = model._checkpointer(folder, corpus, on_checkpoint, ckpt.extra,
-                                    list(ckpt.loss_history), encoded=encoded)
-        with _locked(folder):
-            W_in, W_out = model._fit_engine(encoded, progress, saver=saver,
-                                            checkpoint_every=checkpoint_every,
-                                            start=ckpt.state, weights=(ckpt.W_in, ckpt.W_out))
-        model.wv = WordVectors(model.vocab.words, W_in, counts=model.vocab.counts)
-        model.syn1neg = W_out
+        save = None
+        if folder is not None:
+            save = checkpointing.saver(folder, model, corpus, encoded,
+                                       on_checkpoint=on_checkpoint, extra=ckpt.extra)
+        with checkpointing.locked(folder):
+            model._train(encoded, Hooks(progress, save, checkpoint_every), start=ckpt.state,
+                         weights=(ckpt.W_in, ckpt.W_out))
         return model
 
     @classmethod
@@ -438,20 +323,3 @@ class Word2Vec:
         model.train_seconds = train_seconds
         model.words_trained = words_trained
         return model
-
-
-def windows_within_sentences(encoded: EncodedCorpus, window: int):
-    """Every position whose full window lies inside its sentence (the book's windows, which
-    never reach past the corpus' ends, here never past a sentence's).
-
-    Returns contexts (N, 2*window) int32 and target (N,) int32.
-    """
-    ids = np.asarray(encoded.ids)
-    width = 2 * window + 1
-    if ids.shape[0] < width:
-        return np.zeros((0, 2 * window), dtype=np.int32), np.zeros(0, dtype=np.int32)
-    sentence = np.repeat(np.arange(encoded.n_sentences), np.diff(encoded.bounds))
-    starts = np.flatnonzero(sentence[:-width + 1] == sentence[width - 1:])
-    spans = np.lib.stride_tricks.sliding_window_view(ids, width)[starts]
-    contexts = np.concatenate([spans[:, :window], spans[:, window + 1:]], axis=1)
-    return contexts.astype(np.int32), spans[:, window].astype(np.int32)

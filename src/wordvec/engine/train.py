@@ -32,33 +32,11 @@ from typing import Callable
 import numpy as np
 
 from ..config import TrainConfig
-from ..errors import WordvecError
+from ..errors import DivergenceError
+from ..hooks import Progress
 from ..sampling import alias_table, keep_probabilities, unigram_probs
+from ..schedule import Schedule, TrainState
 from . import kernels as K
-
-
-@dataclass(frozen=True)
-class Progress:
-    """What ``progress`` receives, from the main thread.
-
-    words_done/total_words: words of ``ids`` (before subsampling) over all epochs;
-    words_per_sec: since the start; alpha: the learning rate at ``words_done``;
-    loss: mean loss per example (CBOW target, skip-gram pair) of the chunks finished since
-    the previous report (nan if none); epoch: 0-based, ``words_done // len(ids)`` (capped);
-    elapsed and eta in seconds.
-    """
-    epoch: int
-    words_done: int
-    total_words: int
-    words_per_sec: float
-    alpha: float
-    loss: float
-    elapsed: float
-    eta: float
-
-    @property
-    def fraction(self) -> float:
-        return self.words_done / self.total_words if self.total_words else 1.0
 
 
 @dataclass
@@ -148,38 +126,6 @@ def make_state(dim: int, negative: int, max_sentence: int, seed: int, thread: in
     )
 
 
-def make_chunks(bounds: np.ndarray, chunk_words: int) -> list[tuple[int, int]]:
-    """Cut sentences 0..S-1 into consecutive ranges ``(first, last)``, each ending at the
-    first sentence end at or after ``chunk_words`` words (the last range may be shorter)."""
-    chunks = []
-    S = len(bounds) - 1
-    first = 0
-    while first < S:
-        last = int(np.searchsorted(bounds, bounds[first] + chunk_words, side="left"))
-        last = min(max(last, first + 1), S)
-        chunks.append((first, last))
-        first = last
-    return chunks
-
-
-class Jobs:
-    """Every epoch's chunks in schedule order, as a sequence computed on demand: job ``j`` is
-    ``(epoch, first, last)`` for chunk ``j % C`` of epoch ``j // C`` (C chunks an epoch). A
-    list of all epochs x chunks tuples would grow with the epoch count."""
-
-    def __init__(self, chunks: list[tuple[int, int]], epochs: int):
-        self.chunks, self.epochs = chunks, epochs
-
-    def __len__(self) -> int:
-        return len(self.chunks) * self.epochs
-
-    def __getitem__(self, job: int) -> tuple[int, int, int]:
-        if not 0 <= job < len(self):
-            raise IndexError(job)
-        epoch, chunk = divmod(job, len(self.chunks))
-        return (epoch, *self.chunks[chunk])
-
-
 def _check(ids, bounds, counts, W_in, W_out, dim):
     if ids.dtype != np.int32 or ids.ndim != 1:
         raise TypeError(f"ids must be a 1-D int32 array of vocabulary ids, got {ids.dtype} with "
@@ -201,40 +147,194 @@ def _check(ids, bounds, counts, W_in, W_out, dim):
         raise ValueError(f"ids must lie in [0, {V}) (the vocabulary size given by counts)")
 
 
-class DivergenceError(WordvecError):
-    """Training diverged: the loss or the weights became NaN or infinite (too large a
-    learning rate). ``alpha`` is the starting learning rate used, ``epoch`` 0-based."""
+class _Run:
+    """One training in progress: the worker threads, the pause-and-save barrier, the weight
+    check and the progress reports, sharing one lock (``cond``) over the :class:`Schedule`
+    and a few counters."""
 
-    def __init__(self, alpha: float, epoch: int, where: str):
-        self.alpha, self.epoch = alpha, epoch
-        super().__init__(
-            f"training diverged in epoch {epoch + 1}: {where} became NaN or infinite with "
-            f"alpha={alpha:g}; use a smaller learning rate, e.g. alpha={alpha / 10:g}")
+    def __init__(self, arrays, schedule: Schedule, states, opts: K.Options, config: TrainConfig,
+                 progress, checkpoint, checkpoint_every: float):
+        self.ids, self.bounds, self.tables, self.W_in, self.W_out = arrays
+        self.schedule, self.states, self.opts = schedule, states, opts
+        self.progress, self.checkpoint = progress, checkpoint
+        self.checkpoint_every = checkpoint_every
+        self.progress_interval = config.progress_interval
+        self.every_chunk = checkpoint is not None and checkpoint_every == 0
+        self.cond = threading.Condition()
+        self.stop = threading.Event()
+        self.errors: list[BaseException] = []
+        # Under `cond`: jobs running, threads alive, a pause for checkpoints, and the loss of
+        # the chunks finished since the last report.
+        self.running, self.alive, self.paused = 0, len(states), False
+        self.loss, self.examples = 0.0, 0
+        self.saved_at = schedule.next_job  # the job of the last checkpoint (none before start)
+        self.history: list[Progress] = []
+        self.words0 = schedule.words_done
+        V = self.W_in.shape[0]
+        self.block = max(1, _CHECK_FLOATS // max(int(self.W_in.shape[1]), 1))
+        self.scan_row, self.V = 0, V
+        self.t0 = time.perf_counter()
 
+    # -------------------------------------------------------------------- worker threads
+    def worker(self, thread: int) -> None:
+        """Take jobs in schedule order and train them until none is left or a stop."""
+        try:
+            while self._one_job(self.states[thread]):
+                pass
+        except BaseException as exc:  # re-raised in the calling thread
+            self.errors.append(exc)
+            self.stop.set()
+        finally:
+            with self.cond:
+                self.alive -= 1
+                self.cond.notify_all()
 
-@dataclass
-class TrainState:
-    """Where a training stands at a chunk boundary, enough to resume it exactly.
+    def _one_job(self, state: K.ThreadState) -> bool:
+        cond, schedule = self.cond, self.schedule
+        with cond:
+            while self.paused and not self.stop.is_set():
+                cond.wait()
+            if self.stop.is_set() or schedule.finished:
+                return False
+            epoch, first, last, alpha = schedule.take()
+            self.running += 1
+        try:
+            state.sums[:] = 0.0
+            words = K.train_range(self.ids, self.bounds, first, last, self.tables, self.W_in,
+                                  self.W_out, alpha, schedule.step, self.opts, state)
+            loss, examples, kept = state.sums
+        finally:
+            with cond:
+                self.running -= 1
+                cond.notify_all()
+        if not math.isfinite(loss):
+            raise DivergenceError(schedule.a0, epoch, "the loss")
+        with cond:
+            schedule.record(epoch, loss, examples, kept, words)
+            self.loss += float(loss)
+            self.examples += int(examples)
+            if self.every_chunk:
+                # Hold the next job until the main thread has saved this boundary: otherwise
+                # a fast worker could run past boundaries unsaved.
+                self.paused = True
+                cond.notify_all()
+        return True
 
-    next_job: index of the next job in schedule order (``job // chunks_per_epoch`` is its
-    epoch); rng: (n_threads,) uint64, each thread's SplitMix64 state; epoch_sums:
-    (epochs, 4) float64, per epoch the loss sum, examples, kept words and raw words so far;
-    n_jobs: jobs in the whole schedule. The weights are the arrays being trained.
-    """
-    next_job: int
-    rng: np.ndarray
-    epoch_sums: np.ndarray
-    n_jobs: int
+    # -------------------------------------------------------------------- calling thread
+    def check_weights(self, full: bool = True) -> None:
+        """Raise DivergenceError for a NaN or inf in W_in/W_out: all rows (before a
+        checkpoint and at the end) or, at a progress report, the next block of rows in turn,
+        so a report costs O(_CHECK_FLOATS) however large the model (a diverging run shows
+        in the chunk losses first anyway)."""
+        V, block = self.V, self.block
+        a, b = (0, V) if full else (self.scan_row, min(self.scan_row + block, V))
+        if not full:
+            self.scan_row = b % V if V else 0
+        for lo in range(a, b, block):
+            hi = min(lo + block, b)
+            if not (np.isfinite(self.W_in[lo:hi]).all() and np.isfinite(self.W_out[lo:hi]).all()):
+                with self.cond:
+                    done = self.schedule.words_done
+                raise DivergenceError(self.schedule.a0, self.schedule.epoch_of(done),
+                                      "the weights")
 
-    @property
-    def complete(self) -> bool:
-        return self.next_job >= self.n_jobs
+    def report(self) -> None:
+        """Append a :class:`Progress` to the history and hand it to ``progress``."""
+        schedule = self.schedule
+        with self.cond:
+            done, loss, examples = schedule.words_done, self.loss, self.examples
+            self.loss, self.examples = 0.0, 0
+        elapsed = time.perf_counter() - self.t0
+        speed = (done - self.words0) / elapsed if elapsed > 0 else 0.0
+        info = Progress(epoch=schedule.epoch_of(done), words_done=done,
+                        total_words=schedule.total, words_per_sec=speed,
+                        alpha=schedule.alpha_after(done),
+                        loss=loss / examples if examples else float("nan"),
+                        elapsed=elapsed,
+                        eta=(schedule.total - done) / speed if speed > 0 else float("inf"))
+        self.history.append(info)
+        if self.progress is not None:
+            self.progress(info)
+
+    def snapshot(self) -> TrainState:
+        """The resumable state; called with no chunk running."""
+        return self.schedule.state([s.rng[0] for s in self.states])
+
+    def pause_and_save(self) -> None:
+        """The barrier: stop handing out jobs, wait for the running ones, save, go on."""
+        cond = self.cond
+        with cond:
+            self.paused = True
+            while self.running:
+                cond.wait()
+        try:
+            nxt = self.schedule.next_job
+            if self.errors or nxt == self.saved_at or nxt >= len(self.schedule.jobs):
+                return
+            self.check_weights()   # never overwrite a good checkpoint with diverged weights
+            self.saved_at = nxt
+            self.checkpoint(self.snapshot())
+        finally:
+            with cond:
+                self.paused = False
+                cond.notify_all()
+
+    def _fresh(self) -> bool:
+        """New work since the last checkpoint (under ``cond``)."""
+        return self.checkpoint is not None and self.schedule.next_job != self.saved_at
+
+    def supervise(self) -> None:
+        """Wait for the workers, reporting and checkpointing on time, until they stop."""
+        next_report = self.t0 + self.progress_interval
+        next_checkpoint = self.t0 + self.checkpoint_every
+        while True:
+            with self.cond:
+                if not self.alive:
+                    return
+                # A checkpoint waits for new work since the last one (woken per chunk).
+                wake = min(next_report, next_checkpoint) if self._fresh() else next_report
+                self.cond.wait(max(0.0, wake - time.perf_counter()))
+                alive, fresh = self.alive, self._fresh()
+            if not alive or self.errors:
+                return
+            now = time.perf_counter()
+            if now >= next_report:
+                next_report = now + self.progress_interval
+                self.check_weights(full=False)
+                self.report()
+            if fresh and now >= next_checkpoint:
+                self.pause_and_save()
+                next_checkpoint = time.perf_counter() + self.checkpoint_every
+
+    def run(self) -> None:
+        """Start the workers, supervise them, and on an exception in the calling thread
+        (e.g. KeyboardInterrupt) let running chunks finish, save a last checkpoint and
+        re-raise; a worker's exception is re-raised here too."""
+        workers = [threading.Thread(target=self.worker, args=(i,), name=f"wordvec-engine-{i}",
+                                    daemon=True) for i in range(len(self.states))]
+        for t in workers:
+            t.start()
+        try:
+            self.supervise()
+        except BaseException as exc:
+            self.stop.set()     # running chunks finish, no new ones start
+            with self.cond:
+                self.paused = False
+                self.cond.notify_all()
+            for t in workers:
+                t.join()
+            if isinstance(exc, KeyboardInterrupt) and self.checkpoint is not None \
+                    and not self.errors:
+                self.pause_and_save()
+            raise
+        for t in workers:
+            t.join()
+        if self.errors:
+            raise self.errors[0]
 
 
 def train(ids, bounds, counts, config: TrainConfig, W_in, W_out,
           progress: Callable[[Progress], None] | None = None, *,
-          saturation: str = "clip", sigmoid: str = "exact", chunk_words: int = 10_000,
-          progress_interval: float = 1.0,
           start: TrainState | None = None, stop_at: int | None = None,
           checkpoint: Callable[[TrainState], None] | None = None,
           checkpoint_every: float = 600.0) -> TrainResult:
@@ -244,13 +344,11 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out,
     sentence i is ``ids[bounds[i]:bounds[i+1]]`` and no window crosses its ends;
     counts: (V,) word counts (subsampling and the noise distribution);
     config: model, dim, window, negative, sample, epochs, start_alpha/end_alpha, n_threads,
-    seed; W_in, W_out: (V, dim) float32, C-contiguous (see :func:`init_weights`).
+    seed, and the engine's own fields: saturation, sigmoid, chunk_words (the unit of work
+    handed to a thread), progress_interval; W_in, W_out: (V, dim) float32, C-contiguous (see
+    :func:`init_weights`).
     progress: called as ``progress(info: Progress)`` from the calling thread about every
-    ``progress_interval`` seconds and once at the end.
-    saturation: what a score with ``|f| >= 6`` does -- 'clip' (word2vec.c, default: sigmoid
-    taken as 0 or 1), 'skip' (gensim: no update) or 'none' (exact sigmoid);
-    sigmoid: 'exact' (default) or 'table' (word2vec.c's 1000-entry table);
-    chunk_words: the unit of work handed to a thread (whole sentences, about this many words).
+    ``config.progress_interval`` seconds and once at the end.
 
     Resuming and checkpoints: ``start`` (a :class:`TrainState` from a checkpoint or from
     ``TrainResult.state``) continues a schedule at its next job with its threads' random
@@ -269,215 +367,37 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out,
     history, word and example counts, the wall time and the final ``state``.
     With ``config.n_threads == 1`` the result is bit-identical for a given ``config.seed``.
     """
+    ids, bounds, counts = _arrays(ids, bounds, counts)
+    _check(ids, bounds, counts, W_in, W_out, config.dim)
+    if not checkpoint_every >= 0:
+        raise ValueError("checkpoint_every must be >= 0")
+    schedule = Schedule(bounds, config.epochs, config.start_alpha, config.end_alpha,
+                        config.chunk_words, start=start, stop_at=stop_at)
+    n_threads = max(1, int(config.n_threads)) if start is None else len(start.rng)
+    max_sentence = int(np.diff(bounds).max()) if bounds.size > 1 else 1
+    states = [make_state(config.dim, config.negative, max_sentence, config.seed, thread)
+              for thread in range(n_threads)]
+    if start is not None:
+        for state, rng in zip(states, np.asarray(start.rng, dtype=np.uint64)):
+            state.rng[0] = rng
+    opts = K.Options(K.MODELS[config.model], int(config.window),
+                     K.SATURATIONS[config.saturation], K.SIGMOIDS[config.sigmoid])
+    run = _Run((ids, bounds, make_tables(counts, config.sample), W_in, W_out), schedule,
+               states, opts, config, progress, checkpoint, checkpoint_every)
+    run.run()
+    run.check_weights()
+    seconds = time.perf_counter() - run.t0
+    run.report()
+    words, kept, examples = schedule.totals()
+    return TrainResult(epoch_loss=schedule.epoch_loss(), history=run.history, words=words,
+                       kept_words=kept, examples=examples, seconds=seconds,
+                       state=run.snapshot())
+
+
+def _arrays(ids, bounds, counts):
+    """``ids``, ``bounds`` (int64 when integral) and ``counts`` as contiguous arrays."""
     ids = np.ascontiguousarray(ids)
     bounds = np.asarray(bounds)
     if bounds.dtype.kind in "iu":
         bounds = np.ascontiguousarray(bounds, dtype=np.int64)
-    counts = np.asarray(counts)
-    _check(ids, bounds, counts, W_in, W_out, config.dim)
-    if saturation not in K.SATURATIONS:
-        raise ValueError(f"saturation must be one of {sorted(K.SATURATIONS)}, not {saturation!r}")
-    if sigmoid not in K.SIGMOIDS:
-        raise ValueError(f"sigmoid must be one of {sorted(K.SIGMOIDS)}, not {sigmoid!r}")
-    if chunk_words < 1 or not progress_interval > 0 or not checkpoint_every >= 0:
-        raise ValueError("chunk_words must be >= 1, progress_interval > 0 and "
-                         "checkpoint_every >= 0")
-
-    n_threads = max(1, int(config.n_threads)) if start is None else len(start.rng)
-    tables = make_tables(counts, config.sample)
-    opts = K.Options(K.MODELS[config.model], int(config.window), K.SATURATIONS[saturation],
-                     K.SIGMOIDS[sigmoid])
-    T = int(ids.size)
-    epochs = int(config.epochs)
-    total = T * epochs
-    a0, a1 = float(config.start_alpha), float(config.end_alpha)
-    step = (a0 - a1) / total if total else 0.0
-    max_sentence = int(np.diff(bounds).max()) if bounds.size > 1 else 1
-    # Jobs in schedule order: every epoch's chunks, handed out one at a time.
-    jobs = Jobs(make_chunks(bounds, chunk_words), epochs)
-    end = len(jobs) if stop_at is None else max(0, min(int(stop_at), len(jobs)))
-
-    states = [make_state(config.dim, config.negative, max_sentence, config.seed, thread)
-              for thread in range(n_threads)]
-    per_epoch = np.zeros((epochs, 4), dtype=np.float64)  # loss sum, examples, kept, raw words
-    first_job = 0
-    if start is not None:
-        if start.n_jobs != len(jobs) or np.shape(start.epoch_sums) != per_epoch.shape:
-            raise ValueError(f"the state to resume has {start.n_jobs} jobs over "
-                             f"{np.shape(start.epoch_sums)[0]} epochs, this schedule "
-                             f"{len(jobs)} over {epochs}: resume with the same corpus, "
-                             "configuration and chunk_words")
-        first_job = int(start.next_job)
-        per_epoch[...] = start.epoch_sums
-        for state, rng in zip(states, np.asarray(start.rng, dtype=np.uint64)):
-            state.rng[0] = rng
-
-    cond = threading.Condition()
-    stop = threading.Event()
-    errors: list[BaseException] = []
-    # Under `cond`: the next job, jobs running, threads alive, a pause for checkpoints.
-    book = {"next": first_job, "running": 0, "alive": n_threads, "paused": False,
-            "done": int(per_epoch[:, 3].sum()), "loss": 0.0, "examples": 0}
-
-    every_chunk = checkpoint is not None and checkpoint_every == 0
-
-    def worker(thread: int) -> None:
-        state = states[thread]
-        try:
-            while True:
-                with cond:
-                    while book["paused"] and not stop.is_set():
-                        cond.wait()
-                    if stop.is_set() or book["next"] >= end:
-                        return
-                    epoch, first, last = jobs[book["next"]]
-                    book["next"] += 1
-                    book["running"] += 1
-                try:
-                    # The learning rate from the chunk's place in the schedule, not timing.
-                    alpha = a0 - step * (epoch * T + int(bounds[first]))
-                    state.sums[:] = 0.0
-                    words = K.train_range(ids, bounds, first, last, tables, W_in, W_out,
-                                          alpha, step, opts, state)
-                    loss, examples, kept = state.sums
-                finally:
-                    with cond:
-                        book["running"] -= 1
-                        cond.notify_all()
-                if not math.isfinite(loss):
-                    raise DivergenceError(a0, epoch, "the loss")
-                with cond:
-                    per_epoch[epoch] += (loss, examples, kept, words)
-                    book["done"] += int(words)
-                    book["loss"] += float(loss)
-                    book["examples"] += int(examples)
-                    if every_chunk:
-                        # Hold the next job until the main thread has saved this boundary:
-                        # otherwise a fast worker could run past boundaries unsaved.
-                        book["paused"] = True
-                        cond.notify_all()
-        except BaseException as exc:  # re-raised in the calling thread
-            errors.append(exc)
-            stop.set()
-        finally:
-            with cond:
-                book["alive"] -= 1
-                cond.notify_all()
-
-    result = TrainResult(epoch_loss=[])
-    t0 = time.perf_counter()
-    done0 = book["done"]
-
-    def current_epoch(done: int) -> int:
-        return min(done // T, epochs - 1) if T else 0
-
-    V = W_in.shape[0]
-    block = max(1, _CHECK_FLOATS // max(int(config.dim), 1))
-    scan = {"row": 0}
-
-    def check_weights(full: bool = True) -> None:
-        """Raise DivergenceError for a NaN or inf in W_in/W_out: all rows (before a
-        checkpoint and at the end) or, at a progress report, the next block of rows in turn,
-        so a report costs O(_CHECK_FLOATS) however large the model (a diverging run shows
-        in the chunk losses first anyway)."""
-        a, b = (0, V) if full else (scan["row"], min(scan["row"] + block, V))
-        if not full:
-            scan["row"] = b % V if V else 0
-        for lo in range(a, b, block):
-            hi = min(lo + block, b)
-            if not (np.isfinite(W_in[lo:hi]).all() and np.isfinite(W_out[lo:hi]).all()):
-                with cond:
-                    done = book["done"]
-                raise DivergenceError(a0, current_epoch(done), "the weights")
-
-    def report() -> None:
-        with cond:
-            done, loss, examples = book["done"], book["loss"], book["examples"]
-            book["loss"], book["examples"] = 0.0, 0
-        elapsed = time.perf_counter() - t0
-        speed = (done - done0) / elapsed if elapsed > 0 else 0.0
-        info = Progress(epoch=current_epoch(done), words_done=done,
-                        total_words=total, words_per_sec=speed,
-                        alpha=max(a0 - step * done, a1),
-                        loss=loss / examples if examples else float("nan"),
-                        elapsed=elapsed,
-                        eta=(total - done) / speed if speed > 0 else float("inf"))
-        result.history.append(info)
-        if progress is not None:
-            progress(info)
-
-    def snapshot() -> TrainState:
-        # Called with no chunk running.
-        return TrainState(next_job=book["next"], n_jobs=len(jobs),
-                          rng=np.array([s.rng[0] for s in states], dtype=np.uint64),
-                          epoch_sums=per_epoch.copy())
-
-    saved = {"at": first_job}   # the job index of the last checkpoint (none before the start)
-
-    def save_checkpoint() -> None:
-        """The barrier: stop handing out jobs, wait for the running ones, save, go on."""
-        with cond:
-            book["paused"] = True
-            while book["running"]:
-                cond.wait()
-        try:
-            if errors or book["next"] == saved["at"] or book["next"] >= len(jobs):
-                return
-            check_weights()      # never overwrite a good checkpoint with diverged weights
-            saved["at"] = book["next"]
-            checkpoint(snapshot())
-        finally:
-            with cond:
-                book["paused"] = False
-                cond.notify_all()
-
-    workers = [threading.Thread(target=worker, args=(i,), name=f"wordvec-engine-{i}",
-                                daemon=True) for i in range(n_threads)]
-    for t in workers:
-        t.start()
-    try:
-        next_report = t0 + progress_interval
-        next_checkpoint = t0 + checkpoint_every
-        while True:
-            with cond:
-                if not book["alive"]:
-                    break
-                # A checkpoint waits for new work since the last one (woken per chunk).
-                fresh = checkpoint is not None and book["next"] != saved["at"]
-                wake = min(next_report, next_checkpoint) if fresh else next_report
-                cond.wait(max(0.0, wake - time.perf_counter()))
-                alive = book["alive"]
-                fresh = checkpoint is not None and book["next"] != saved["at"]
-            if not alive or errors:
-                break
-            now = time.perf_counter()
-            if now >= next_report:
-                next_report = now + progress_interval
-                check_weights(full=False)
-                report()
-            if fresh and now >= next_checkpoint:
-                save_checkpoint()
-                next_checkpoint = time.perf_counter() + checkpoint_every
-    except BaseException as exc:
-        stop.set()          # e.g. KeyboardInterrupt: running chunks finish, no new ones start
-        with cond:
-            book["paused"] = False
-            cond.notify_all()
-        for t in workers:
-            t.join()
-        if isinstance(exc, KeyboardInterrupt) and checkpoint is not None and not errors:
-            save_checkpoint()
-        raise
-    for t in workers:
-        t.join()
-    if errors:
-        raise errors[0]
-    check_weights()
-    result.seconds = time.perf_counter() - t0
-    report()
-    result.state = snapshot()
-    result.epoch_loss = [float(l / n) if n else float("nan") for l, n, _, _ in per_epoch]
-    result.words = int(per_epoch[:, 3].sum())
-    result.kept_words = int(per_epoch[:, 2].sum())
-    result.examples = int(per_epoch[:, 1].sum())
-    return result
+    return ids, bounds, np.asarray(counts)

@@ -69,8 +69,11 @@ class Trainer:
             seed = int(numpy.random.randint(0, 2**31 - 1))
         self.rng = numpy.random.default_rng(seed)
 
-    def fit(self, x, t, max_epoch=10, batch_size=32, max_grad=None, eval_interval=20):
-        """x: (N, ...) inputs, t: (N, ...) targets; one epoch is ``N // batch_size`` steps."""
+    def fit(self, x, t, max_epoch=10, batch_size=32, max_grad=None, eval_interval=20, *,
+            callback=None):
+        """x: (N, ...) inputs, t: (N, ...) targets; one epoch is ``N // batch_size`` steps.
+        ``callback(epoch, iteration, iterations, loss)`` (beyond the book's) is called after
+        every step, ``epoch`` and ``iteration`` 0-based, ``iterations`` per epoch."""
         data_size = len(x)
         max_iters = data_size // batch_size
         self.eval_interval = eval_interval
@@ -96,6 +99,8 @@ class Trainer:
                 total_loss += loss
                 epoch_total += loss
                 loss_count += 1
+                if callback is not None:
+                    callback(self.current_epoch, iters, max_iters, loss)
                 if (eval_interval is not None) and (iters % eval_interval) == 0:
                     avg_loss = total_loss / loss_count
                     elapsed_time = time.time() - start_time

@@ -1,0 +1,67 @@
+"""What a trainer and its caller exchange: the hooks a trainer calls (progress, checkpoint),
+the :class:`Progress` reports it sends, and the :class:`TrainRecord` it returns.
+
+Pure data, importing nothing heavy: every trainer (the engine, the book's layers, later a
+cluster) and the facade build on it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What ``progress`` receives, from the calling thread.
+
+    words_done/total_words: the trainer's unit of work over all epochs (the engine: words of
+    the corpus before subsampling; the nn backend: training examples, i.e. windows);
+    words_per_sec: since the start; alpha: the learning rate at ``words_done``; loss: mean
+    loss per example since the previous report (nan if none); epoch: 0-based (capped at the
+    last); elapsed and eta in seconds.
+    """
+    epoch: int
+    words_done: int
+    total_words: int
+    words_per_sec: float
+    alpha: float
+    loss: float
+    elapsed: float
+    eta: float
+
+    @property
+    def fraction(self) -> float:
+        return self.words_done / self.total_words if self.total_words else 1.0
+
+
+@dataclass
+class Hooks:
+    """What a trainer calls while it runs, all from the calling thread.
+
+    progress(info: Progress): about every ``config.progress_interval`` seconds and once at
+    the end. checkpoint(W_in, W_out, state): at a consistent point about every
+    ``checkpoint_every`` seconds (0: as often as the trainer can) and once when a
+    KeyboardInterrupt stops training (the engine only; ``state`` a
+    :class:`~wordvec.schedule.TrainState`).
+    """
+    progress: Callable[[Progress], None] | None = None
+    checkpoint: Callable[[np.ndarray, np.ndarray, object], None] | None = None
+    checkpoint_every: float = 600.0
+
+
+@dataclass
+class TrainRecord:
+    """What a trainer returns beside the weights.
+
+    epoch_loss: mean loss per example of each epoch of this call; iteration_loss: the loss of
+    every optimiser step (the nn backend; empty for the engine); words: this call's unit of
+    work done (see :class:`Progress`); seconds: its wall time of training; history: every
+    :class:`Progress` reported.
+    """
+    epoch_loss: list[float]
+    words: int
+    seconds: float
+    iteration_loss: list[float] = field(default_factory=list)
+    history: list[Progress] = field(default_factory=list)

@@ -1,0 +1,35 @@
+"""The engine as a trainer: :func:`wordvec.engine.train` on an encoded corpus."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..config import TrainConfig
+from ..hooks import Hooks, TrainRecord
+from ..schedule import TrainState
+
+
+def train(encoded, counts, config: TrainConfig, weights, hooks: Hooks,
+          start: TrainState | None = None) -> TrainRecord:
+    """Train ``weights`` in place with word2vec.c's rules; see :mod:`wordvec.trainers`.
+    ``words`` counts this call's raw corpus words (a resumed run did part before)."""
+    from .. import engine
+
+    W_in, W_out = weights
+    checkpoint = None
+    if hooks.checkpoint is not None:
+        save = hooks.checkpoint
+        checkpoint = lambda state: save(W_in, W_out, state)   # noqa: E731
+    result = engine.train(encoded.ids, encoded.bounds, counts, config, W_in, W_out,
+                          progress=hooks.progress, start=start, checkpoint=checkpoint,
+                          checkpoint_every=hooks.checkpoint_every)
+    done_before = 0 if start is None else int(np.sum(start.epoch_sums[:, 3]))
+    return TrainRecord(epoch_loss=list(result.epoch_loss), words=result.words - done_before,
+                       seconds=result.seconds, history=result.history)
+
+
+def initial_weights(vocab_size: int, config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+    """word2vec.c's (or gensim's, by ``config.init``) initial weights; see
+    :func:`wordvec.engine.init_weights`."""
+    from ..engine import init_weights
+
+    return init_weights(vocab_size, config.dim, seed=config.seed, init=config.init)
