@@ -27,7 +27,7 @@ from pathlib import Path
 
 OURS = """
 import json, resource, sys, time, warnings
-from wordvec.corpus import count_words
+from wordvec.vocab import count_words
 start = time.perf_counter()
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

@@ -19,7 +19,8 @@ import time
 import tracemalloc
 import warnings
 
-from wordvec.corpus import LongWordWarning, count_words
+from wordvec.corpus import LongWordWarning
+from wordvec.vocab import count_words
 
 
 def write_one_token(path: str, mib: int) -> None:

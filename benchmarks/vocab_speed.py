@@ -71,7 +71,7 @@ def main() -> int:
           f"gensim/wordvec = {best_gensim / best_ours:.2f}x")
 
     start = time.perf_counter()
-    encoded = encode(path, vocab)
+    encoded = encode(path, vocab.word_to_id)
     t_encode = time.perf_counter() - start
     print(f"encode: {t_encode:.3f} s for {encoded.raw_words:,} tokens -> "
           f"{encoded.ids.shape[0]:,} ids in {encoded.n_sentences} sentences")

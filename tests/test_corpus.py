@@ -12,9 +12,16 @@ import numpy as np
 import pytest
 
 from wordvec import corpus
-from wordvec.corpus import (MAX_SENTENCE, CorpusError, EncodedCorpus, InvalidUTF8Warning,
-                            NotReiterableError, count_words, encode, iter_sentences)
-from wordvec.vocab import Vocab
+from wordvec.corpus import (
+    MAX_SENTENCE,
+    CorpusError,
+    EncodedCorpus,
+    InvalidUTF8Warning,
+    NotReiterableError,
+    encode,
+    iter_sentences,
+)
+from wordvec.vocab import Vocab, count_words
 
 
 def naive_sentences(data: bytes, max_sentence: int = MAX_SENTENCE) -> list[list[str]]:
@@ -163,7 +170,7 @@ def test_one_shot_generator_is_refused():
     with pytest.raises(CorpusError):
         Vocab.build((s for s in sentences), min_count=1)
     with pytest.raises(CorpusError):
-        encode(iter(sentences), Vocab.from_counts(["a"], [1]))
+        encode(iter(sentences), Vocab.from_counts(["a"], [1]).word_to_id)
 
 
 def test_reiterable_object_is_read_twice():
@@ -214,11 +221,11 @@ def test_invalid_utf8_is_replaced_consistently(tmp_path):
     assert raw == 7
     with pytest.warns(InvalidUTF8Warning):
         vocab = Vocab.build(path, min_count=1)
-    enc = encode(path, vocab, block_size=3)
+    enc = encode(path, vocab.word_to_id, block_size=3)
     r, c = vocab.word_to_id["\ufffd"], vocab.word_to_id["caf\ufffd"]
     assert enc.ids.tolist() == [vocab.word_to_id["café"], c, r, r, vocab.word_to_id["ok"], r, c]
     # Encoding a file equals encoding its decoded sentences.
-    ref = encode(list(iter_sentences(path)), vocab)
+    ref = encode(list(iter_sentences(path)), vocab.word_to_id)
     assert enc.ids.tolist() == ref.ids.tolist()
 
 
@@ -251,7 +258,7 @@ def test_encode_drops_oov_and_bounds_are_right(tmp_path):
     path = tmp_path / "c.txt"
     path.write_text("a x b\ny z\n\nb b q a\n")
     vocab = Vocab.from_counts(["b", "a"], [3, 2])
-    enc = encode(path, vocab)
+    enc = encode(path, vocab.word_to_id)
     assert enc.ids.dtype == np.int32 and enc.bounds.dtype == np.int64
     assert enc.ids.tolist() == [1, 0, 0, 0, 1]
     # "y z" is all OOV: its sentence is dropped, so no empty sentence remains.
@@ -269,12 +276,12 @@ def test_encode_equals_reference_on_random_text(tmp_path):
     assert 0 < len(vocab) < 40
     sentences = list(iter_sentences(path, max_sentence=30))
     want = [s for s in reference_encode(sentences, vocab) if s]
-    enc = encode(path, vocab, block_size=5, max_sentence=30)
+    enc = encode(path, vocab.word_to_id, block_size=5, max_sentence=30)
     assert as_sentences(enc) == want
     assert enc.raw_words == 5000
     assert enc.bounds[-1] == enc.ids.shape[0] == sum(map(len, want))
     # Token lists give the same ids as the file they came from.
-    enc_lists = encode(sentences, vocab, max_sentence=30)
+    enc_lists = encode(sentences, vocab.word_to_id, max_sentence=30)
     assert as_sentences(enc_lists) == want
 
 
@@ -283,14 +290,14 @@ def test_encode_spills_to_memmap_above_threshold(tmp_path, monkeypatch):
     path = tmp_path / "c.txt"
     path.write_bytes(data)
     vocab = Vocab.build(path, min_count=1)
-    in_memory = encode(path, vocab)
+    in_memory = encode(path, vocab.word_to_id)
     assert not isinstance(in_memory.ids, np.memmap)
     spill_dir = tmp_path / "spill"
     spill_dir.mkdir()
     # Batches of ~300 tokens (1,200 bytes of ids): the first batches stay in memory, the
     # one that crosses 5,000 bytes spills them to the file, and later ones go straight to it.
     monkeypatch.setattr(corpus, "_ENCODE_BATCH", 300)
-    mapped = encode(path, vocab, memmap_threshold=5000, tmp_dir=spill_dir)
+    mapped = encode(path, vocab.word_to_id, memmap_threshold=5000, tmp_dir=spill_dir)
     assert isinstance(mapped.ids, np.memmap)
     assert mapped.ids.dtype == np.int32
     np.testing.assert_array_equal(mapped.ids, in_memory.ids)
@@ -303,7 +310,7 @@ def test_encode_spills_to_memmap_above_threshold(tmp_path, monkeypatch):
 def test_encode_empty_corpus(tmp_path):
     path = tmp_path / "c.txt"
     path.write_text("x y\n")
-    enc = encode(path, Vocab.from_counts(["a"], [1]), memmap_threshold=0)
+    enc = encode(path, Vocab.from_counts(["a"], [1]).word_to_id, memmap_threshold=0)
     assert enc.ids.shape == (0,) and enc.bounds.tolist() == [0] and enc.raw_words == 2
 
 
@@ -351,7 +358,7 @@ def test_encode_memory_stays_bounded_with_millions_of_rare_words(tmp_path, monke
     def run():
         tracemalloc.start()
         try:
-            encoded = encode(path, vocab, block_size=1 << 14)
+            encoded = encode(path, vocab.word_to_id, block_size=1 << 14)
             return encoded, tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
@@ -385,7 +392,7 @@ def test_counting_merges_byte_tokens_in_parts_with_the_same_result(tmp_path, mon
             tracemalloc.stop()
 
     whole = run()
-    monkeypatch.setattr(corpus, "_COUNT_MERGE_AT", 500)
+    monkeypatch.setattr("wordvec.vocab._COUNT_MERGE_AT", 500)
     parts = run()
     assert parts[0] == whole[0] and list(parts[0]) == list(whole[0])
     assert parts[1:3] == whole[1:3]

@@ -22,9 +22,9 @@ import pytest
 
 from wordvec import corpus
 from wordvec.corpus import (BLOCK_SIZE, MAX_SENTENCE, MAX_WORD_BYTES, CorpusError,
-                            InvalidUTF8Warning, LongWordWarning, count_words, encode, file_stats,
+                            InvalidUTF8Warning, LongWordWarning, encode, file_stats,
                             iter_sentences)
-from wordvec.vocab import Vocab, VocabError
+from wordvec.vocab import Vocab, VocabError, count_words
 
 
 def reference_word(token: bytes) -> str:
@@ -122,7 +122,7 @@ def test_long_tokens_read_the_same_for_any_block_size(tmp_path, block_size):
     assert [(type(m), m.tokens) for m in messages] == [(LongWordWarning, n_long)]
     # Encoding goes through resolve for long tokens: the same cut words get the same ids.
     vocab = Vocab._from_counter(counts, 1, None, raw, "test")
-    enc = encode(path, vocab, block_size=block_size)
+    enc = encode(path, vocab.word_to_id, block_size=block_size)
     assert enc.ids.tolist() == [vocab.word_to_id[w] for w in flat]
     assert np.diff(enc.bounds).tolist() == [len(s) for s in want]
 
@@ -151,9 +151,9 @@ def test_a_vocabulary_word_longer_than_the_limit_never_matches_a_file_token(tmp_
     path = tmp_path / "c.txt"
     path.write_bytes(b"a " + long_word.encode() + b" a\n")
     assert list(iter_sentences(path)) == [["a", cut_word, "a"]]
-    assert encode(path, vocab).ids.tolist() == [2, 1, 2]
+    assert encode(path, vocab.word_to_id).ids.tolist() == [2, 1, 2]
     # In-memory token lists are taken as they are: the long word is its own word.
-    assert encode([["a", long_word]], vocab).ids.tolist() == [2, 0]
+    assert encode([["a", long_word]], vocab.word_to_id).ids.tolist() == [2, 0]
 
 
 @pytest.mark.parametrize("packed", [False, True], ids=["plain", "gzip-bomb"])
@@ -201,7 +201,7 @@ def test_many_distinct_long_tokens_are_merged_by_bytes_read(tmp_path, monkeypatc
             tracemalloc.stop()
 
     whole = run()
-    monkeypatch.setattr(corpus, "_COUNT_MERGE_BYTES", 1 << 20)
+    monkeypatch.setattr("wordvec.vocab._COUNT_MERGE_BYTES", 1 << 20)
     parts = run()
     assert parts[:3] == whole[:3]
     assert parts[1] == 600 and parts[2] == [300]
@@ -242,7 +242,7 @@ def test_an_entry_that_cannot_be_stat_ed_is_one_corpus_error_naming_it(folder, m
 
     monkeypatch.setattr(os, "stat", fake_stat)
     for call in (iter_sentences, count_words, file_stats,
-                 lambda s: encode(s, Vocab.from_counts(["a"], [1]))):
+                 lambda s: encode(s, Vocab.from_counts(["a"], [1]).word_to_id)):
         with pytest.raises(CorpusError) as info:
             call(folder)
         assert str(info.value).startswith(f"cannot read corpus path {target!r}: {reason} (")
@@ -296,7 +296,8 @@ def test_a_file_that_cannot_be_opened_or_read_is_named(folder, monkeypatch, code
         return open(path, mode, *args, **kwargs)
 
     monkeypatch.setattr(corpus, "open", fake_open, raising=False)
-    for call in (words_of, count_words, lambda s: encode(s, Vocab.from_counts(["a"], [1]))):
+    for call in (words_of, count_words,
+                 lambda s: encode(s, Vocab.from_counts(["a"], [1]).word_to_id)):
         with pytest.raises(CorpusError) as info:
             call(folder)
         assert str(info.value).startswith(f"cannot read corpus file {target!r}: {reason} (")
@@ -350,7 +351,8 @@ def test_a_fifo_in_a_folder_is_skipped_without_opening_it(folder, monkeypatch):
 
 _PROC_SCRIPT = """
 import sys, warnings
-from wordvec.corpus import CorpusError, count_words
+from wordvec.corpus import CorpusError
+from wordvec.vocab import count_words
 warnings.simplefilter("ignore")
 try:
     counts, raw = count_words(sys.argv[1])
@@ -388,7 +390,7 @@ VOCAB = Vocab.from_counts(["a", "b", "c"], [3, 2, 1])
 def encoded(tmp_path, text: bytes, **kwargs):
     path = tmp_path / "c.txt"
     path.write_bytes(text)
-    return encode(path, VOCAB, **kwargs)
+    return encode(path, VOCAB.word_to_id, **kwargs)
 
 
 def test_fingerprint_is_blake2b_of_ids_then_bounds(tmp_path):
@@ -396,9 +398,9 @@ def test_fingerprint_is_blake2b_of_ids_then_bounds(tmp_path):
     assert enc.ids.tolist() == [0, 1, 2, 0] and enc.bounds.tolist() == [0, 2, 4]
     assert enc.fingerprint == fingerprint_of([0, 1, 2, 0], [0, 2, 4])
     # Pinned: a checkpoint written today must match one computed tomorrow.
-    assert encode([["a", "b"], ["x", "a"]], VOCAB).fingerprint \
+    assert encode([["a", "b"], ["x", "a"]], VOCAB.word_to_id).fingerprint \
         == "9db27c63ed151b7575adbe7e7c34fe5d"
-    assert encode([], VOCAB).fingerprint == fingerprint_of([], [0])
+    assert encode([], VOCAB.word_to_id).fingerprint == fingerprint_of([], [0])
 
 
 @pytest.mark.parametrize("changed", [
@@ -423,8 +425,8 @@ def test_fingerprint_is_of_what_the_trainer_sees(tmp_path):
     packed = tmp_path / "c.txt.gz"
     with gzip.open(packed, "wb") as f:
         f.write(text)
-    assert encode(packed, VOCAB).fingerprint == base
-    assert encode([["a", "b", "c"], ["b", "a"]], VOCAB).fingerprint == base
+    assert encode(packed, VOCAB.word_to_id).fingerprint == base
+    assert encode([["a", "b", "c"], ["b", "a"]], VOCAB.word_to_id).fingerprint == base
 
 
 def test_fingerprint_is_the_same_whether_or_not_the_ids_spill_to_a_memmap(tmp_path,
@@ -495,8 +497,9 @@ class Lines:
     (lambda: count_words([["ok", LONG.encode()]]), CorpusError, "type bytes (b'xxxxxxxxxx"),
     (lambda: count_words([["ok", 10 ** 5000]]), CorpusError,              # repr() would fail
      "a token of type int (<int object>); tokens must be str"),
-    (lambda: encode([["a", [LONG]]], VOCAB), CorpusError, "type list (['xxxxxxxxxx"),
-    (lambda: encode([["a", LONG.encode()]], VOCAB), CorpusError, "type bytes (b'xxxxxxxxxx"),
+    (lambda: encode([["a", [LONG]]], VOCAB.word_to_id), CorpusError, "type list (['xxxxxxxxxx"),
+    (lambda: encode([["a", LONG.encode()]], VOCAB.word_to_id), CorpusError,
+     "type bytes (b'xxxxxxxxxx"),
     (lambda: iter_sentences([LONG + " y"]), CorpusError,                  # text as a path
      "is read as a list of file paths"),
     (lambda: iter_sentences(LONG), CorpusError, "File name too long (pass a shorter path"),
@@ -522,4 +525,4 @@ def test_a_non_str_token_is_refused_in_encode_too():
     # Before, encode dropped an int token as out-of-vocabulary, without a word.
     with pytest.raises(CorpusError, match=r"^the corpus holds a token of type int \(3\); "
                                           "tokens must be str$"):
-        encode([["a", 3, "b"]], VOCAB)
+        encode([["a", 3, "b"]], VOCAB.word_to_id)

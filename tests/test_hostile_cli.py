@@ -618,7 +618,7 @@ def test_the_id_file_of_a_run_killed_while_encoding_is_removed_by_the_next(tmp_p
     corpus = tmp_path / "c.txt"
     corpus.write_text(TEXT * 20)
     vocab = Vocab.build(str(corpus), min_count=1)
-    spilled = encode(str(corpus), vocab, memmap_threshold=16, tmp_dir=tmp_path)
+    spilled = encode(str(corpus), vocab.word_to_id, memmap_threshold=16, tmp_dir=tmp_path)
     assert isinstance(spilled.ids, np.memmap) and stale.exists()      # encode alone keeps it
     Word2Vec(min_count=1, epochs=1, dim=8, threads=1).fit(str(corpus))
     assert not stale.exists() and ours(tmp_path) == []

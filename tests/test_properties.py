@@ -33,10 +33,10 @@ from test_checkpoint import rewrite_meta
 
 from wordvec.checkpoint import CheckpointError, load_checkpoint
 from wordvec.config import TrainConfig
-from wordvec.corpus import MAX_SENTENCE, CorpusError, count_words, iter_sentences
+from wordvec.corpus import MAX_SENTENCE, CorpusError, iter_sentences
 from wordvec.io import (VectorFileError, load, load_model, load_word2vec_format, save_model,
                         save_word2vec_format)
-from wordvec.vocab import Vocab, VocabError
+from wordvec.vocab import Vocab, VocabError, count_words
 from wordvec.word2vec import Word2Vec
 
 FUZZ_CORPUS = Path(__file__).parent / "fuzz_corpus"

@@ -13,12 +13,11 @@ from click.testing import CliRunner
 from test_cli import run_cli
 from wordvec import memory
 from wordvec.cli import main
-from wordvec.corpus import (CorpusError, InvalidUTF8Warning, VocabPrunedWarning, count_words,
-                            encode)
+from wordvec.corpus import CorpusError, InvalidUTF8Warning, encode
 from wordvec.engine.train import make_tables
 from wordvec.memory import MemoryEstimateError
 from wordvec.vectors import WordVectors
-from wordvec.vocab import Vocab
+from wordvec.vocab import Vocab, VocabPrunedWarning, count_words
 from wordvec.word2vec import NoExamplesWarning, Word2Vec
 
 TEXT = "the cat sat on the mat and the dog sat on the log\n" * 30
@@ -284,7 +283,7 @@ def test_estimate_matches_the_arrays_training_allocates(tmp_path):
     assert (est.vocab_size, est.dim, est.corpus_ids) == (len(vocab), 16, vocab.total)
     # Exact: both matrices and the ids.
     assert est.matrices == model.wv.vectors.nbytes + model.syn1neg.nbytes
-    enc = encode(path, vocab)
+    enc = encode(path, vocab.word_to_id)
     assert est.corpus == enc.ids.nbytes and est.mapped == 0 and est.needed == est.total
     # Sentences: 12 tokens a line here, the estimate assumes 10 (16 bytes each): within 2x.
     assert enc.bounds.nbytes <= est.sentences <= 2 * 2 * enc.bounds.nbytes

@@ -171,3 +171,19 @@ def test_norms_are_cached_and_follow_a_replaced_array():
     wv.fill_norms(force=True)
     assert wv.norms[0] == 2.0
     np.testing.assert_allclose(wv.get_normed_vectors(), [[0, 1], [1, 0], [0, 1]])
+
+
+def test_unit_divisors_and_unit_vectors_are_the_cosines_divisors():
+    """The public pieces wordvec.evaluate builds on: norms with 1 for a zero row, and unit
+    rows of any index shape, bit-equal to get_vector(norm=True) / get_normed_vectors()."""
+    vectors = np.array([[3.0, 4.0], [0.0, 0.0], [1.0, 0.0]], dtype=np.float32)
+    wv = WordVectors(["a", "zero", "b"], vectors)
+    divisors = wv.unit_divisors()
+    assert divisors.dtype == np.float32
+    np.testing.assert_array_equal(divisors, [5.0, 1.0, 1.0])
+    rows = np.array([[0, 1], [2, 0]])
+    units = wv.unit_vectors(rows)
+    assert units.shape == (2, 2, 2) and units.dtype == np.float32
+    np.testing.assert_array_equal(units[0, 0], wv.get_vector("a", norm=True))
+    np.testing.assert_array_equal(units[0, 1], [0.0, 0.0])             # zero stays zero
+    np.testing.assert_array_equal(wv.unit_vectors(slice(None)), wv.get_normed_vectors())

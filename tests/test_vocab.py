@@ -13,8 +13,7 @@ import numpy as np
 import pytest
 
 from wordvec.config import TrainConfig
-from wordvec.corpus import VocabPrunedWarning, count_words
-from wordvec.vocab import Vocab, VocabError
+from wordvec.vocab import Vocab, VocabError, VocabPrunedWarning, count_words
 
 
 def test_order_is_count_then_first_occurrence(tmp_path):

@@ -36,7 +36,7 @@ def test_config_defaults_follow_word2vec_c_and_reject_bad_values():
 def test_windows_within_sentences_equal_per_sentence_book_windows():
     sentences = [["a", "b", "c", "d", "e", "f"], ["g", "h"], ["a", "c", "e", "g", "b", "d", "f"]]
     vocab = Vocab.build(sentences, min_count=1)
-    encoded = encode(sentences, vocab)
+    encoded = encode(sentences, vocab.word_to_id)
     contexts, target = windows_within_sentences(encoded, 2)
     parts = [create_contexts_target(encoded.sentence(i), 2) for i in range(encoded.n_sentences)
              if len(encoded.sentence(i)) >= 5]

@@ -101,7 +101,7 @@ def corpus_to_resume(ckpt, corpus, vocab):
                                   "the same corpus to resume it")
         corpus = ckpt.corpus if len(ckpt.corpus) > 1 else ckpt.corpus[0]
     check_corpus_files(ckpt, corpus, same_paths=own_paths)
-    encoded = encode(corpus, vocab)
+    encoded = encode(corpus, vocab.word_to_id)
     # With the schedule checked against this corpus, the engine's own check of it passes.
     check_encoded(ckpt, encoded)
     return corpus, encoded

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from . import __version__
 from .config import TrainConfig, range_text
 from .signals import interrupt_code, signal_name, stop_signals_raise, work_done
 
@@ -78,7 +79,7 @@ def _one_line_usage(exc: click.UsageError) -> click.ClickException:
 
 
 @click.group(cls=_Wordvec, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="wordvec")
+@click.version_option(__version__, prog_name="wordvec")
 def main():
     """Train and use word vectors: word2vec (CBOW, skip-gram) with negative sampling."""
 
@@ -214,7 +215,8 @@ def _warnings_as_lines():
     """Within it, every warning prints as one line, ``wordvec: warning: ...``, with option
     names in the command line's words, above a live progress bar; a warning about the
     user's data prints each time, even one identical to a warning shown before."""
-    from .corpus import InvalidUTF8Warning, LongWordWarning, VocabPrunedWarning
+    from .corpus import InvalidUTF8Warning, LongWordWarning
+    from .vocab import VocabPrunedWarning
     from .checkpointing import CheckpointWriteWarning
     from .word2vec import NoExamplesWarning
 

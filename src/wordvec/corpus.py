@@ -22,19 +22,20 @@ lines yield no sentence. A line longer than :data:`MAX_SENTENCE` tokens is cut i
 of at most that many tokens (gensim's 10,000): every word is kept. A token longer than
 :data:`MAX_WORD_BYTES` bytes (a minified blob, a base64 attachment, a file of one repeated
 letter) is cut to its first :data:`MAX_WORD_BYTES` bytes, moved back to the start of a UTF-8
-character; :func:`count_words` warns once per file with :class:`LongWordWarning`. Only the
-first bytes of such a token are ever held, so memory stays bounded and time linear however
-long it is. Tokens of in-memory token lists are taken as they are.
+character; :func:`wordvec.vocab.count_words` warns once per file with
+:class:`LongWordWarning`. Only the first bytes of such a token are ever held, so memory stays
+bounded and time linear however long it is. Tokens of in-memory token lists are taken as
+they are.
 
 Reading streams: files are read in fixed-size binary blocks and a token cut by a block
 boundary is carried to the next block, so memory does not grow with line length (text8 is
-one 100 MB line). The speed-critical steps (:func:`count_words`, :func:`encode`) stay on
-``bytes`` tokens, split at C speed by ``bytes.split`` and counted by ``collections.Counter``;
-only distinct words are decoded. Each distinct byte token is decoded on its own, with the
-same ``errors="replace"`` everywhere, so the same invalid bytes always become the same word.
-:func:`count_words` also counts the tokens that held invalid UTF-8 (checking only the distinct
-non-ASCII tokens, so counting stays as fast) and warns once per file with
-:class:`InvalidUTF8Warning`.
+one 100 MB line). The speed-critical steps (:func:`wordvec.vocab.count_words`, built on this
+module's block reader, and :func:`encode`) stay on ``bytes`` tokens, split at C speed by
+``bytes.split`` and counted by ``collections.Counter``; only distinct words are decoded. Each
+distinct byte token is decoded on its own, with the same ``errors="replace"`` everywhere,
+so the same invalid bytes always become the same word. Counting also counts the tokens that
+held invalid UTF-8 (checking only the distinct non-ASCII tokens, so counting stays as fast)
+and warns once per file with :class:`InvalidUTF8Warning`.
 
 :func:`encode` also fingerprints what it produced (:attr:`EncodedCorpus.fingerprint`), and
 :func:`file_stats` lists the files a source stands for with their sizes and times, so a
@@ -44,13 +45,16 @@ Binary files: the first block of each file is checked for NUL bytes and for a hi
 control bytes; a file that looks binary (an .npy array, an image, a model file passed by
 mistake, UTF-16 text) raises :class:`CorpusError` naming it, instead of training on garbage.
 
-This module knows nothing of trainers or the command line; the vocabulary policy
-(min_count, order) lives in :mod:`wordvec.vocab`.
+The split with :mod:`wordvec.vocab`: this module reads, tokenises and encodes, and knows
+nothing of vocabularies (:func:`encode` takes a plain mapping word -> id), trainers or the
+command line; :mod:`wordvec.vocab` counts the words of a corpus as word2vec.c does
+(:func:`wordvec.vocab.count_words`, with its pruning and
+:class:`~wordvec.vocab.VocabPrunedWarning`) on this module's reader, and holds the
+vocabulary policy (min_count, order). The imports go one way only: vocab -> corpus.
 """
 from __future__ import annotations
 
 import bz2
-import collections
 import errno
 import gzip
 import hashlib
@@ -58,20 +62,16 @@ import lzma
 import os
 import stat
 import tempfile
-import warnings
 import weakref
 import zlib
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Iterable, Iterator, Sequence, Union
+from typing import BinaryIO, Iterable, Iterator, Mapping, Sequence, Union
 
 import numpy as np
 
 from .errors import WordvecError, shown
-
-if TYPE_CHECKING:  # only for annotations: vocab imports this module, not the other way round
-    from wordvec.vocab import Vocab
 
 __all__ = [
     "BLOCK_SIZE",
@@ -84,10 +84,8 @@ __all__ = [
     "LongWordWarning",
     "NotReiterableError",
     "Source",
-    "VocabPrunedWarning",
     "WORD_SEPARATORS",
     "word_problem",
-    "count_words",
     "encode",
     "file_stats",
     "iter_sentences",
@@ -121,20 +119,6 @@ MEMMAP_THRESHOLD = 64 << 20
 #: (measured on text8: 2^16, 2^18 and 2^20 within 10%), small enough that the batch's token
 #: objects (about 50 bytes a token) stay near 15 MB.
 _ENCODE_BATCH = 1 << 18
-
-#: Distinct byte tokens :func:`count_words` collects before decoding them into its word
-#: counts, so that a large vocabulary is never held twice (as bytes and as str). A frequent
-#: word is decoded again at each merge; measured on 20M Zipf-distributed tokens (1.3M
-#: distinct): 5.6-6.1 s with 2^17, 5.6-5.8 s with 2^20 (noise). text8-head (81k distinct)
-#: never gets there.
-_COUNT_MERGE_AT = 1 << 17
-
-#: Bytes read by :func:`count_words` before it decodes its byte tokens anyway: the distinct
-#: byte tokens it holds take at most the bytes read since the last merge, which bounds them
-#: when the tokens are long (a file of distinct 100 kB blobs would otherwise be held whole
-#: until _COUNT_MERGE_AT of them). Ordinary text reaches _COUNT_MERGE_AT first or at most one
-#: merge more per 64 MiB.
-_COUNT_MERGE_BYTES = 64 << 20
 
 #: Out-of-vocabulary tokens whose id (-1) :func:`encode` remembers at a time (about 100 bytes
 #: each); a corpus with more distinct rare words decodes some of them again.
@@ -170,8 +154,8 @@ class CorpusError(WordvecError):
 class InvalidUTF8Warning(UserWarning):
     """Tokens of a corpus file held bytes that are not UTF-8; they were replaced by U+FFFD.
 
-    Issued once per file by :func:`count_words`; ``tokens`` is the number of affected token
-    occurrences and ``path`` the file.
+    Issued once per file by :func:`wordvec.vocab.count_words`; ``tokens`` is the number of
+    affected token occurrences and ``path`` the file.
     """
 
     def __init__(self, tokens: int, path: str):
@@ -185,8 +169,8 @@ class LongWordWarning(UserWarning):
     """Tokens of a corpus file were longer than :data:`MAX_WORD_BYTES` bytes; each was cut to
     its first :data:`MAX_WORD_BYTES` bytes (moved back to a character boundary).
 
-    Issued once per file by :func:`count_words`; ``tokens`` is the number of cut token
-    occurrences and ``path`` the file.
+    Issued once per file by :func:`wordvec.vocab.count_words`; ``tokens`` is the number of
+    cut token occurrences and ``path`` the file.
     """
 
     def __init__(self, tokens: int, path: str):
@@ -197,32 +181,6 @@ class LongWordWarning(UserWarning):
                          f"{MAX_WORD_BYTES:,} bytes")
         self.tokens = tokens
         self.path = path
-
-
-class VocabPrunedWarning(UserWarning):
-    """Counting held more than ``prune_at`` distinct words, so rare words were dropped while
-    counting (word2vec.c's ``ReduceVocab``): their counts may be low or missing.
-
-    ``limit`` is the ``prune_at`` used, ``max_dropped`` the largest count a pruning dropped
-    (it rises by one each time), ``times`` how often it pruned, ``lowered_from`` the
-    ``prune_at`` asked for when it was lowered to fit the available memory (else None).
-    """
-
-    def __init__(self, limit: int, max_dropped: int, times: int,
-                 lowered_from: int | None = None):
-        lowered = ("" if lowered_from is None else
-                   f" (prune_at={lowered_from:,} lowered to fit the available memory)")
-        super().__init__(
-            f"the corpus has more than {limit:,} distinct word{'s' if limit != 1 else ''}"
-            f"{lowered}, so counting dropped "
-            f"words seen at most {max_dropped} time{'s' if max_dropped > 1 else ''} so far "
-            f"({times} pruning{'s' if times > 1 else ''}, as word2vec.c does) to bound its "
-            "memory; counts of rare words may be low; to count exactly use prune_at=0 or a "
-            "larger prune_at (about 200 bytes a word)")
-        self.limit = limit
-        self.lowered_from = lowered_from
-        self.max_dropped = max_dropped
-        self.times = times
 
 
 class NotReiterableError(CorpusError, TypeError):
@@ -585,33 +543,6 @@ def word_problem(word) -> str | None:
     return None
 
 
-def _merge_decoded(byte_counts: dict[bytes, int], counts: dict[str, int]) -> tuple[int, int]:
-    """Add ``byte_counts`` (distinct byte tokens -> count) into ``counts`` (word -> count),
-    decoding each token as :func:`_decode` does. Returns ``(invalid, cut)``: the numbers of
-    token occurrences that held invalid UTF-8 (in the part kept) and that were longer than
-    :data:`MAX_WORD_BYTES`.
-
-    Runs once per distinct token, not per token, which is why the length is checked here
-    and not as tokens are read; ASCII tokens (nearly all, in English) skip the strict decode
-    attempt.
-    """
-    invalid = cut = 0
-    for token, n in byte_counts.items():
-        if len(token) > MAX_WORD_BYTES:
-            token = _cut_word(token)
-            cut += n
-        if token.isascii():
-            word = token.decode("ascii")
-        else:
-            try:
-                word = token.decode("utf-8")
-            except UnicodeDecodeError:
-                word = _decode(token)
-                invalid += n
-        counts[word] = counts.get(word, 0) + n
-    return invalid, cut
-
-
 # --------------------------------------------------------------------------------------------
 # Public API
 
@@ -632,119 +563,12 @@ def iter_sentences(source: Source, *, block_size: int = BLOCK_SIZE,
     return (chunk for s in _token_lists(sentences) for chunk in _cut(s, max_sentence))
 
 
-def count_words(source: Source, *, block_size: int = BLOCK_SIZE, prune_at: int = 0,
-                lowered_from: int | None = None) -> tuple[dict[str, int], int]:
-    """Count every token of a corpus source.
-
-    Returns ``(counts, raw_words)``: ``counts`` maps each distinct word to its count, in order
-    of first occurrence in the corpus (dicts keep insertion order, which gives a
-    deterministic tie-break that never depends on ``PYTHONHASHSEED``); ``raw_words`` is the
-    number of tokens read. Files are counted as ``bytes`` tokens; distinct tokens are decoded
-    at the end, and byte tokens that decode to the same word (different invalid bytes, all
-    U+FFFD) are merged. For each file whose tokens held invalid UTF-8, one
-    :class:`InvalidUTF8Warning` gives the number of such token occurrences, and for each
-    file with tokens longer than :data:`MAX_WORD_BYTES` (cut, see the module docstring), one
-    :class:`LongWordWarning` gives the number of cut token occurrences.
-
-    ``prune_at`` > 0 bounds the memory of counting, as word2vec.c's ``ReduceVocab``: whenever
-    more than ``prune_at`` distinct words are held, the words counted at most ``n`` times so
-    far are dropped, ``n`` starting at 1 and rising by one with each pruning, until at most
-    ``prune_at`` remain. Words held are then at most ``prune_at`` plus one block's distinct
-    tokens. A pruned word that occurs again starts counting afresh, so rare words' counts
-    may be low or missing; :class:`VocabPrunedWarning` says so when it happened.
-    ``prune_at=0`` never prunes: the counts are exact. ``lowered_from``: the ``prune_at``
-    asked for, when the caller lowered it to fit the available memory; the warning says so.
-    Raises :class:`CorpusError` for a path that cannot be read, a file that looks binary
-    (see the module docstring) or a token that is not a ``str``.
-    """
-    _check_sizes(block_size, MAX_SENTENCE)
-    if isinstance(prune_at, bool) or not isinstance(prune_at, (int, np.integer)) \
-            or prune_at < 0:
-        raise ValueError(f"prune_at must be an integer >= 0, got {shown(prune_at)}")
-    files, sentences = _resolve(source)
-    pruner = _Pruner(int(prune_at), lowered_from)
-    if files is not None:
-        counts: dict[str, int] = {}
-        raw_words = 0
-        for path in files:
-            # One Counter per file, so invalid UTF-8 can be blamed on its file; the words are
-            # merged into ``counts`` in file order, which keeps first-occurrence order.
-            byte_counts: collections.Counter = collections.Counter()
-            invalid = cut = held = 0  # held: bytes read since byte_counts was last merged
-            for piece in _aligned_blocks(path, block_size):
-                tokens = piece.split()
-                raw_words += len(tokens)
-                byte_counts.update(tokens)  # C-accelerated for a list argument
-                held += len(piece)
-                over_limit = pruner.limit and len(byte_counts) + len(counts) > pruner.limit
-                if over_limit or len(byte_counts) >= _COUNT_MERGE_AT \
-                        or held >= _COUNT_MERGE_BYTES:
-                    # Merge before pruning, so a word's count is whole when the rule looks
-                    # at it; and now and then anyway, so the two dicts never both hold a
-                    # vocabulary of many millions of words (or of long tokens).
-                    merged = _merge_decoded(byte_counts, counts)
-                    invalid, cut = invalid + merged[0], cut + merged[1]
-                    byte_counts.clear()
-                    held = 0
-                    pruner.prune(counts)
-            merged = _merge_decoded(byte_counts, counts)
-            invalid, cut = invalid + merged[0], cut + merged[1]
-            del byte_counts
-            pruner.prune(counts)
-            if invalid:
-                warnings.warn(InvalidUTF8Warning(invalid, str(path)), stacklevel=2)
-            if cut:
-                warnings.warn(LongWordWarning(cut, str(path)), stacklevel=2)
-        pruner.report()
-        return counts, raw_words
-
-    str_counts: collections.Counter = collections.Counter()
-    raw_words = 0
-    for sentence in _token_lists(sentences):
-        raw_words += len(sentence)
-        try:
-            str_counts.update(sentence)
-        except TypeError:  # an unhashable token (a list, a dict)
-            _check_tokens(sentence)
-            raise
-        if pruner.limit and len(str_counts) > pruner.limit:
-            pruner.prune(str_counts)
-    _check_tokens(str_counts)
-    pruner.report()
-    return dict(str_counts), raw_words
-
-
 def _check_tokens(tokens: Iterable) -> None:
     """Raise :class:`CorpusError` at the first token of ``tokens`` that is not a ``str``."""
     for token in tokens:
         if not isinstance(token, str):
             raise CorpusError(f"the corpus holds a token of type {type(token).__name__} "
                               f"({shown(token)}); tokens must be str")
-
-
-class _Pruner:
-    """word2vec.c's ``ReduceVocab`` with its rising ``min_reduce``, and what it dropped."""
-
-    def __init__(self, limit: int, lowered_from: int | None):
-        self.limit = limit
-        self.lowered_from = lowered_from
-        self.min_reduce = 1  # the next pruning drops counts <= this
-        self.times = 0
-
-    def prune(self, counts: dict) -> None:
-        """Cut ``counts`` in place to at most ``limit`` words; the others keep their order.
-        Deleting (rather than copying the survivors) keeps the peak at one dict."""
-        while self.limit and len(counts) > self.limit:
-            threshold = self.min_reduce
-            for word in [w for w, n in counts.items() if n <= threshold]:
-                del counts[word]
-            self.min_reduce += 1
-            self.times += 1
-
-    def report(self) -> None:
-        if self.times:
-            warnings.warn(VocabPrunedWarning(self.limit, self.min_reduce - 1, self.times,
-                                             self.lowered_from), stacklevel=3)
 
 
 @dataclass(frozen=True, eq=False)  # eq would compare arrays elementwise
@@ -850,25 +674,30 @@ def _batches(sentences: Iterator[list], batch_tokens: int) -> Iterator[tuple[lis
         yield flat, lengths
 
 
-def encode(source: Source, vocab: "Vocab", *, block_size: int = BLOCK_SIZE,
+def encode(source: Source, word_to_id: Mapping[str, int], *, block_size: int = BLOCK_SIZE,
            max_sentence: int = MAX_SENTENCE, memmap_threshold: int = MEMMAP_THRESHOLD,
            tmp_dir: str | os.PathLike | None = None) -> EncodedCorpus:
-    """Map a corpus source to word ids with ``vocab``.
+    """Map a corpus source to word ids with ``word_to_id``, a mapping word -> id (for a
+    :class:`wordvec.vocab.Vocab`, its ``word_to_id``); ids must be >= 0.
 
     The result equals, sentence by sentence,
-    ``[[vocab.word_to_id[w] for w in s if w in vocab] for s in iter_sentences(source)]`` with
+    ``[[word_to_id[w] for w in s if w in word_to_id] for s in iter_sentences(source)]`` with
     empty sentences dropped, flattened into ``ids: (T,) int32`` with ``bounds: (S+1,) int64``
     (see :class:`EncodedCorpus`). When the ids exceed ``memmap_threshold`` bytes they are
     written to a temporary file in ``tmp_dir`` (default: the system's) and ``ids`` is a
     read-only ``np.memmap`` of it; the file is deleted as soon as it is mapped (POSIX), so
     it never outlives the array. The ids are hashed as they are produced into
     :attr:`EncodedCorpus.fingerprint` (text8-head's 8 MB of ids: 11-15 ms, 2% of encoding).
-    Raises :class:`CorpusError` as :func:`count_words` does.
+    Raises :class:`CorpusError` for a path that cannot be read, a file that looks binary
+    (see the module docstring) or a token that is not a ``str``, as counting does; TypeError
+    if ``word_to_id`` is not a mapping (a ``Vocab`` itself: pass ``vocab.word_to_id``).
     """
+    if not isinstance(word_to_id, Mapping):
+        raise TypeError(f"encode takes a mapping word -> id such as vocab.word_to_id, got a "
+                        f"{type(word_to_id).__name__}")
     _check_sizes(block_size, max_sentence)
     files, token_lists = _resolve(source)
     from_files = files is not None
-    word_to_id = vocab.word_to_id
     if from_files:
         # bytes -> id for the words as they appear in valid UTF-8; a token not found here
         # (out of vocabulary, or invalid UTF-8 that decodes to a vocabulary word) is decoded
@@ -898,7 +727,7 @@ def encode(source: Source, vocab: "Vocab", *, block_size: int = BLOCK_SIZE,
             return wid
         sentences = _byte_sentences(files, block_size, max_sentence)
     else:
-        lookup = word_to_id
+        lookup = word_to_id  # type: ignore[assignment]  # only read (.get) from here on
         unseen = -1
         sentences = (c for s in _token_lists(token_lists) for c in _cut(s, max_sentence))
 

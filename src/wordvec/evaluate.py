@@ -6,6 +6,11 @@ the ``compute-accuracy`` program of word2vec.c) by 3CosAdd, as gensim's
 scores (WordSim-353, SimLex-999), as gensim's ``KeyedVectors.evaluate_word_pairs``. Results
 equal gensim's on the same vectors (tests/test_evaluate.py), but gensim calls ``most_similar``
 once per question; here a block of questions is one matrix product against the candidate rows.
+
+Only the public side of :class:`~wordvec.vectors.WordVectors` is used (``vectors``,
+``index_to_key``, ``unit_divisors``, ``unit_vectors``, ...), and :mod:`wordvec.vectors` is
+imported for annotations only: vectors imports this module (lazily, for its ``evaluate_*``
+methods), never the other way round.
 """
 from __future__ import annotations
 
@@ -158,11 +163,11 @@ def _answer_analogies(wv: WordVectors, questions: np.ndarray, n_candidates: int,
     if n_questions == 0:
         return np.zeros(0, dtype=bool)
     vectors = wv.vectors[:n_candidates]                         # (R, dim)
-    divisors = wv._divisors()[:n_candidates]                   # (R,)
+    divisors = wv.unit_divisors()[:n_candidates]               # (R,)
     canon, spellings = _spellings(wv, n_candidates, case_insensitive)
 
     # Queries as gensim builds them: unit(u_b + u_c - u_a) with u = v / |v|.   (Q, dim)
-    units = vectors[questions[:, :3]] / divisors[questions[:, :3]][..., None]
+    units = wv.unit_vectors(questions[:, :3])                   # (Q, 3, dim)
     queries = (units[:, 1] + units[:, 2] - units[:, 0]).astype(np.float64)
     lengths = np.linalg.norm(queries, axis=1, keepdims=True)
     queries = (queries / np.where(lengths > 0, lengths, 1.0)).astype(vectors.dtype)
@@ -300,7 +305,7 @@ def evaluate_word_pairs(wv: WordVectors, pairs, delimiter: str | None = "\t",
 
     model_rows = np.array(model_rows, dtype=np.int64)             # (P, 2); -1: unknown
     known = model_rows[:, 0] >= 0
-    units = wv.vectors[model_rows[known]] / wv._divisors()[model_rows[known]][..., None]
+    units = wv.unit_vectors(model_rows[known])                     # (P', 2, dim)
     model = np.zeros(len(gold), dtype=units.dtype)                 # (P,) cosines
     model[known] = np.einsum("ij,ij->i", units[:, 0], units[:, 1])
 

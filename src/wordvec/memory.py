@@ -53,7 +53,7 @@ __all__ = ["MemoryEstimate", "MemoryEstimateError", "available_memory", "countin
 
 #: Python objects per vocabulary word (see the module docstring for the measurement).
 VOCAB_BYTES_PER_WORD = 250
-#: Counting, per distinct word held: :func:`wordvec.corpus.count_words` peaked (tracemalloc)
+#: Counting, per distinct word held: :func:`wordvec.vocab.count_words` peaked (tracemalloc)
 #: at 160 to 200 bytes a word for 0.2M to 1M distinct words of 7 to 11 bytes, its byte-token
 #: and word dicts side by side; 141 bytes a word at 3M, where the byte dict is merged in parts.
 COUNT_BYTES_PER_WORD = 200

@@ -17,9 +17,10 @@ Deliberate differences, each named where it applies:
   ``[]``, ``topn=None`` the array of every score, and a ``topn`` or ``restrict_vocab`` above
   the vocabulary size means all of it (``evaluate_word_analogies``' default 300,000 too).
 
-Cosines divide by the row norms, computed once (``fill_norms``) and cached. The cache is
-rebuilt when ``vectors`` is replaced by another array, but not when it is modified in place:
-after changing ``wv.vectors[...]`` call ``wv.fill_norms(force=True)``.
+Cosines divide by the row norms (``unit_divisors``: the norms with 1 for a zero row, also
+what :mod:`wordvec.evaluate` divides by), computed once (``fill_norms``) and cached. The cache
+is rebuilt when ``vectors`` is replaced by another array, but not when it is modified in
+place: after changing ``wv.vectors[...]`` call ``wv.fill_norms(force=True)``.
 """
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ class WordVectors:
         """
         index = self.get_index(word)
         if norm:
-            return self.vectors[index] / self._divisors()[index]
+            return self.vectors[index] / self.unit_divisors()[index]
         return self.vectors[index]
 
     __getitem__ = get_vector
@@ -110,14 +111,30 @@ class WordVectors:
         self.fill_norms()
         return self._norms
 
-    def _divisors(self) -> np.ndarray:
-        """(V,) the norms with 0 replaced by 1, so that a zero row divides to zero, not NaN."""
+    def unit_divisors(self) -> np.ndarray:
+        """(V,) what each row is divided by to make it a unit vector: its norm (:attr:`norms`,
+        cached), with 0 replaced by 1 so that a zero row divides to zero, not NaN.
+
+        Every cosine here divides by these: ``vectors[i] / unit_divisors()[i]`` is the unit
+        vector of row ``i`` (:meth:`unit_vectors`), and ``(vectors @ u) / unit_divisors()``
+        the cosines of every row with a unit vector ``u``. The array is the cache itself
+        when no row is zero: do not modify it.
+        """
         norms = self.norms
         return norms if norms.all() else np.where(norms > 0, norms, np.ones((), norms.dtype))
 
+    def unit_vectors(self, rows) -> np.ndarray:
+        """The rows ``rows`` (an index array of any shape, or a slice) of ``vectors`` scaled to
+        unit length, as a new array of shape ``vectors[rows].shape``; zero rows stay zero.
+
+        Computed as ``vectors[rows] / unit_divisors()[rows][..., None]``, the arithmetic of
+        :meth:`get_vector` with ``norm=True`` and of :meth:`get_normed_vectors`.
+        """
+        return self.vectors[rows] / self.unit_divisors()[rows][..., None]
+
     def get_normed_vectors(self) -> np.ndarray:
         """(V, dim) copy of ``vectors`` with every row scaled to unit length (zero rows stay 0)."""
-        return self.vectors / self._divisors()[:, None]
+        return self.vectors / self.unit_divisors()[:, None]
 
     # ---------------------------------------------------------------- queries
     def _weighted_terms(self, positive, negative):
@@ -177,7 +194,7 @@ class WordVectors:
         mean = _unit(mean).astype(self.vectors.dtype)
         exclude = {self.get_index(t) for t in terms if isinstance(t, str)}
         end = min(restrict_vocab, len(self)) if restrict_vocab else len(self)
-        dists = (self.vectors[:end] @ mean) / self._divisors()[:end]
+        dists = (self.vectors[:end] @ mean) / self.unit_divisors()[:end]
         return self._top(dists, topn, exclude)
 
     def most_similar_cosmul(self, positive=None, negative=None, topn=10, restrict_vocab=None):
@@ -204,7 +221,7 @@ class WordVectors:
                                 f"got {shown(term, _SHOW)}")
         exclude = {self.get_index(t) for t in positive + negative if isinstance(t, str)}
         end = min(restrict_vocab, len(self)) if restrict_vocab else len(self)
-        rows, divisors = self.vectors[:end], self._divisors()[:end]
+        rows, divisors = self.vectors[:end], self.unit_divisors()[:end]
 
         def shifted(term):  # (R,) (1 + cos) / 2
             return (1 + (rows @ self._as_vector(term, norm=True)) / divisors) / 2

@@ -86,7 +86,7 @@ class Word2Vec:
 
         Counting holds at most ``prune_at`` distinct words, lowered when that many would take
         more than half the available memory (:func:`wordvec.memory.counting_limit`); a
-        :class:`~wordvec.corpus.VocabPrunedWarning` says when rare words were dropped."""
+        :class:`~wordvec.vocab.VocabPrunedWarning` says when rare words were dropped."""
         cfg = self.config
         # Counting itself must fit: prune_at words may not take more than half the memory.
         prune_at = memory.counting_limit(cfg.prune_at, memory.available_memory())
@@ -161,7 +161,7 @@ class Word2Vec:
         else:
             self.check_memory()
         _remove_stale_spills()
-        encoded = encode(corpus, self.vocab)
+        encoded = encode(corpus, self.vocab.word_to_id)
         self._check_unchanged(corpus, encoded)
         save = None
         if checkpoint_dir is not None:
