@@ -697,40 +697,12 @@ def encode(source: Source, word_to_id: Mapping[str, int], *, block_size: int = B
                         f"{type(word_to_id).__name__}")
     _check_sizes(block_size, max_sentence)
     files, token_lists = _resolve(source)
-    from_files = files is not None
-    if from_files:
-        # bytes -> id for the words as they appear in valid UTF-8; a token not found here
-        # (out of vocabulary, or invalid UTF-8 that decodes to a vocabulary word) is decoded
-        # and its id (or -1) cached, so a token is decoded once while the cache holds it.
-        # The cache is emptied past _ENCODE_CACHE tokens: a corpus of many millions of
-        # distinct rare words must not grow it without bound.
-        # A vocabulary word longer than MAX_WORD_BYTES (from token lists) is left out: a file
-        # token of its bytes must be cut first, as when counting, so it must reach resolve.
-        lookup: dict = {b: i for b, i in ((w.encode("utf-8", "surrogatepass"), i)
-                                          for w, i in word_to_id.items())
-                        if len(b) <= MAX_WORD_BYTES}
-        cached: list[bytes] = []
-        unseen = -2
-
-        def resolve(token: bytes) -> int:
-            wid = lookup.get(token, unseen)  # resolved earlier?
-            if wid == unseen:
-                wid = word_to_id.get(_decode(token), -1)  # _decode cuts a long token
-                if len(token) > MAX_WORD_BYTES:
-                    return wid  # not cached: a cache of long tokens would hold their bytes
-                if len(cached) >= _ENCODE_CACHE:
-                    for old in cached:
-                        del lookup[old]
-                    cached.clear()
-                lookup[token] = wid
-                cached.append(token)
-            return wid
+    if files is not None:
+        ids_of = _FileIds(word_to_id)
         sentences = _byte_sentences(files, block_size, max_sentence)
     else:
-        lookup = word_to_id  # type: ignore[assignment]  # only read (.get) from here on
-        unseen = -1
+        ids_of = _TokenIds(word_to_id)
         sentences = (c for s in _token_lists(token_lists) for c in _cut(s, max_sentence))
-
     sink = _IdSink(memmap_threshold, tmp_dir)
     hasher = hashlib.blake2b(digest_size=16)
     kept_lengths: list[np.ndarray] = []
@@ -738,25 +710,8 @@ def encode(source: Source, word_to_id: Mapping[str, int], *, block_size: int = B
     try:
         for flat, lengths in _batches(sentences, _ENCODE_BATCH):
             raw_words += len(flat)
-            try:
-                ids = np.fromiter(map(lookup.get, flat, repeat(unseen)), dtype=np.int32,
-                                  count=len(flat))
-            except TypeError:  # an unhashable token in a token list
-                _check_tokens(flat)
-                raise
-            missing = np.flatnonzero(ids == unseen)
-            if missing.size:
-                if from_files:
-                    ids[missing] = [resolve(flat[j]) for j in missing.tolist()]
-                else:  # only tokens not found can be of a wrong type: check just those
-                    _check_tokens(map(flat.__getitem__, missing.tolist()))
-            keep = ids >= 0
-            # In-vocabulary words per sentence, from a running count of kept tokens.
-            running = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
-            ends = np.cumsum(lengths, dtype=np.int64)
-            kept = running[ends] - running[ends - np.asarray(lengths, dtype=np.int64)]
-            kept_lengths.append(kept[kept > 0])
-            kept_ids = ids[keep]
+            kept_ids, kept = _kept(ids_of(flat), lengths)
+            kept_lengths.append(kept)
             hasher.update(np.ascontiguousarray(kept_ids, dtype="<i4"))  # no copy on x86/ARM
             sink.append(kept_ids)
     except BaseException:
@@ -770,6 +725,80 @@ def encode(source: Source, word_to_id: Mapping[str, int], *, block_size: int = B
     hasher.update(np.ascontiguousarray(bounds, dtype="<i8"))
     return EncodedCorpus(ids=ids, bounds=bounds, raw_words=raw_words,
                          fingerprint=hasher.hexdigest())
+
+
+def _kept(ids: np.ndarray, lengths: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The in-vocabulary ids (>= 0) of a batch and the lengths of its sentences that keep
+    any, from sentence ``lengths`` and a running count of kept tokens."""
+    keep = ids >= 0
+    running = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
+    ends = np.cumsum(lengths, dtype=np.int64)
+    kept = running[ends] - running[ends - np.asarray(lengths, dtype=np.int64)]
+    return ids[keep], kept[kept > 0]
+
+
+class _TokenIds:
+    """Ids of a batch of tokens from token lists (-1 out of vocabulary); a token that is
+    not found is checked to be a ``str``."""
+
+    def __init__(self, word_to_id: Mapping[str, int]):
+        self.word_to_id = word_to_id
+
+    def __call__(self, flat: list) -> np.ndarray:
+        try:
+            ids = np.fromiter(map(self.word_to_id.get, flat, repeat(-1)), dtype=np.int32,
+                              count=len(flat))
+        except TypeError:  # an unhashable token in a token list
+            _check_tokens(flat)
+            raise
+        missing = np.flatnonzero(ids == -1)
+        if missing.size:   # only tokens not found can be of a wrong type: check just those
+            _check_tokens(map(flat.__getitem__, missing.tolist()))
+        return ids
+
+
+class _FileIds:
+    """Ids of a batch of file tokens (bytes; -1 out of vocabulary).
+
+    bytes -> id for the words as they appear in valid UTF-8; a token not found there (out of
+    vocabulary, or invalid UTF-8 that decodes to a vocabulary word) is decoded and its id
+    (or -1) cached, so a token is decoded once while the cache holds it. The cache is emptied
+    past _ENCODE_CACHE tokens: a corpus of many millions of distinct rare words must not grow
+    it without bound. A vocabulary word longer than MAX_WORD_BYTES (from token lists) is left
+    out: a file token of its bytes must be cut first, as when counting, so it must be
+    resolved.
+    """
+    UNSEEN = -2
+
+    def __init__(self, word_to_id: Mapping[str, int]):
+        self.word_to_id = word_to_id
+        self.lookup = {b: i for b, i in ((w.encode("utf-8", "surrogatepass"), i)
+                                         for w, i in word_to_id.items())
+                       if len(b) <= MAX_WORD_BYTES}
+        self.cached: list[bytes] = []
+
+    def __call__(self, flat: list) -> np.ndarray:
+        ids = np.fromiter(map(self.lookup.get, flat, repeat(self.UNSEEN)), dtype=np.int32,
+                          count=len(flat))
+        missing = np.flatnonzero(ids == self.UNSEEN)
+        if missing.size:
+            ids[missing] = [self.resolve(flat[j]) for j in missing.tolist()]
+        return ids
+
+    def resolve(self, token: bytes) -> int:
+        wid = self.lookup.get(token, self.UNSEEN)  # resolved earlier in this batch?
+        if wid != self.UNSEEN:
+            return wid
+        wid = self.word_to_id.get(_decode(token), -1)  # _decode cuts a long token
+        if len(token) > MAX_WORD_BYTES:
+            return wid  # not cached: a cache of long tokens would hold their bytes
+        if len(self.cached) >= _ENCODE_CACHE:
+            for old in self.cached:
+                del self.lookup[old]
+            self.cached.clear()
+        self.lookup[token] = wid
+        self.cached.append(token)
+        return wid
 
 
 def file_stats(source: Source) -> list[tuple[str, int, int]] | None:
