@@ -64,9 +64,11 @@ def compare(label, path, binary, runs):
     print(f"{'run':>4} {'wordvec s':>10} {'gensim s':>10} {'gensim/wordvec':>15}")
     for run in range(1, runs + 1):
         t_ours, ours = timed(lambda p: load_word2vec_format(p), path)
-        t_gensim, theirs = timed(lambda p: KeyedVectors.load_word2vec_format(p, binary=binary), path)
+        t_gensim, theirs = timed(
+            lambda p: KeyedVectors.load_word2vec_format(p, binary=binary), path)
         print(f"{run:>4} {t_ours:>10.3f} {t_gensim:>10.3f} {t_gensim / t_ours:>14.1f}x", flush=True)
-        if ours.index_to_key != theirs.index_to_key or not np.array_equal(ours.vectors, theirs.vectors):
+        if ours.index_to_key != theirs.index_to_key \
+                or not np.array_equal(ours.vectors, theirs.vectors):
             sys.exit(f"{label}: wordvec and gensim read different words or vectors")
         del ours, theirs
     return t_gensim / t_ours
@@ -113,7 +115,8 @@ def main(argv=None):
         binary_path = os.path.join(folder, "vectors.bin")
         save_word2vec_format(binary_path, words, vectors, binary=True)
         ratio = compare("word2vec binary", binary_path, True, args.runs)
-        print(f"(a fresh process's first load of a 1-vector file takes {startup_seconds(folder):.3f} s: "
+        startup = startup_seconds(folder)
+        print(f"(a fresh process's first load of a 1-vector file takes {startup:.3f} s: "
               "Numba's import and cached kernel, paid once per process, inside run 1)")
         os.unlink(binary_path)
         if not args.no_text:

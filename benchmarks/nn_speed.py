@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from wordvec.datasets import ptb
-from wordvec.nn import CBOW, SkipGram, Adam, create_contexts_target, merge_shared
+from wordvec.nn import CBOW, Adam, SkipGram, create_contexts_target, merge_shared
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import book_baseline as book  # noqa: E402
@@ -192,7 +192,8 @@ def compare(corpus, contexts, target, args, seed):
         same = np.mean(ours_losses[max(0, book_end - 10):book_end])
         print(f"{'':<9} ours/book {ratio:,.0f}x (target >= {TARGET_RATIO}x: "
               f"{'ok' if ratio >= TARGET_RATIO else 'BELOW'}); ours {ours_wps:,.0f} words/s "
-              f"(target >= {TARGET_WPS[name]:,}: {'ok' if ours_wps >= TARGET_WPS[name] else 'BELOW'})")
+              f"(target >= {TARGET_WPS[name]:,}: "
+              f"{'ok' if ours_wps >= TARGET_WPS[name] else 'BELOW'})")
         print(f"{'':<9} same steps {max(0, book_end - 10) + 1}-{book_end}: loss ours "
               f"{same:.3f}, book {np.mean(book_losses[-10:]):.3f}")
         if "book code" in runs:

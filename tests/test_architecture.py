@@ -20,8 +20,6 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 PACKAGE = "wordvec"
 SOURCE = Path(__file__).resolve().parents[1] / "src" / PACKAGE
 

@@ -100,7 +100,7 @@ COMMANDS = ["train", "similar", "analogy", "evaluate", "export", "plot", "demo"]
 def test_every_command_has_help_with_examples(command):
     result = run_cli(command, "--help")
     assert result.returncode == 0, result.stderr
-    assert f"Usage: " in result.stdout and "Example" in result.stdout
+    assert "Usage: " in result.stdout and "Example" in result.stdout
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +149,8 @@ def test_unknown_word_is_a_one_line_error_with_spellings(trained):
     folder, _ = trained
     result = run_cli("similar", str(folder / "m.npz"), "yuo")
     assert result.returncode == 2
-    assert result.stderr.startswith("wordvec: error: word 'yuo' is not in the vocabulary; did you mean")
+    assert result.stderr.startswith("wordvec: error: word 'yuo' is not in the vocabulary; "
+                                    "did you mean")
     assert "'you'" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
@@ -179,7 +180,8 @@ def test_export_projector_and_plots(trained):
     from wordvec import load
 
     wv = load(folder / "m.npz")
-    result = run_cli("export", str(folder / "m.npz"), "--format", "projector", "-o", str(folder / "proj"))
+    result = run_cli("export", str(folder / "m.npz"), "--format", "projector", "-o",
+                     str(folder / "proj"))
     assert result.returncode == 0, result.stderr
     assert (folder / "proj" / "metadata.tsv").read_text().splitlines() == wv.index_to_key
     rows = (folder / "proj" / "vectors.tsv").read_text().splitlines()

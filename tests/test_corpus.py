@@ -35,7 +35,7 @@ def naive_sentences(data: bytes, max_sentence: int = MAX_SENTENCE) -> list[list[
 
 def random_text(rng: random.Random, n_tokens: int, vocab_size: int = 50) -> bytes:
     """Random words joined by every kind of ASCII whitespace, with newlines and empty lines."""
-    words = [("w%d" % i + "x" * rng.randrange(12)).encode() for i in range(vocab_size)]
+    words = [(f"w{i}" + "x" * rng.randrange(12)).encode() for i in range(vocab_size)]
     seps = [b" ", b"  ", b"\t", b"\n", b"\r\n", b"\n\n", b" \x0b", b"\x0c"]
     parts = []
     for _ in range(n_tokens):

@@ -21,9 +21,17 @@ import numpy as np
 import pytest
 
 from wordvec import corpus
-from wordvec.corpus import (BLOCK_SIZE, MAX_SENTENCE, MAX_WORD_BYTES, CorpusError,
-                            InvalidUTF8Warning, LongWordWarning, encode, file_stats,
-                            iter_sentences)
+from wordvec.corpus import (
+    BLOCK_SIZE,
+    MAX_SENTENCE,
+    MAX_WORD_BYTES,
+    CorpusError,
+    InvalidUTF8Warning,
+    LongWordWarning,
+    encode,
+    file_stats,
+    iter_sentences,
+)
 from wordvec.vocab import Vocab, VocabError, count_words
 
 

@@ -3,8 +3,16 @@ import numpy as np
 import pytest
 
 from gradcheck import numerical_grad
-from wordvec.nn import (CBOW, Embedding, EmbeddingDot, NegativeSamplingLoss, Sigmoid,
-                        SigmoidWithLoss, SkipGram, SparseGrad)
+from wordvec.nn import (
+    CBOW,
+    Embedding,
+    EmbeddingDot,
+    NegativeSamplingLoss,
+    Sigmoid,
+    SigmoidWithLoss,
+    SkipGram,
+    SparseGrad,
+)
 
 RTOL, ATOL = 1e-6, 1e-8
 
@@ -143,7 +151,8 @@ def test_negative_sampling_loss_over_context_block_is_sum_over_positions():
     negatives = rng.integers(0, 9, size=(4, 2, 3))
     layer = NegativeSamplingLoss(W, corpus, sample_size=3, seed=0)
     expected = sum(_book_ns_loss(W, h, target[:, c], negatives[:, c]) for c in range(2))
-    assert float(layer.forward(h, target, negative_sample=negatives)) == pytest.approx(expected, rel=1e-12)
+    loss = float(layer.forward(h, target, negative_sample=negatives))
+    assert loss == pytest.approx(expected, rel=1e-12)
 
 
 def _fixed_negatives(model, negatives):

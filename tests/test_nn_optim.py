@@ -1,6 +1,5 @@
 """Sparse SGD / lazy Adam against dense references; clipping and shared-weight merging."""
 import numpy as np
-import pytest
 
 from wordvec.nn import SGD, Adam, Embedding, SparseGrad, clip_grads, merge_shared
 
@@ -111,7 +110,8 @@ def test_clip_grads_sparse_equals_dense_clipping():
 def _factored_grad(rng, shape, M, K):
     # Row i gets weights[i] * values[source[i]], as EmbeddingDot hands its gradient over.
     grad = SparseGrad(shape)
-    grad.set(rng.integers(0, shape[0], size=M), rng.standard_normal((K, shape[1])).astype(np.float32),
+    grad.set(rng.integers(0, shape[0], size=M),
+             rng.standard_normal((K, shape[1])).astype(np.float32),
              source=rng.integers(0, K, size=M), weights=rng.standard_normal(M).astype(np.float32))
     return grad
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from wordvec.datasets import ptb
-from wordvec.nn import CBOW, SkipGram, Adam, Trainer, cos_similarity, create_contexts_target
+from wordvec.nn import CBOW, Adam, SkipGram, Trainer, cos_similarity, create_contexts_target
 
 RELATED = [("you", "we"), ("year", "month"), ("he", "she"), ("monday", "tuesday")]
 UNRELATED = [("you", "year"), ("we", "stock"), ("he", "month"), ("monday", "she")]

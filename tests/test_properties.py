@@ -29,13 +29,19 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_checkpoint import rewrite_meta
 
+from test_checkpoint import rewrite_meta
 from wordvec.checkpoint import CheckpointError, load_checkpoint
 from wordvec.config import TrainConfig
 from wordvec.corpus import MAX_SENTENCE, CorpusError, iter_sentences
-from wordvec.io import (VectorFileError, load, load_model, load_word2vec_format, save_model,
-                        save_word2vec_format)
+from wordvec.io import (
+    VectorFileError,
+    load,
+    load_model,
+    load_word2vec_format,
+    save_model,
+    save_word2vec_format,
+)
 from wordvec.vocab import Vocab, VocabError, count_words
 from wordvec.word2vec import Word2Vec
 
@@ -70,7 +76,8 @@ def _readers(path):
     for binary in (None, True, False):
         for errors in ("strict", "replace", "ignore"):
             yield (f"w2v binary={binary} {errors}",
-                   lambda b=binary, e=errors: load_word2vec_format(path, binary=b, unicode_errors=e))
+                   lambda b=binary, e=errors: load_word2vec_format(path, binary=b,
+                                                                   unicode_errors=e))
     yield "w2v limit=1", lambda: load_word2vec_format(path, limit=1)
     yield "w2v limit=0", lambda: load_word2vec_format(path, limit=0)
 
@@ -264,9 +271,11 @@ def test_word2vec_formats_round_trip_bit_for_bit(words_vectors, binary):
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-2**53, 2**53)
-    | st.floats(allow_nan=False, allow_infinity=False) | st.text(st.characters(blacklist_categories=("Cs",))),
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(st.characters(blacklist_categories=("Cs",))),
     lambda inner: st.lists(inner, max_size=3)
-    | st.dictionaries(st.text(st.characters(blacklist_categories=("Cs",)), max_size=4), inner, max_size=3),
+    | st.dictionaries(st.text(st.characters(blacklist_categories=("Cs",)), max_size=4), inner,
+                      max_size=3),
     max_leaves=8)
 
 
@@ -281,7 +290,8 @@ def test_native_model_round_trips(words, dtype, with_out, mmap, config, history,
     dim = data.draw(st.integers(1, 4))
     n = len(words) * dim
     values = st.floats(width=np.finfo(dtype).bits, allow_nan=False, allow_infinity=False)
-    W_in = np.array(data.draw(st.lists(values, min_size=n, max_size=n)), dtype=dtype).reshape(-1, dim)
+    W_in = np.array(data.draw(st.lists(values, min_size=n, max_size=n)),
+                    dtype=dtype).reshape(-1, dim)
     W_out = -W_in if with_out else None
     counts = np.array(data.draw(st.lists(st.integers(0, 2**62), min_size=len(words),
                                          max_size=len(words))), dtype=np.int64)
@@ -304,11 +314,13 @@ def test_native_model_round_trips(words, dtype, with_out, mmap, config, history,
         del got                                      # close the maps before the folder goes
 
 
-# --------------------------------------------------------------------------- model and checkpoint parts
+# ------------------------------------------------------------------- model and checkpoint parts
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-3, 10**12) | st.floats(allow_nan=False) | st.text(max_size=4),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    st.none() | st.booleans() | st.integers(-3, 10**12) | st.floats(allow_nan=False)
+    | st.text(max_size=4),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=4), inner, max_size=3),
     max_leaves=6)
 config_dicts = st.dictionaries(
     st.sampled_from([f.name for f in dataclasses.fields(TrainConfig)] + ["future"]),

@@ -76,7 +76,8 @@ def test_gpu_style_sampler_keeps_repeats_and_target():
 
 def test_sampler_refuses_impossible_requests_clearly():
     corpus = np.array([0, 1, 2, 0])
-    with pytest.raises(ValueError, match="cannot draw 5 distinct negatives other than the target from 3 words"):
+    with pytest.raises(ValueError, match="cannot draw 5 distinct negatives other than the "
+                                         "target from 3 words"):
         UnigramSampler(corpus, 0.75, 5)
     UnigramSampler(corpus, 0.75, 2)                 # 2 others than the target: possible
     UnigramSampler(corpus, 0.75, 5, distinct=False)  # repeats allowed: possible

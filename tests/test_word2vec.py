@@ -12,8 +12,8 @@ from wordvec import TrainConfig, Word2Vec
 from wordvec.corpus import encode
 from wordvec.io import VectorFileError, save_model
 from wordvec.nn import create_contexts_target
-from wordvec.vocab import Vocab
 from wordvec.trainers.nn import windows_within_sentences
+from wordvec.vocab import Vocab
 
 
 def toy_corpus(n_sentences=300, seed=0):
@@ -61,7 +61,8 @@ def test_both_backends_separate_the_topics(backend, model):
     assert len(m.loss_history) == m.config.epochs
     assert m.loss_history[-1] < m.loss_history[0]
     cos = lambda a, b: float(wv.get_vector(a, norm=True) @ wv.get_vector(b, norm=True))
-    assert min(cos("cat", "dog"), cos("one", "two")) > max(cos("cat", "one"), cos("dog", "five")) + 0.3
+    assert min(cos("cat", "dog"), cos("one", "two")) \
+        > max(cos("cat", "one"), cos("dog", "five")) + 0.3
 
 
 def _train_in_subprocess(hash_seed, tmp_path):
@@ -86,7 +87,8 @@ def test_results_do_not_depend_on_pythonhashseed(tmp_path):
 
 def test_one_thread_and_a_seed_is_bit_identical():
     digest = lambda m: hashlib.sha256(m.wv.vectors.tobytes()).hexdigest()
-    runs = [Word2Vec(dim=8, min_count=1, threads=1, seed=seed).fit(toy_corpus()) for seed in (7, 7, 8)]
+    runs = [Word2Vec(dim=8, min_count=1, threads=1, seed=seed).fit(toy_corpus())
+            for seed in (7, 7, 8)]
     assert digest(runs[0]) == digest(runs[1]) != digest(runs[2])
 
 

@@ -194,10 +194,10 @@ class _Seconds(click.ParamType):
 _SECONDS = _Seconds()
 
 _OPTION_NAMES = {f.name: f"--{f.name.replace('_', '-')}" for f in dataclasses.fields(TrainConfig)}
-_FIELD_AT_START = re.compile(r"^(%s)\b" % "|".join(map(re.escape, _OPTION_NAMES)))
-_FIELD_SETTING = re.compile(r"\b(%s)=" % "|".join(map(re.escape, _OPTION_NAMES)))
-_FIELD_NAMED = re.compile(r"\b(?:a )?(smaller|larger) (%s)\b"
-                          % "|".join(map(re.escape, _OPTION_NAMES)))
+_FIELD_NAMES = "|".join(map(re.escape, _OPTION_NAMES))
+_FIELD_AT_START = re.compile(rf"^({_FIELD_NAMES})\b")
+_FIELD_SETTING = re.compile(rf"\b({_FIELD_NAMES})=")
+_FIELD_NAMED = re.compile(rf"\b(?:a )?(smaller|larger) ({_FIELD_NAMES})\b")
 
 
 def _with_option_names(message: str) -> str:
@@ -215,9 +215,9 @@ def _warnings_as_lines():
     """Within it, every warning prints as one line, ``wordvec: warning: ...``, with option
     names in the command line's words, above a live progress bar; a warning about the
     user's data prints each time, even one identical to a warning shown before."""
+    from .checkpointing import CheckpointWriteWarning
     from .corpus import InvalidUTF8Warning, LongWordWarning
     from .vocab import VocabPrunedWarning
-    from .checkpointing import CheckpointWriteWarning
     from .word2vec import NoExamplesWarning
 
     data = (InvalidUTF8Warning, LongWordWarning, VocabPrunedWarning, NoExamplesWarning,
@@ -623,7 +623,8 @@ def analogy(vectors, a, b, c, topn):
 @vectors_argument
 @click.option("--analogies", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="analogy questions, word2vec's questions-words.txt format")
-@click.option("--pairs", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--pairs", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="word pairs with human scores, tab-separated (WordSim-353 format); repeatable")
 @click.option("--restrict-vocab", type=click.IntRange(min=1), default=300_000, show_default=True,
               help="only the most frequent words answer or take part")
@@ -643,13 +644,15 @@ def evaluate(vectors, analogies, pairs, restrict_vocab, as_json):
     report = {}
     try:
         if analogies is not None:
-            accuracy, sections = wv.evaluate_word_analogies(analogies, restrict_vocab=restrict_vocab)
+            accuracy, sections = wv.evaluate_word_analogies(analogies,
+                                                            restrict_vocab=restrict_vocab)
             report["analogy.accuracy"] = accuracy
             report["analogy.sections"] = {
                 sec["section"]: {"correct": len(sec["correct"]), "incorrect": len(sec["incorrect"])}
                 for sec in sections}
         for path in pairs:
-            (pearson, _), (spearman, _), oov = wv.evaluate_word_pairs(path, restrict_vocab=restrict_vocab)
+            (pearson, _), (spearman, _), oov = wv.evaluate_word_pairs(
+                path, restrict_vocab=restrict_vocab)
             report[f"pairs.{path.name}.pearson"] = float(pearson)
             report[f"pairs.{path.name}.spearman"] = float(spearman)
             report[f"pairs.{path.name}.oov"] = float(oov)
@@ -811,7 +814,8 @@ def demo(out_dir: Path, epochs: int, backend: str, seed: int):
     print()
 
     save_word2vec_format(out_dir / "vectors.bin", words, word_vecs, binary=True)
-    click.echo(f"wrote {out_dir / 'vectors.bin'} ({len(words):,} x {word_vecs.shape[1]}, word2vec binary)")
+    click.echo(f"wrote {out_dir / 'vectors.bin'} ({len(words):,} x {word_vecs.shape[1]}, "
+               "word2vec binary)")
     try:
         plot_loss(out_dir / "loss.png")
     except ImportError as exc:

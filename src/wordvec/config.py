@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from .errors import ConfigError, ConfigTypeError, shown
 
-
 #: The largest thread count accepted: Hogwild threads beyond the cores only contend, and each
 #: holds its own scratch and stack, so a typo such as ``--threads 100000`` must not take the
 #: machine's memory.
@@ -210,11 +209,11 @@ class TrainConfig:
     def n_threads(self) -> int:
         return self.threads or default_threads()
 
-    def replace(self, **changes) -> "TrainConfig":
+    def replace(self, **changes) -> TrainConfig:
         return dataclasses.replace(self, **changes)
 
     @classmethod
-    def from_dict(cls, data) -> "TrainConfig":
+    def from_dict(cls, data) -> TrainConfig:
         """The configuration a file kept (``dataclasses.asdict`` of one): fields it lacks
         take their defaults (files written before they existed); a field this version does
         not know is a ConfigError (a file from a newer wordvec), a value of the wrong type a

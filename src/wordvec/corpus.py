@@ -64,10 +64,11 @@ import stat
 import tempfile
 import weakref
 import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator, Mapping, Sequence, Union
+from typing import BinaryIO
 
 import numpy as np
 
@@ -141,7 +142,7 @@ _NON_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 
-Source = Union[str, os.PathLike, Sequence[Union[str, os.PathLike]], Iterable[Sequence[str]]]
+Source = str | os.PathLike | Sequence[str | os.PathLike] | Iterable[Sequence[str]]
 
 
 class CorpusError(WordvecError):

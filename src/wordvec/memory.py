@@ -266,7 +266,7 @@ def _cgroup_dirs() -> list[tuple[str, str]]:
     root itself too, as a container sees its own cgroup there."""
     found = []
     try:
-        with open(_PROC_CGROUP, "r", encoding="utf-8", errors="replace") as f:
+        with open(_PROC_CGROUP, encoding="utf-8", errors="replace") as f:
             for line in f:
                 _, controllers, path = line.rstrip("\n").split(":", 2)
                 path = path.lstrip("/")

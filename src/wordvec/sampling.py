@@ -96,7 +96,7 @@ class NoiseDistribution:
         self._prob = xp.asarray(prob)
         self._alias = xp.asarray(alias)
 
-    def draw(self, rng, shape) -> "np.ndarray":
+    def draw(self, rng, shape) -> np.ndarray:
         """``shape`` independent draws (with replacement), int32, using Generator ``rng``.
 
         One uniform ``u`` per draw serves twice, as in Walker's method: ``floor(u * V)`` picks

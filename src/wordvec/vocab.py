@@ -16,7 +16,7 @@ from __future__ import annotations
 import collections
 import os
 import warnings
-from typing import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -273,7 +273,7 @@ class Vocab:
     # Construction
 
     @classmethod
-    def from_counts(cls, words: Sequence[str], counts, raw_words: int | None = None) -> "Vocab":
+    def from_counts(cls, words: Sequence[str], counts, raw_words: int | None = None) -> Vocab:
         """A vocabulary with exactly these words in exactly this order (ids = positions).
 
         words: V distinct str; counts: (V,) non-negative integers. The order is kept as
@@ -285,7 +285,7 @@ class Vocab:
     @classmethod
     def build(cls, source: Source, min_count: int = 5, max_vocab: int | None = None, *,
               prune_at: int = 0, lowered_from: int | None = None,
-              block_size: int = BLOCK_SIZE) -> "Vocab":
+              block_size: int = BLOCK_SIZE) -> Vocab:
         """Count the words of a corpus source (see :mod:`wordvec.corpus`) and keep the
         frequent ones.
 
@@ -310,7 +310,7 @@ class Vocab:
 
     @classmethod
     def _from_counter(cls, counts: dict[str, int], min_count: int, max_vocab: int | None,
-                      raw_words: int, where: str) -> "Vocab":
+                      raw_words: int, where: str) -> Vocab:
         """Trim and order ``counts`` (a dict in first-occurrence order)."""
         if not counts:
             raise VocabError(f"the corpus ({where}) has no words; a file must be text with "

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import warnings
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -46,9 +46,9 @@ class Word2Vec:
     window, negative, sample, min_count, max_vocab, prune_at, epochs, alpha, min_alpha,
     threads, seed, init, backend and each backend's own), checked when the object is made;
     a field the chosen backend does not read must stay at its default. ``fit(corpus)`` builds
-    the vocabulary, encodes the corpus and trains; afterwards ``wv`` holds the vectors (:class:`WordVectors`),
-    ``syn1neg`` the output weights (V, dim) float32, ``vocab`` the :class:`Vocab` and
-    ``loss_history`` the mean negative-sampling loss of each epoch.
+    the vocabulary, encodes the corpus and trains; afterwards ``wv`` holds the vectors
+    (:class:`WordVectors`), ``syn1neg`` the output weights (V, dim) float32, ``vocab`` the
+    :class:`Vocab` and ``loss_history`` the mean negative-sampling loss of each epoch.
 
     Before anything large is allocated, ``fit`` estimates the memory the run needs
     (:mod:`wordvec.memory`), keeps it in ``memory_estimate`` and raises
@@ -79,7 +79,7 @@ class Word2Vec:
         self.checkpoint_extra: dict = {}
         self._counted = None   # (corpus, tokens counted) of build_vocab, until fit reads it
 
-    def build_vocab(self, corpus) -> "Word2Vec":
+    def build_vocab(self, corpus) -> Word2Vec:
         """Count ``corpus`` into ``vocab`` (min_count, max_vocab, prune_at) and check the
         memory the run would need (:meth:`check_memory`); ``fit`` then trains with this
         vocabulary. Returns self.
@@ -130,7 +130,7 @@ class Word2Vec:
 
     def fit(self, corpus, progress: Callable | None = None, *, checkpoint_dir=None,
             checkpoint_every: float = 600.0, on_checkpoint: Callable | None = None,
-            checkpoint_extra: dict | None = None) -> "Word2Vec":
+            checkpoint_extra: dict | None = None) -> Word2Vec:
         """Train on ``corpus`` (a path, list of paths, folder, compressed file, or a
         re-iterable of token lists; see :mod:`wordvec.corpus`). Returns self.
         ``progress(info)`` receives :class:`wordvec.hooks.Progress` reports about every
@@ -247,7 +247,7 @@ class Word2Vec:
     def resume(cls, checkpoint_dir, corpus=None, progress: Callable | None = None, *,
                checkpoint_every: float = 600.0, on_checkpoint: Callable | None = None,
                save_checkpoints: bool = True,
-               on_memory_estimate: Callable | None = None) -> "Word2Vec":
+               on_memory_estimate: Callable | None = None) -> Word2Vec:
         """Continue a training stopped at a checkpoint written by :meth:`fit` and finish it.
 
         checkpoint_dir: the checkpoint's folder, its file, or a
@@ -292,7 +292,7 @@ class Word2Vec:
         return model
 
     @classmethod
-    def load(cls, path, mmap: bool = False) -> "Word2Vec":
+    def load(cls, path, mmap: bool = False) -> Word2Vec:
         """A model saved by :meth:`save`; ``fit`` continues training it. With ``mmap=True``
         the matrices are memory-mapped read-only (queries only, until trained again).
         Raises :class:`~wordvec.io.VectorFileError` for a file that is not such a model or

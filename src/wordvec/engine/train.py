@@ -26,8 +26,8 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -52,7 +52,7 @@ class TrainResult:
     kept_words: int = 0
     examples: int = 0
     seconds: float = 0.0
-    state: "TrainState | None" = None
+    state: TrainState | None = None
 
     @property
     def words_per_sec(self) -> float:

@@ -8,7 +8,14 @@ from .models import CBOW, SkipGram
 from .negative_sampling import NegativeSamplingLoss, UnigramSampler
 from .optim import SGD, Adam
 from .trainer import Trainer, clip_grads, merge_shared
-from .util import analogy, cos_similarity, create_contexts_target, most_similar, normalize, preprocess
+from .util import (
+    analogy,
+    cos_similarity,
+    create_contexts_target,
+    most_similar,
+    normalize,
+    preprocess,
+)
 
 __all__ = [
     "GPU", "to_cpu", "to_gpu",

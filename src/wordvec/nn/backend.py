@@ -27,10 +27,10 @@ if GPU:
             "WORDVEC_GPU=1 asks for CuPy, which is not installed: "
             "pip install cupy-cuda12x, or unset WORDVEC_GPU to run on NumPy"
         ) from exc
-    import cupyx.scipy.sparse as sparse
+    import cupyx.scipy.sparse as sparse  # noqa: F401  (the layers' sparse module)
 else:
     np = numpy
-    import scipy.sparse as sparse
+    import scipy.sparse as sparse  # noqa: F401  (the layers' sparse module)
 
 xp = np
 

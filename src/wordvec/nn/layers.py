@@ -12,7 +12,8 @@ from .backend import sparse, xp
 
 
 class SparseGrad:
-    """Gradient of a (V, H) weight matrix as rows: ``dW[rows[i]] += weights[i] * values[source[i]]``.
+    """Gradient of a (V, H) weight matrix as rows:
+    ``dW[rows[i]] += weights[i] * values[source[i]]``.
 
     rows: (M,) integer ids, possibly repeated (repeats add up, as ``np.add.at`` in the book's
     ``Embedding.backward``); values: (K, H) in the weight's dtype; source: (M,) indices into
@@ -100,8 +101,8 @@ class SparseGrad:
 class Embedding:
     """Row lookup ``out = W[idx]`` (the one-hot product ``onehot(idx) @ W``), book p.135.
 
-    W: (V, H). forward(idx): idx of any integer shape S -> (*S, H).
-    backward(dout): dout (*S, H); the gradient of W adds ``dout`` into the rows ``idx`` —
+    W: (V, H). forward(idx): idx of any integer shape S -> ``(*S, H)``.
+    backward(dout): dout ``(*S, H)``; the gradient of W adds ``dout`` into the rows ``idx`` —
     adds, so that a row read twice in one batch gets both contributions.
     """
 
@@ -121,7 +122,7 @@ class Embedding:
         return None
 
     def backward_outer(self, weights, base):
-        """``backward(weights[..., None] * base[n])`` without forming that (*S, H) product.
+        """``backward(weights[..., None] * base[n])`` without forming that ``(*S, H)`` product.
 
         weights: idx.shape (N, ...) array, or a scalar for all positions; base: (N, H). Row
         ``idx[n, ...]`` of the gradient gets ``weights[n, ...] * base[n]``.
@@ -141,7 +142,7 @@ class Embedding:
 class EmbeddingDot:
     """Score ``out[n, ...] = W[idx[n, ...]] . h[n]``: Embedding then a row-wise dot, book p.149.
 
-    W: (V, H). forward(h, idx): h (N, H), idx (N,) or (N, *K) integer -> out idx.shape.
+    W: (V, H). forward(h, idx): h (N, H), idx (N,) or ``(N, *K)`` integer -> out idx.shape.
     The book passes one column of ids per layer; a block of columns (the target and its
     negatives, or every context of skip-gram) gives the same scores in one product.
     backward(dout): dout idx.shape -> dh (N, H).

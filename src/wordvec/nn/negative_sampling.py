@@ -46,7 +46,7 @@ class UnigramSampler:
             )
 
     def get_negative_sample(self, target):
-        """target: (N,) or any integer shape S -> negatives (*S, sample_size) int32."""
+        """target: (N,) or any integer shape S -> negatives ``(*S, sample_size)`` int32."""
         k = self.sample_size
         negative = self.noise.draw(self.rng, tuple(target.shape) + (k,))
         if not (self.exclude_target or self.distinct) or k == 0:
@@ -93,7 +93,7 @@ class NegativeSamplingLoss:
     (N, C) true ids -> the loss ``sum over (c and the 1 + sample_size words) of the batch mean``
     — the book's sum of ``SigmoidWithLoss`` layers, one positive and ``sample_size`` negative,
     computed as one ``EmbeddingDot`` over a (N, [C,] 1 + sample_size) block of ids.
-    ``negative_sample`` (*target.shape, sample_size) fixes the negatives (tests, replays).
+    ``negative_sample`` ``(*target.shape, sample_size)`` fixes the negatives (tests, replays).
     backward(dout=1) -> dh (N, H).
     """
 

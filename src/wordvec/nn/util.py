@@ -93,7 +93,7 @@ def analogy(a, b, c, word_to_id, id_to_word, word_matrix, top=5, answer=None):
             continue
         if id_to_word[int(i)] in (a, b, c):
             continue
-        print(' {0}: {1}'.format(id_to_word[int(i)], similarity[i]))
+        print(f' {id_to_word[int(i)]}: {similarity[i]}')
         found.append((id_to_word[int(i)], float(similarity[i])))
         if len(found) >= top:
             break

@@ -6,11 +6,12 @@ Each trainer is a module with two functions ::
     initial_weights(vocab_size, config) -> (W_in, W_out)
 
 ``train`` takes the encoded corpus (:class:`wordvec.corpus.EncodedCorpus`), the
-vocabulary's counts (V,), the :class:`~wordvec.config.TrainConfig`, the initial weights ``(W_in, W_out)`` (each
-(V, dim) float32, trained in place), the :class:`~wordvec.hooks.Hooks` it calls, and for a
-trainer that can resume, the :class:`~wordvec.schedule.TrainState` to continue from. It
-returns a :class:`~wordvec.hooks.TrainRecord`. The facade (:class:`wordvec.Word2Vec`) knows
-nothing else of a trainer; a new one (a cluster trainer) is a module here and a name in
+vocabulary's counts (V,), the :class:`~wordvec.config.TrainConfig`, the initial weights
+``(W_in, W_out)`` (each (V, dim) float32, trained in place), the
+:class:`~wordvec.hooks.Hooks` it calls, and for a trainer that can resume, the
+:class:`~wordvec.schedule.TrainState` to continue from. It returns a
+:class:`~wordvec.hooks.TrainRecord`. The facade (:class:`wordvec.Word2Vec`) knows nothing
+else of a trainer; a new one (a cluster trainer) is a module here and a name in
 :data:`wordvec.config.BACKENDS`.
 """
 from __future__ import annotations
