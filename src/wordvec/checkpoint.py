@@ -50,7 +50,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .config import TrainConfig
 from .errors import WordvecError, shown
+from .schedule import TrainState
 
 FORMAT = "wordvec-checkpoint"
 VERSION = 2
@@ -108,8 +110,8 @@ class Checkpoint:
     counts: np.ndarray
     W_in: np.ndarray
     W_out: np.ndarray
-    config: object
-    state: object
+    config: TrainConfig
+    state: TrainState
     chunk_words: int
     corpus: list | None
     loss_history: list = field(default_factory=list)
@@ -320,7 +322,6 @@ def _get(meta, key):
 def _checkpoint(path: Path, meta: dict, arrays: dict) -> Checkpoint:
     """The Checkpoint of a file's parts, each field checked in turn (each check may use
     those before it); raises _Damage naming the first field out of range or inconsistent."""
-    from .schedule import TrainState
 
     version = meta["version"]
     _check_fields(meta, version)
@@ -416,7 +417,6 @@ def _counts(counts: np.ndarray, V: int, from_fit: bool) -> np.ndarray:
 def _config(data, counts: np.ndarray, from_fit: bool):
     """The TrainConfig (ranges checked by :meth:`TrainConfig.from_dict`), for the engine and
     (``from_fit``) consistent with the vocabulary it built."""
-    from .config import TrainConfig
 
     try:
         config = TrainConfig.from_dict(data)

@@ -64,11 +64,11 @@ import stat
 import tempfile
 import weakref
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any, BinaryIO
 
 import numpy as np
 
@@ -140,7 +140,8 @@ _CONTROL_BYTES = bytes(b for b in range(256)
                        if (b < 0x20 and bytes([b]) not in _ASCII_WHITESPACE) or b == 0x7F)
 _NON_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 
-_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+_OPENERS: dict[str, Callable[..., Any]] = {".gz": gzip.open, ".bz2": bz2.open,
+                                           ".xz": lzma.open}
 
 Source = str | os.PathLike | Sequence[str | os.PathLike] | Iterable[Sequence[str]]
 
@@ -462,9 +463,10 @@ def _cut(tokens: list, max_sentence: int) -> Iterator[list]:
         yield tokens[start:start + max_sentence]
 
 
-def _token_lists(source: Iterable) -> Iterator[list]:
-    """Each sentence of an in-memory source as a list, checked to be a token sequence."""
-    for i, sentence in enumerate(source):
+def _token_lists(source: Iterable | None) -> Iterator[list]:
+    """Each sentence of an in-memory source (None: none) as a list, checked to be a token
+    sequence."""
+    for i, sentence in enumerate(source or ()):
         if isinstance(sentence, (str, bytes)):
             raise CorpusError(
                 f"sentence {i} of the corpus is a {type(sentence).__name__} "
@@ -615,7 +617,7 @@ class _IdSink:
         self.tmp_dir = tmp_dir
         self.chunks: list[np.ndarray] = []
         self.nbytes = 0
-        self.file = None
+        self.file: IO[bytes] | None = None
 
     def append(self, ids: np.ndarray) -> None:
         self.nbytes += ids.nbytes
@@ -628,10 +630,10 @@ class _IdSink:
                     prefix=f".ids.wordvec-{os.getpid()}-", suffix=".tmp", dir=self.tmp_dir,
                     delete=False)
                 for chunk in self.chunks:
-                    self.file.write(memoryview(chunk))
+                    self.file.write(chunk.data)
                 self.chunks = []
         else:
-            self.file.write(memoryview(ids))
+            self.file.write(ids.data)
 
     def finish(self) -> np.ndarray:
         if self.file is None:
@@ -645,7 +647,7 @@ class _IdSink:
             # last view goes, even if the process dies; nothing is left behind in tmp.
             os.unlink(path)
         except OSError:  # Windows cannot delete a mapped file: delete it when unmapped
-            weakref.finalize(ids._mmap, _remove_quietly, path)
+            weakref.finalize(ids._mmap, _remove_quietly, path)  # type: ignore[attr-defined]
         return ids
 
     def abort(self) -> None:
@@ -698,6 +700,7 @@ def encode(source: Source, word_to_id: Mapping[str, int], *, block_size: int = B
                         f"{type(word_to_id).__name__}")
     _check_sizes(block_size, max_sentence)
     files, token_lists = _resolve(source)
+    ids_of: _FileIds | _TokenIds
     if files is not None:
         ids_of = _FileIds(word_to_id)
         sentences = _byte_sentences(files, block_size, max_sentence)
@@ -713,7 +716,7 @@ def encode(source: Source, word_to_id: Mapping[str, int], *, block_size: int = B
             raw_words += len(flat)
             kept_ids, kept = _kept(ids_of(flat), lengths)
             kept_lengths.append(kept)
-            hasher.update(np.ascontiguousarray(kept_ids, dtype="<i4"))  # no copy on x86/ARM
+            hasher.update(np.ascontiguousarray(kept_ids, dtype="<i4").data)  # no copy on x86/ARM
             sink.append(kept_ids)
     except BaseException:
         sink.abort()
@@ -723,7 +726,7 @@ def encode(source: Source, word_to_id: Mapping[str, int], *, block_size: int = B
                    else np.empty(0, dtype=np.int64))
     bounds = np.zeros(lengths_all.shape[0] + 1, dtype=np.int64)
     np.cumsum(lengths_all, out=bounds[1:])
-    hasher.update(np.ascontiguousarray(bounds, dtype="<i8"))
+    hasher.update(np.ascontiguousarray(bounds, dtype="<i8").data)
     return EncodedCorpus(ids=ids, bounds=bounds, raw_words=raw_words,
                          fingerprint=hasher.hexdigest())
 
@@ -815,7 +818,7 @@ def file_stats(source: Source) -> list[tuple[str, int, int]] | None:
         return None
     files, _ = _resolve(source)
     stats = []
-    for path in files:
+    for path in files or ():
         st = _stat(path)
         stats.append((os.path.abspath(path), st.st_size, st.st_mtime_ns))
     return stats

@@ -262,7 +262,7 @@ class Vocab:
         word_to_id = {w: i for i, w in enumerate(words)}
         if len(word_to_id) != len(words):
             seen: set[str] = set()
-            dup = next(w for w in words if w in seen or seen.add(w))
+            dup = next(w for w in words if w in seen or _add(seen, w))
             raise ValueError(f"the word {shown(dup)} appears twice in the vocabulary")
         self.words: list[str] = words
         self.counts: np.ndarray = counts
@@ -354,7 +354,7 @@ class Vocab:
         return (self.words == other.words and np.array_equal(self.counts, other.counts)
                 and self.raw_words == other.raw_words)
 
-    __hash__ = None  # mutable contents: equal vocabularies need not hash alike
+    __hash__ = None  # type: ignore[assignment]  # mutable contents: equal vocabularies need not hash alike
 
     def __repr__(self) -> str:
         head = ", ".join(repr(w) for w in self.words[:5])
@@ -373,3 +373,9 @@ def _describe(source) -> str:
     if isinstance(source, Iterable):
         return f"a {type(source).__name__} of token lists"
     return type(source).__name__
+
+
+def _add(seen: set[str], word: str) -> bool:
+    """Add ``word`` to ``seen``; False, so that a search for a duplicate goes on."""
+    seen.add(word)
+    return False

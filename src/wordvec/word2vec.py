@@ -11,7 +11,7 @@ import numpy as np
 from . import checkpointing, memory
 from .config import TrainConfig
 from .corpus import CorpusError, EncodedCorpus, encode
-from .errors import ConfigError
+from .errors import ConfigError, WordvecError
 from .hooks import Hooks
 from .memory import MemoryEstimate, MemoryEstimateError
 from .trainers import RESUMABLE, trainer
@@ -97,6 +97,12 @@ class Word2Vec:
         self.check_memory()
         return self
 
+    def _known_vocab(self) -> Vocab:
+        """``vocab``, which training and estimates need: set by build_vocab, fit or load."""
+        if self.vocab is None:
+            raise ConfigError("the model has no vocabulary yet: call build_vocab() or fit()")
+        return self.vocab
+
     def check_memory(self, available: int | None = None) -> MemoryEstimate:
         """Estimate the bytes training on ``vocab`` needs (:func:`wordvec.memory.estimate`),
         keep it in ``memory_estimate`` and return it.
@@ -105,11 +111,11 @@ class Word2Vec:
         no check where that is unknown). Raises :class:`MemoryEstimateError` when the estimate
         exceeds it, naming a ``max_vocab`` and a ``min_count`` that would fit.
         """
-        cfg = self.config
-        counts = self.vocab.counts
+        cfg, vocab = self.config, self._known_vocab()
+        counts = vocab.counts
         sizes = dict(backend=cfg.backend, window=cfg.window, threads=cfg.n_threads,
                      negative=cfg.negative)
-        est = memory.estimate(len(self.vocab), cfg.dim, self.vocab.total, **sizes)
+        est = memory.estimate(len(vocab), cfg.dim, vocab.total, **sizes)
         self.memory_estimate = est
         if available is None:
             available = memory.available_memory()
@@ -123,8 +129,8 @@ class Word2Vec:
                 advice = "even one word does not fit; free memory or use a smaller corpus"
             raise MemoryEstimateError(
                 f"training needs about {memory.format_bytes(est.needed)} of memory "
-                f"(vocabulary {len(self.vocab):,} words x dim {cfg.dim}, corpus "
-                f"{self.vocab.total:,} ids) but only {memory.format_bytes(available)} is "
+                f"(vocabulary {len(vocab):,} words x dim {cfg.dim}, corpus "
+                f"{vocab.total:,} ids) but only {memory.format_bytes(available)} is "
                 f"available; {advice}")
         return est
 
@@ -161,7 +167,7 @@ class Word2Vec:
         else:
             self.check_memory()
         _remove_stale_spills()
-        encoded = encode(corpus, self.vocab.word_to_id)
+        encoded = encode(corpus, self._known_vocab().word_to_id)
         self._check_unchanged(corpus, encoded)
         save = None
         if checkpoint_dir is not None:
@@ -191,19 +197,21 @@ class Word2Vec:
         if self.wv is not None:
             return (np.array(self.wv.vectors, dtype=np.float32, order="C"),
                     np.array(self.syn1neg, dtype=np.float32, order="C"))
-        return trainer(self.config.backend).initial_weights(len(self.vocab), self.config)
+        return trainer(self.config.backend).initial_weights(len(self._known_vocab()),
+                                                            self.config)
 
     def _train(self, encoded: EncodedCorpus, hooks: Hooks, *, start=None, weights=None):
         """Run the configured trainer (:mod:`wordvec.trainers`) and keep what it returns."""
         W_in, W_out = weights if weights is not None else self._initial_weights()
-        record = trainer(self.config.backend).train(encoded, self.vocab.counts, self.config,
+        vocab = self._known_vocab()
+        record = trainer(self.config.backend).train(encoded, vocab.counts, self.config,
                                                     (W_in, W_out), hooks, start=start)
         self.loss_history += record.epoch_loss
         self.iteration_loss = record.iteration_loss
         self._warn_if_no_examples(record.epoch_loss, encoded)
         self.train_seconds = record.seconds
         self.words_trained = record.words
-        self.wv = WordVectors(self.vocab.words, W_in, counts=self.vocab.counts)
+        self.wv = WordVectors(vocab.words, W_in, counts=vocab.counts)
         self.syn1neg = W_out
 
     def _warn_if_no_examples(self, epoch_loss, encoded: EncodedCorpus) -> None:
@@ -215,7 +223,7 @@ class Word2Vec:
         cfg = self.config
         longest = int(np.diff(encoded.bounds).max()) if encoded.n_sentences else 0
         if longest < 2:
-            why = (f"no sentence holds two words of the vocabulary ({len(self.vocab):,} "
+            why = (f"no sentence holds two words of the vocabulary ({len(self.vocab or ()):,} "
                    "words), so no word has a context; use a larger corpus or a smaller "
                    "min_count")
         else:
@@ -237,8 +245,9 @@ class Word2Vec:
         from .io import save_model
 
         if self.wv is None:
-            raise ValueError("the model has no vectors yet: call fit() before save()")
-        save_model(path, words=self.vocab.words, counts=self.vocab.counts, W_in=self.wv.vectors,
+            raise WordvecError("the model has no vectors yet: call fit() before save()")
+        vocab = self._known_vocab()
+        save_model(path, words=vocab.words, counts=vocab.counts, W_in=self.wv.vectors,
                    W_out=self.syn1neg, config=dataclasses.asdict(self.config),
                    history={"epoch_loss": self.loss_history, "train_seconds": self.train_seconds,
                             "words_trained": self.words_trained})
@@ -281,7 +290,7 @@ class Word2Vec:
         checkpointing.check_memory(model, ckpt, on_memory_estimate)
         corpus, encoded = checkpointing.corpus_to_resume(ckpt, corpus, model.vocab)
         model.loss_history = list(ckpt.loss_history)
-        folder = ckpt.path.parent if save_checkpoints else None
+        folder = ckpt.path.parent if save_checkpoints and ckpt.path is not None else None
         save = None
         if folder is not None:
             save = checkpointing.saver(folder, model, corpus, encoded,
