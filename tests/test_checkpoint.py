@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 import zipfile
@@ -22,7 +21,6 @@ from wordvec.cli import main as cli_main
 from wordvec.config import TrainConfig
 from wordvec.engine.train import init_weights, train
 from wordvec.errors import DivergenceError
-from wordvec.schedule import TrainState
 from wordvec.memory import MemoryEstimateError
 from wordvec.word2vec import Word2Vec
 
@@ -278,7 +276,7 @@ def test_ctrl_c_saves_a_checkpoint_and_resume_writes_the_requested_file(
     real_save = ckpt_module.save_checkpoint
 
     def save_then_ctrl_c(*args, **kw):
-        path = real_save(*args, **kw)
+        real_save(*args, **kw)
         raise KeyboardInterrupt
     monkeypatch.setattr(ckpt_module, "save_checkpoint", save_then_ctrl_c)
     result = click.testing.CliRunner().invoke(

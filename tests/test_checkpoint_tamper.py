@@ -25,8 +25,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import math
+import os
 import tempfile
 from pathlib import Path
 
@@ -34,8 +34,8 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_checkpoint import reseal
 
+from test_checkpoint import reseal
 from wordvec.checkpoint import CheckpointError, load_checkpoint
 from wordvec.word2vec import Word2Vec
 
@@ -231,8 +231,8 @@ def words_cases():
         "a bool": lambda w: [True, *w[1:]],
     }
     for label, f in values.items():
-        yield "words", label, (lambda f: lambda a, m: m.__setitem__("words", f(m["words"])))(f), \
-            "small"
+        tamper = (lambda f: lambda a, m: m.__setitem__("words", f(m["words"])))(f)  # noqa: B023
+        yield "words", label, tamper, "small"
 
 
 def counts_cases():
@@ -364,11 +364,11 @@ def fingerprint_cases():
     for label, v in [("0", 0), ("-1", -1), ("1.5", 1.5), ("2^64", 2**64),
                      ("a word more", lambda m: m[fp]["ids"] + 1)]:
         yield fp, f"ids {label}", (lambda v: lambda a, m: m[fp].__setitem__(
-            "ids", v(m) if callable(v) else v))(v), "small"
+            "ids", v(m) if callable(v) else v))(v), "small"  # noqa: B023 (bound by the call)
     for label, v in [("fewer than ids", lambda m: m[fp]["ids"] - 1),
                      ("a word more", lambda m: m[fp]["raw_words"] + 1), ("a str", "x")]:
         yield fp, f"raw_words {label}", (lambda v: lambda a, m: m[fp].__setitem__(
-            "raw_words", v(m) if callable(v) else v))(v), "small"
+            "raw_words", v(m) if callable(v) else v))(v), "small"  # noqa: B023
     for label, v in [("null", None), ("empty", []), ("a str", "x")]:
         yield fp, f"files {label}", fp_set("files", v), "small"
 

@@ -13,14 +13,24 @@ import zipfile
 import numpy as np
 import pytest
 
-from wordvec.io import (VectorFileError, _binary_kernel, _scan_binary_rows, load, load_model,
-                        load_word2vec_format, save_model, save_projector, save_word2vec_format)
+from wordvec.io import (
+    VectorFileError,
+    _binary_kernel,
+    _scan_binary_rows,
+    load,
+    load_model,
+    load_word2vec_format,
+    save_model,
+    save_projector,
+    save_word2vec_format,
+)
 from wordvec.vectors import WordVectors
 
 WORDS = ["the", "ünï", "中文", "a_b", "x"]
 
 
-def _vectors(rows=len(WORDS), dim=4, seed=0):
+def _vectors(rows=None, dim=4, seed=0):
+    rows = len(WORDS) if rows is None else rows
     return np.random.default_rng(seed).standard_normal((rows, dim)).astype(np.float32)
 
 
@@ -70,7 +80,7 @@ def test_files_gensim_writes_load_in_ours(tmp_path, binary):
 @pytest.mark.parametrize("newline,before", [(True, b""), (False, b""), (False, b"\n"), (True, b"\n\n")],
                          ids=["word2vec.c", "gensim", "newline-before", "blank-lines"])
 def test_word2vec_c_binary_built_byte_by_byte(tmp_path, newline, before):
-    rows = [("the".encode(), [1.0, -2.5, 0.25]), ("ünï".encode(), [0.5, 3.0, -1e-8]),
+    rows = [(b"the", [1.0, -2.5, 0.25]), ("ünï".encode(), [0.5, 3.0, -1e-8]),
             (b"end", [3.4028234663852886e38, 0.0, -0.0])]          # float32's largest
     path = tmp_path / "v.bin"
     path.write_bytes(c_binary(rows, 3, newline=newline, before=before))
@@ -333,15 +343,16 @@ def _model(tmp_path, W_out=True, **kw):
 def test_native_round_trip_is_exact(tmp_path):
     path, saved = _model(tmp_path)
     model = load_model(path)
-    assert set(model) == {"words", "counts", "W_in", "W_out", "config", "history"}
-    assert model["words"] == saved["words"]
-    assert model["counts"].dtype == np.int64
-    np.testing.assert_array_equal(model["counts"], saved["counts"])
+    assert {f.name for f in dataclasses.fields(model)} == {"words", "counts", "W_in", "W_out",
+                                                         "config", "history"}
+    assert model.words == saved["words"]
+    assert model.counts.dtype == np.int64
+    np.testing.assert_array_equal(model.counts, saved["counts"])
     for name in ("W_in", "W_out"):
-        assert model[name].dtype == np.float32
-        assert model[name].tobytes() == saved[name].tobytes()
-    assert model["config"] == saved["config"]
-    assert model["history"]["loss"][:2] == [4.1, 3.2] and np.isnan(model["history"]["loss"][2])
+        assert getattr(model, name).dtype == np.float32
+        assert getattr(model, name).tobytes() == saved[name].tobytes()
+    assert model.config == saved["config"]
+    assert model.history["loss"][:2] == [4.1, 3.2] and np.isnan(model.history["loss"][2])
     # A standard .npz: np.load reads it without pickle, meta is UTF-8 JSON.
     with np.load(path, allow_pickle=False) as npz:
         assert sorted(npz.files) == ["W_in", "W_out", "counts", "meta"]
@@ -354,8 +365,8 @@ def test_native_round_trip_is_exact(tmp_path):
 def test_native_without_w_out_and_with_dataclass_config(tmp_path):
     path, _ = _model(tmp_path, W_out=False, config=_Config(), history=None)
     model = load_model(path)
-    assert model["W_out"] is None and model["history"] is None
-    assert model["config"] == {"dim": 4, "window": 5}
+    assert model.W_out is None and model.history is None
+    assert model.config == {"dim": 4, "window": 5}
     assert "W_out.npy" not in zipfile.ZipFile(path).namelist()
 
 
@@ -371,7 +382,7 @@ def test_native_mmap_maps_aligned_read_only_arrays(tmp_path):
     path, saved = _model(tmp_path)
     model = load_model(path, mmap=True)
     for name in ("W_in", "W_out"):
-        array = model[name]
+        array = getattr(model, name)
         assert isinstance(array, np.memmap)
         assert array.offset % 64 == 0 and array.flags.aligned
         assert not array.flags.writeable
@@ -379,8 +390,8 @@ def test_native_mmap_maps_aligned_read_only_arrays(tmp_path):
         # the mapped bytes are the member's data in the file
         data = path.read_bytes()
         assert data[array.offset:array.offset + array.nbytes] == saved[name].tobytes()
-    assert not isinstance(model["counts"], np.memmap)
-    assert model["words"] == saved["words"]
+    assert not isinstance(model.counts, np.memmap)
+    assert model.words == saved["words"]
     wv = load(path, mmap=True)
     assert wv.index_to_key == saved["words"] and not wv.vectors.flags.writeable
     np.testing.assert_array_equal(wv.vectors, saved["W_in"])
@@ -437,7 +448,7 @@ def test_native_wrong_files(tmp_path, make, what):
 def test_native_damaged_member_is_reported(tmp_path):
     path, _ = _model(tmp_path)
     data = bytearray(path.read_bytes())
-    start = load_model(path, mmap=True)["W_in"].offset
+    start = load_model(path, mmap=True).W_in.offset
     data[start] ^= 0xFF                                  # flip a byte: the CRC no longer fits
     path.write_bytes(bytes(data))
     with pytest.raises(VectorFileError, match="member W_in.npy is damaged"):

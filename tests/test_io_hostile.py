@@ -23,10 +23,20 @@ import pytest
 
 import wordvec.io as wio
 from wordvec.errors import QueryError, WordvecError, WriteError
-from wordvec.io import (VectorFileError, atomic_write, atomic_write_group, check_output_path,
-                        load, load_model, load_word2vec_format, read_npz_members,
-                        remove_stale_temporaries, save_model, save_projector,
-                        save_word2vec_format)
+from wordvec.io import (
+    VectorFileError,
+    atomic_write,
+    atomic_write_group,
+    check_output_path,
+    load,
+    load_model,
+    load_word2vec_format,
+    read_npz_members,
+    remove_stale_temporaries,
+    save_model,
+    save_projector,
+    save_word2vec_format,
+)
 from wordvec.vectors import WordVectors
 
 OLD = b"old file, complete\n"
@@ -268,8 +278,8 @@ def test_remove_stale_temporaries_removes_only_dead_writers_temporaries(tmp_path
              f".name.with.dots.wordvec-{dead}-q.tmp"]
     kept = [f".v.bin.wordvec-{os.getpid()}-mine.tmp",       # ours: a write under way
             f".v.bin.wordvec-{os.getppid()}-live.tmp",      # a running process
-            f".v.bin.wordvec-1-init.tmp",                   # pid 1: always running
-            f".v.bin.wordvec-0-zero.tmp",                   # not a pid
+            ".v.bin.wordvec-1-init.tmp",                   # pid 1: always running
+            ".v.bin.wordvec-0-zero.tmp",                   # not a pid
             f"v.bin.wordvec-{dead}-nodot.tmp", f".v.bin.wordvec-{dead}-abc.tmp.keep",
             f".v.bin.{dead}-abc.tmp", ".v.bin.abcdef.tmp", "v.bin", "notes.txt"]
     for name in stale + kept:
@@ -350,7 +360,7 @@ def test_projector_second_rename_failing_undoes_the_first(tmp_path, monkeypatch,
 
 def test_projector_failing_mid_write_keeps_both_old_files(tmp_path, monkeypatch):
     wv = projector_files(tmp_path)
-    monkeypatch.setattr(wio, "_FLOAT_FORMAT", "%q")     # the row format fails mid-way
+    monkeypatch.setattr(wio.projector, "_FLOAT_FORMAT", "%q")     # the row format fails mid-way
     with pytest.raises(ValueError):
         save_projector(tmp_path, wv)
     assert_projector_untouched(tmp_path)
@@ -461,7 +471,8 @@ def crafted_npz(path, w_in, compress_type):
 
 
 def read_model(path):
-    return load_model(path)
+    """load_model's fields by name, as read_npz_members gives its members."""
+    return vars(load_model(path))
 
 
 def read_members(path):
@@ -532,7 +543,7 @@ def test_a_stored_model_larger_than_memory_still_maps(tmp_path, monkeypatch):
     monkeypatch.setattr("wordvec.memory.available_memory", lambda: 1 << 20)
     with pytest.raises(VectorFileError, match="with mmap=True"):
         load_model(path)
-    assert load_model(path, mmap=True)["W_in"].shape == (1000, 600)
+    assert load_model(path, mmap=True).W_in.shape == (1000, 600)
 
 
 # --------------------------------------------------------------------------- truncated .npz
@@ -574,7 +585,7 @@ def test_a_model_cut_short_says_truncated(tmp_path, reader):
             call(path)
         assert "truncated" in str(info.value), (cut, str(info.value))
         assert str(info.value).startswith(str(path))
-    assert load_model(full)["words"][0] == "word0"               # the whole file still reads
+    assert load_model(full).words[0] == "word0"               # the whole file still reads
 
 
 def test_a_checkpoint_cut_short_says_truncated(tmp_path):
@@ -629,7 +640,7 @@ def test_model_vectors_holding_nan_or_inf_are_refused(tmp_path, monkeypatch, mma
     arrays[member][row, 5] = bad
     path = tmp_path / "m.npz"
     save_model(path, words=words, counts=np.ones(40, np.int64), config={}, **arrays)
-    monkeypatch.setattr(wio, "_FINITE_BLOCK", 24)        # 3 rows a block: many blocks
+    monkeypatch.setattr(wio.finite, "_FINITE_BLOCK", 24)        # 3 rows a block: many blocks
     with pytest.raises(VectorFileError, match=rf"m.npz: {member} row {row + 1} of 40 "
                                               rf"\('word{row}'\) holds NaN or infinity"):
         load_model(path, mmap=mmap)

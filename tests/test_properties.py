@@ -188,7 +188,7 @@ def test_fuzz_corpus_seeds_load():
     assert load(FUZZ_CORPUS / "seed_binary.bin").index_to_key == ["the", "cat", "é"]
     assert load(FUZZ_CORPUS / "seed_text.txt").index_to_key == ["the", "cat", "é"]
     assert load(FUZZ_CORPUS / "seed_text.txt.gz").index_to_key == ["the", "cat", "é"]
-    assert load_model(FUZZ_CORPUS / "seed_model.npz")["words"] == ["the", "cat", "é"]
+    assert load_model(FUZZ_CORPUS / "seed_model.npz").words == ["the", "cat", "é"]
 
 
 # --------------------------------------------------------------------------- corpus
@@ -300,17 +300,17 @@ def test_native_model_round_trips(words, dtype, with_out, mmap, config, history,
         save_model(path, words=words, counts=counts, W_in=W_in, W_out=W_out, config=config,
                    history=history)
         got = load_model(path, mmap=mmap)
-        assert got["words"] == words
-        assert got["W_in"].dtype == W_in.dtype
-        np.testing.assert_array_equal(_bits(got["W_in"]), _bits(W_in))
+        assert got.words == words
+        assert got.W_in.dtype == W_in.dtype
+        np.testing.assert_array_equal(_bits(got.W_in), _bits(W_in))
         if with_out:
-            np.testing.assert_array_equal(_bits(got["W_out"]), _bits(W_out))
+            np.testing.assert_array_equal(_bits(got.W_out), _bits(W_out))
         else:
-            assert got["W_out"] is None
-        np.testing.assert_array_equal(got["counts"], counts)
-        assert got["counts"].dtype == np.int64
-        assert got["config"] == json.loads(json.dumps(config))
-        assert got["history"] == json.loads(json.dumps(history))
+            assert got.W_out is None
+        np.testing.assert_array_equal(got.counts, counts)
+        assert got.counts.dtype == np.int64
+        assert got.config == json.loads(json.dumps(config))
+        assert got.history == json.loads(json.dumps(history))
         del got                                      # close the maps before the folder goes
 
 

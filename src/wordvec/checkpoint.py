@@ -203,7 +203,8 @@ def _write_file(path, arrays: dict, meta: dict) -> None:
     so the same state always gives the same bytes. The JSON is ASCII (non-ASCII escaped), so
     any path the system gives, even one that is not valid UTF-8, can be written.
     """
-    from .io import write_member, atomic_write
+    from .io.atomic import atomic_write
+    from .io.container import write_member
 
     blob = np.frombuffer(json.dumps(meta, ensure_ascii=True).encode("ascii"), dtype=np.uint8)
     with atomic_write(path, "w+b") as f:
@@ -253,7 +254,8 @@ def load_checkpoint(directory) -> Checkpoint:
     if not path.is_file():
         raise CheckpointError(f"no checkpoint in {directory} (expected {path}); pass the "
                               "folder given to --checkpoint-dir")
-    from .io import VectorFileError, read_npz_members
+    from .io.container import read_npz_members
+    from .io.errors import VectorFileError
 
     try:
         sealed = _check_digest(path)
@@ -440,7 +442,7 @@ def _config(data, counts: np.ndarray, from_fit: bool):
 def _weights(W: np.ndarray, name: str, V: int, dim: int) -> np.ndarray:
     """(V, dim) float32, C order, finite (checked a block of rows at a time by
     :func:`wordvec.io.first_nonfinite_row`, in bounded memory however large the model)."""
-    from .io import first_nonfinite_row
+    from .io.finite import first_nonfinite_row
 
     W = _array(W, name, np.float32, (V, dim))
     if not W.flags.c_contiguous:

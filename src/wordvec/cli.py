@@ -131,7 +131,7 @@ def _check_output_file(out: Path) -> None:
     """Checked before any work, so that it never ends in a failed write: ``out`` is no
     folder, and its folder exists and takes a file of its name and of its temporary's
     (:func:`wordvec.io.check_output_path`). Stale temporaries of killed runs there go."""
-    from .io import check_output_path, remove_stale_temporaries
+    from .io.atomic import check_output_path, remove_stale_temporaries
 
     check_output_path(out)
     remove_stale_temporaries(out.parent if str(out.parent) else Path("."))
@@ -336,7 +336,7 @@ def _checkpoint_folder(folder, corpus: list, *, new_run: bool):
     (finished, or failed before its first checkpoint), so nothing is left behind."""
     from .checkpoint import checkpoint_path
     from .folderlock import folder_lock
-    from .io import check_output_path, remove_stale_temporaries
+    from .io.atomic import check_output_path, remove_stale_temporaries
     from .outputs import refuse_overlap
 
     if folder is None:
@@ -392,7 +392,7 @@ def _remove_own_temporaries(out: Path, checkpoint_dir) -> None:
     between creating one and the code that would remove it."""
     import tempfile
 
-    from .io import remove_stale_temporaries
+    from .io.atomic import remove_stale_temporaries
 
     folders = [out.parent if str(out.parent) else Path("."), tempfile.gettempdir()]
     for folder in folders + ([checkpoint_dir] if checkpoint_dir is not None else []):
@@ -545,7 +545,7 @@ def _write_output(model, out: Path, fmt: str, checkpoint_dir) -> None:
 
 
 def _save(model, out: Path, fmt: str) -> None:
-    from .io import save_word2vec_format
+    from .io.word2vec_format import save_word2vec_format
 
     if fmt == "native":
         model.save(out)
@@ -555,7 +555,8 @@ def _save(model, out: Path, fmt: str) -> None:
 
 
 def _load_vectors(path: Path, mmap: bool = False):
-    from .io import VectorFileError, load
+    from .io.errors import VectorFileError
+    from .io.loader import load
 
     try:
         return load(path, mmap=mmap)
@@ -688,7 +689,8 @@ def export(vectors, out, fmt):
       wordvec export model.npz -o vectors.txt
       wordvec export vectors.bin --format projector -o projector/
     """
-    from .io import save_projector, save_word2vec_format
+    from .io.projector import save_projector
+    from .io.word2vec_format import save_word2vec_format
 
     if fmt is None:
         fmt = _output_format(out, None)
@@ -733,13 +735,14 @@ def plot(arguments, words_flag, loss_model, method, out):
     _check_output_file(out)
     try:
         if loss_model is not None:
-            from .io import VectorFileError, load_model
+            from .io.errors import VectorFileError
+            from .io.model import load_model
 
             try:
                 model = load_model(loss_model)
             except (FileNotFoundError, VectorFileError) as exc:
                 raise UserError(str(exc)) from exc
-            history = model.get("history") or {}
+            history = model.history or {}
             losses = history.get("epoch_loss") if isinstance(history, dict) else history
             if not losses:
                 raise UserError(f"{loss_model} holds no loss history")
@@ -794,7 +797,7 @@ def demo(out_dir: Path, epochs: int, backend: str, seed: int):
       wordvec demo --backend nn --epochs 3 --out wordvec-demo
     """
     from .datasets import ptb
-    from .io import save_word2vec_format
+    from .io.word2vec_format import save_word2vec_format
     from .nn import analogy, most_similar
 
     _check_writable_folder(out_dir, "--out", ("vectors.bin", "loss.png"))

@@ -32,7 +32,7 @@ def loss_curve(loss_list, eval_interval, ylim=None, path=None, title=None, xlabe
     if path is None:
         plt.show()
     else:
-        from .io import atomic_write
+        from .io.atomic import atomic_write
 
         with atomic_write(path, "wb") as f:
             fig.savefig(f, format="png")
@@ -72,7 +72,7 @@ def word_map(words, vectors, path, method: str = "pca", title=None):
     ax.set_title(title or f"{len(words)} words, {method.upper()} of {vectors.shape[1]}-d vectors")
     ax.set_xticks([])
     ax.set_yticks([])
-    from .io import atomic_write
+    from .io.atomic import atomic_write
 
     with atomic_write(path, "wb") as f:
         fig.savefig(f, format="png")

@@ -34,7 +34,7 @@ def _remove_stale_spills() -> None:
     :func:`wordvec.io.atomic_write` names its temporaries)."""
     import tempfile
 
-    from .io import remove_stale_temporaries
+    from .io.atomic import remove_stale_temporaries
 
     remove_stale_temporaries(tempfile.gettempdir())
 
@@ -242,7 +242,7 @@ class Word2Vec:
     def save(self, path) -> None:
         """Write a native model file (.npz + JSON, no pickle): both matrices, the vocabulary
         with counts, the configuration and the loss history. :meth:`load` reads it back."""
-        from .io import save_model
+        from .io.model import save_model
 
         if self.wv is None:
             raise WordvecError("the model has no vectors yet: call fit() before save()")
@@ -306,17 +306,18 @@ class Word2Vec:
         the matrices are memory-mapped read-only (queries only, until trained again).
         Raises :class:`~wordvec.io.VectorFileError` for a file that is not such a model or
         whose parts (configuration, history) are damaged."""
-        from .io import VectorFileError, load_model
+        from .io.errors import VectorFileError
+        from .io.model import load_model
 
         saved = load_model(path, mmap=mmap)
-        if saved["W_out"] is None:
+        if saved.W_out is None:
             raise VectorFileError(path, "the file holds no output weights (W_out), so training "
                                   "cannot continue from it; read its vectors with wordvec.load")
         try:
-            model = cls(**dataclasses.asdict(TrainConfig.from_dict(saved["config"])))
+            model = cls(**dataclasses.asdict(TrainConfig.from_dict(saved.config)))
         except (TypeError, ValueError) as exc:
             raise VectorFileError(path, f"its configuration is damaged: {exc}") from None
-        history = saved.get("history") or {}
+        history = saved.history or {}
         try:
             if not isinstance(history, dict):
                 raise TypeError(f"it is a {type(history).__name__}, not a mapping")
@@ -325,9 +326,9 @@ class Word2Vec:
             words_trained = int(history.get("words_trained", 0))
         except (TypeError, ValueError) as exc:
             raise VectorFileError(path, f"its training history is damaged: {exc}") from None
-        model.vocab = Vocab.from_counts(saved["words"], saved["counts"])
-        model.wv = WordVectors(saved["words"], saved["W_in"], counts=saved["counts"])
-        model.syn1neg = saved["W_out"]
+        model.vocab = Vocab.from_counts(saved.words, saved.counts)
+        model.wv = WordVectors(saved.words, saved.W_in, counts=saved.counts)
+        model.syn1neg = saved.W_out
         model.loss_history = loss_history
         model.train_seconds = train_seconds
         model.words_trained = words_trained
