@@ -136,3 +136,33 @@ def test_sentence_windows_never_cross_a_line_and_corpus_windows_do():
         counts[backend_windows] = m.words_trained
     # A 5-word sentence holds one full window of 2; the whole corpus 400 - 4.
     assert counts == {"sentence": 80, "corpus": 390}
+
+
+# ------------------------------------------------------------------------ the epoch-end hook
+@pytest.mark.parametrize("backend,threads", [("engine", 1), ("engine", 2), ("nn", None)])
+def test_epoch_end_gets_every_epoch_in_order_with_its_loss(backend, threads):
+    corpus = [["a", "b", "c", "d", "e", "f"][i % 3:] * 4 for i in range(300)]
+    own = dict(threads=threads, sample=0, chunk_words=200) if backend == "engine" else {}
+    model = Word2Vec(backend=backend, dim=8, window=2, min_count=1, epochs=4, **own)
+    ended = []
+    model.fit(corpus, on_epoch_end=lambda epoch, loss: ended.append((epoch, loss)))
+    assert [e for e, _ in ended] == [0, 1, 2, 3]
+    assert [loss for _, loss in ended] == model.loss_history
+
+
+def test_epoch_end_after_a_resume_gets_only_the_epochs_finished_then():
+    from wordvec.engine import init_weights, train
+    from wordvec.schedule import TrainState
+
+    bounds = _bounds([50] * 40)
+    ids = (np.arange(2000) % 7).astype(np.int32)
+    counts = np.bincount(ids)
+    cfg = TrainConfig(dim=8, window=2, epochs=3, threads=1, sample=0, chunk_words=500)
+    A, B = init_weights(len(counts), 8)
+    seen = []
+    part = train(ids, bounds, counts, cfg, A, B, stop_at=6,
+                 epoch_end=lambda e, loss: seen.append(e))
+    assert seen == [0] and isinstance(part.state, TrainState)
+    full = train(ids, bounds, counts, cfg, A, B, start=part.state,
+                 epoch_end=lambda e, loss: seen.append((e, loss)))
+    assert seen == [0, (1, full.epoch_loss[1]), (2, full.epoch_loss[2])]

@@ -44,11 +44,13 @@ class Hooks:
     the end. checkpoint(W_in, W_out, state): at a consistent point about every
     ``checkpoint_every`` seconds (0: as often as the trainer can) and once when a
     KeyboardInterrupt stops training (the engine only; ``state`` a
-    :class:`~wordvec.schedule.TrainState`).
+    :class:`~wordvec.schedule.TrainState`). epoch_end(epoch, loss): once for each epoch
+    finished, 0-based, with its mean loss per example, in order.
     """
     progress: Callable[[Progress], None] | None = None
     checkpoint: Callable[[np.ndarray, np.ndarray, object], None] | None = None
     checkpoint_every: float = 600.0
+    epoch_end: Callable[[int, float], None] | None = None
 
 
 @dataclass

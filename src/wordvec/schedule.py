@@ -137,6 +137,10 @@ class Schedule:
         self.epoch_sums[epoch] += (loss, examples, kept, words)
         self.words_done += int(words)
 
+    def epoch_complete(self, epoch: int) -> bool:
+        """Whether every chunk of ``epoch`` has been recorded (all its raw words)."""
+        return int(self.epoch_sums[epoch, 3]) == self.T
+
     def state(self, rng: np.ndarray) -> TrainState:
         """The resumable state at this boundary, with the threads' random states ``rng``."""
         return TrainState(next_job=self.next_job, n_jobs=len(self.jobs),

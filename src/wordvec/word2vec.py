@@ -136,11 +136,13 @@ class Word2Vec:
 
     def fit(self, corpus, progress: Callable | None = None, *, checkpoint_dir=None,
             checkpoint_every: float = 600.0, on_checkpoint: Callable | None = None,
-            checkpoint_extra: dict | None = None) -> Word2Vec:
+            checkpoint_extra: dict | None = None,
+            on_epoch_end: Callable | None = None) -> Word2Vec:
         """Train on ``corpus`` (a path, list of paths, folder, compressed file, or a
         re-iterable of token lists; see :mod:`wordvec.corpus`). Returns self.
         ``progress(info)`` receives :class:`wordvec.hooks.Progress` reports about every
-        ``config.progress_interval`` seconds and at the end.
+        ``config.progress_interval`` seconds and at the end; ``on_epoch_end(epoch, loss)``
+        once for each epoch finished (0-based, its mean loss), in order.
 
         A model that already has vectors (trained, or loaded with :meth:`load`) keeps its
         vocabulary and continues from its weights, as gensim's ``train``: words outside the
@@ -174,7 +176,7 @@ class Word2Vec:
             save = checkpointing.saver(checkpoint_dir, self, corpus, encoded,
                                        on_checkpoint=on_checkpoint, extra=checkpoint_extra)
         with checkpointing.locked(checkpoint_dir):
-            self._train(encoded, Hooks(progress, save, checkpoint_every))
+            self._train(encoded, Hooks(progress, save, checkpoint_every, on_epoch_end))
         return self
 
     def _check_unchanged(self, corpus, encoded: EncodedCorpus) -> None:

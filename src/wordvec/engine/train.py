@@ -153,10 +153,11 @@ class _Run:
     and a few counters."""
 
     def __init__(self, arrays, schedule: Schedule, states, opts: K.Options, config: TrainConfig,
-                 progress, checkpoint, checkpoint_every: float):
+                 progress, checkpoint, checkpoint_every: float, epoch_end=None):
         self.ids, self.bounds, self.tables, self.W_in, self.W_out = arrays
         self.schedule, self.states, self.opts = schedule, states, opts
-        self.progress, self.checkpoint = progress, checkpoint
+        self.progress, self.checkpoint, self.epoch_end = progress, checkpoint, epoch_end
+        self.ended: list[int] = []   # epochs finished, not yet handed to epoch_end
         self.checkpoint_every = checkpoint_every
         self.progress_interval = config.progress_interval
         self.every_chunk = checkpoint is not None and checkpoint_every == 0
@@ -211,6 +212,9 @@ class _Run:
             raise DivergenceError(schedule.a0, epoch, "the loss")
         with cond:
             schedule.record(epoch, loss, examples, kept, words)
+            if schedule.epoch_complete(epoch):
+                self.ended.append(epoch)
+                cond.notify_all()
             self.loss += float(loss)
             self.examples += int(examples)
             if self.every_chunk:
@@ -283,6 +287,16 @@ class _Run:
         """New work since the last checkpoint (under ``cond``)."""
         return self.checkpoint is not None and self.schedule.next_job != self.saved_at
 
+    def end_epochs(self) -> None:
+        """Hand the epochs finished since the last call to ``epoch_end(epoch, loss)``, in
+        order (with several threads an epoch's last chunk may finish after the next
+        epoch's first)."""
+        with self.cond:
+            ended, self.ended = sorted(self.ended), []
+        if self.epoch_end is not None:
+            for epoch in ended:
+                self.epoch_end(epoch, self.schedule.epoch_loss()[epoch])
+
     def supervise(self) -> None:
         """Wait for the workers, reporting and checkpointing on time, until they stop."""
         next_report = self.t0 + self.progress_interval
@@ -297,6 +311,7 @@ class _Run:
                 alive, fresh = self.alive, self._fresh()
             if not alive or self.errors:
                 return
+            self.end_epochs()
             now = time.perf_counter()
             if now >= next_report:
                 next_report = now + self.progress_interval
@@ -337,7 +352,8 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out,
           progress: Callable[[Progress], None] | None = None, *,
           start: TrainState | None = None, stop_at: int | None = None,
           checkpoint: Callable[[TrainState], None] | None = None,
-          checkpoint_every: float = 600.0) -> TrainResult:
+          checkpoint_every: float = 600.0,
+          epoch_end: Callable[[int, float], None] | None = None) -> TrainResult:
     """Train ``W_in``, ``W_out`` in place with word2vec.c's rules (see ``engine.kernels``).
 
     ids: (T,) int32 vocabulary ids (OOV removed); bounds: (S+1,) int64 sentence offsets,
@@ -359,7 +375,9 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out,
     wait, a barrier), so ``W_in``/``W_out`` are consistent with ``state`` while it runs; it
     is called once more when a KeyboardInterrupt stops training, before re-raising it. It is
     never called with non-finite weights. With one thread, an interrupted and resumed run is
-    bit-identical to an uninterrupted one.
+    bit-identical to an uninterrupted one. ``epoch_end(epoch, loss)`` is called from the
+    calling thread for each epoch that finishes in this call (0-based, with its mean loss),
+    in order, within about one progress interval of its last chunk.
 
     Raises :class:`DivergenceError` as soon as a chunk's loss is NaN or infinite, or the
     weights are at a progress report (so within one progress interval).
@@ -383,9 +401,10 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out,
     opts = K.Options(K.MODELS[config.model], int(config.window),
                      K.SATURATIONS[config.saturation], K.SIGMOIDS[config.sigmoid])
     run = _Run((ids, bounds, make_tables(counts, config.sample), W_in, W_out), schedule,
-               states, opts, config, progress, checkpoint, checkpoint_every)
+               states, opts, config, progress, checkpoint, checkpoint_every, epoch_end)
     run.run()
     run.check_weights()
+    run.end_epochs()
     seconds = time.perf_counter() - run.t0
     run.report()
     words, kept, examples = schedule.totals()

@@ -21,7 +21,7 @@ def train(encoded, counts, config: TrainConfig, weights, hooks: Hooks,
         checkpoint = lambda state: save(W_in, W_out, state)   # noqa: E731
     result = engine.train(encoded.ids, encoded.bounds, counts, config, W_in, W_out,
                           progress=hooks.progress, start=start, checkpoint=checkpoint,
-                          checkpoint_every=hooks.checkpoint_every)
+                          checkpoint_every=hooks.checkpoint_every, epoch_end=hooks.epoch_end)
     done_before = 0 if start is None else int(np.sum(start.epoch_sums[:, 3]))
     return TrainRecord(epoch_loss=list(result.epoch_loss), words=result.words - done_before,
                        seconds=result.seconds, history=result.history)

@@ -78,8 +78,9 @@ class _Reporter:
     """The Trainer's per-step callback: keeps every step's loss and sends a
     :class:`Progress` about every ``config.progress_interval`` seconds."""
 
-    def __init__(self, config: TrainConfig, steps_per_epoch: int, progress):
-        self.config, self.steps, self.progress = config, steps_per_epoch, progress
+    def __init__(self, config: TrainConfig, steps_per_epoch: int, hooks: Hooks):
+        self.config, self.steps = config, steps_per_epoch
+        self.progress, self.epoch_end = hooks.progress, hooks.epoch_end
         self.batch = config.batch_size
         self.total = config.epochs * steps_per_epoch * self.batch
         self.losses: list[float] = []
@@ -90,6 +91,9 @@ class _Reporter:
 
     def __call__(self, epoch: int, iteration: int, iterations: int, loss: float) -> None:
         self.losses.append(loss)
+        if iteration == iterations - 1 and self.epoch_end is not None:
+            # The Trainer's epoch loss: the same sum in the same order, over the steps.
+            self.epoch_end(epoch, sum(self.losses[-iterations:]) / iterations)
         now = time.perf_counter()
         if now >= self.next:
             self.next = now + self.config.progress_interval
@@ -132,7 +136,7 @@ def train(encoded, counts, config: TrainConfig, weights, hooks: Hooks,
     model = _model(encoded, len(counts), config, weights)
     optimizer = (nn.Adam if config.optimizer == "adam" else nn.SGD)(lr=config.learning_rate)
     trainer = nn.Trainer(model, optimizer, seed=config.seed)
-    reporter = _Reporter(config, target.shape[0] // batch, hooks.progress)
+    reporter = _Reporter(config, target.shape[0] // batch, hooks)
     start_time = time.perf_counter()
     trainer.fit(contexts, target, max_epoch=config.epochs, batch_size=batch,
                 eval_interval=None, callback=reporter)
