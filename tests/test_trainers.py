@@ -166,3 +166,22 @@ def test_epoch_end_after_a_resume_gets_only_the_epochs_finished_then():
     full = train(ids, bounds, counts, cfg, A, B, start=part.state,
                  epoch_end=lambda e, loss: seen.append((e, loss)))
     assert seen == [0, (1, full.epoch_loss[1]), (2, full.epoch_loss[2])]
+
+
+def test_epoch_end_holds_a_later_epoch_until_the_earlier_one_is_done():
+    import importlib
+    import threading
+
+    engine_train = importlib.import_module("wordvec.engine.train")   # the module
+    run = engine_train._Run.__new__(engine_train._Run)   # only the hand-over's state
+
+    run.cond, run.ended, run.next_epoch = threading.Condition(), {0, 1, 3}, 0
+    schedule = Schedule(_bounds([5] * 4), epochs=4, start_alpha=0.1, end_alpha=0.0,
+                        chunk_words=5)
+    run.schedule, seen = schedule, []
+    run.epoch_end = lambda e, loss: seen.append(e)
+    run.end_epochs()
+    assert seen == [0, 1] and run.ended == {3}
+    run.ended.add(2)
+    run.end_epochs()
+    assert seen == [0, 1, 2, 3] and run.ended == set()

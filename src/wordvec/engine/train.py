@@ -157,7 +157,10 @@ class _Run:
         self.ids, self.bounds, self.tables, self.W_in, self.W_out = arrays
         self.schedule, self.states, self.opts = schedule, states, opts
         self.progress, self.checkpoint, self.epoch_end = progress, checkpoint, epoch_end
-        self.ended: list[int] = []   # epochs finished, not yet handed to epoch_end
+        self.ended: set[int] = set()   # epochs finished, not yet handed to epoch_end
+        # The next epoch to hand over: the first not finished when this run started.
+        self.next_epoch = next((e for e in range(schedule.epochs)
+                                if not schedule.epoch_complete(e)), schedule.epochs)
         self.checkpoint_every = checkpoint_every
         self.progress_interval = config.progress_interval
         self.every_chunk = checkpoint is not None and checkpoint_every == 0
@@ -213,7 +216,7 @@ class _Run:
         with cond:
             schedule.record(epoch, loss, examples, kept, words)
             if schedule.epoch_complete(epoch):
-                self.ended.append(epoch)
+                self.ended.add(epoch)
                 cond.notify_all()
             self.loss += float(loss)
             self.examples += int(examples)
@@ -289,10 +292,14 @@ class _Run:
 
     def end_epochs(self) -> None:
         """Hand the epochs finished since the last call to ``epoch_end(epoch, loss)``, in
-        order (with several threads an epoch's last chunk may finish after the next
-        epoch's first)."""
+        order: with several threads an epoch's last chunk may finish after the next epoch's
+        chunks, and a later epoch waits here until the earlier one is done."""
+        ended = []
         with self.cond:
-            ended, self.ended = sorted(self.ended), []
+            while self.next_epoch in self.ended:
+                self.ended.discard(self.next_epoch)
+                ended.append(self.next_epoch)
+                self.next_epoch += 1
         if self.epoch_end is not None:
             for epoch in ended:
                 self.epoch_end(epoch, self.schedule.epoch_loss()[epoch])
