@@ -1,15 +1,21 @@
-"""The system of "Deep Learning from Scratch 2", chapter 4, class for class, made fast.
+"""The system of "Deep Learning from Scratch 2", chapters 3 and 4, class for class, made fast.
 
-The book's ch04 scripts run with only their imports changed (see ``examples/``).
+Chapter 3's dense word2vec (``MatMul``, ``Softmax``, ``SoftmaxWithLoss``, ``SimpleCBOW``,
+``SimpleSkipGram``, ``convert_one_hot``) and chapter 4's (the Embedding layer and negative
+sampling). The book's ch03 and ch04 scripts run with only their imports changed (see
+``examples/``).
 """
 from .backend import GPU, to_cpu, to_gpu
+from .dense import MatMul, Softmax, SoftmaxWithLoss
 from .layers import Embedding, EmbeddingDot, Sigmoid, SigmoidWithLoss, SparseGrad
 from .models import CBOW, SkipGram
 from .negative_sampling import NegativeSamplingLoss, UnigramSampler
 from .optim import SGD, Adam
+from .simple_models import SimpleCBOW, SimpleSkipGram
 from .trainer import Trainer, clip_grads, merge_shared
 from .util import (
     analogy,
+    convert_one_hot,
     cos_similarity,
     create_contexts_target,
     most_similar,
@@ -22,6 +28,7 @@ __all__ = [
     "Embedding", "EmbeddingDot", "Sigmoid", "SigmoidWithLoss", "SparseGrad",
     "UnigramSampler", "NegativeSamplingLoss", "CBOW", "SkipGram",
     "SGD", "Adam", "Trainer", "clip_grads", "merge_shared",
-    "preprocess", "create_contexts_target", "cos_similarity", "normalize", "most_similar",
-    "analogy",
+    "MatMul", "Softmax", "SoftmaxWithLoss", "SimpleCBOW", "SimpleSkipGram",
+    "convert_one_hot", "preprocess", "create_contexts_target", "cos_similarity", "normalize",
+    "most_similar", "analogy",
 ]

@@ -1,4 +1,4 @@
-"""The book's helpers (``common/util.py``) that chapter 4 uses."""
+"""The book's helpers (``common/util.py``) that chapters 3 and 4 use."""
 from __future__ import annotations
 
 import numpy as np
@@ -33,6 +33,18 @@ def create_contexts_target(corpus, window_size=1):
     contexts = np.concatenate([windows[:, :w], windows[:, w + 1:]], axis=1)
     target = corpus[w:len(corpus) - w].copy()
     return contexts, target
+
+
+def convert_one_hot(corpus, vocab_size):
+    """One-hot rows of word ids (book p.126): ids (N,) -> (N, V) int32, ids (N, C) ->
+    (N, C, V) int32."""
+    corpus = np.asarray(to_cpu(corpus))
+    if corpus.ndim not in (1, 2):
+        raise ValueError(f"convert_one_hot takes ids of shape (N,) or (N, C), got "
+                         f"{corpus.shape}")
+    one_hot = np.zeros((*corpus.shape, vocab_size), dtype=np.int32)
+    np.put_along_axis(one_hot, corpus[..., None], 1, axis=-1)
+    return one_hot
 
 
 def cos_similarity(x, y, eps=1e-8):
