@@ -120,6 +120,8 @@ def test_the_books_ch03_train_script_runs_with_only_its_imports_changed(tmp_path
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     losses = [float(line.rsplit("loss", 1)[1]) for line in lines if "| loss" in line]
-    assert len(losses) == 1000 and losses[-1] < 0.5 * losses[0]
+    # The book's script seeds nothing: its last loss varies run to run (13 runs measured:
+    # 0.30 to 1.01, from 1.95 = log 7 at the start).
+    assert len(losses) == 1000 and losses[-1] < 0.65 * losses[0]
     vectors = [line for line in lines if "| loss" not in line]
     assert [v.split()[0] for v in vectors] == ["you", "say", "goodbye", "and", "i", "hello", "."]
