@@ -1,7 +1,9 @@
 """Behaviour pinned across restructuring: small seeded one-thread runs on PTB's validation
 file, hashed before the structure changed (issue 11).
 
-The engine's runs must stay bit for bit what they were: SHA-256 of ``W_in`` then ``W_out``.
+The engine's runs must stay bit for bit what they were: SHA-256 of ``W_in`` then ``W_out``,
+on the kind of CPU the hashes were taken on (Numba compiles for the host, and another vector
+width may sum in another order); on any CPU their losses must stay within 1e-4.
 The sizes avoid the engine's constant-length code for dim 100 (``kernels.FAST_DIM``), whose
 last bits differ between a fresh compilation and Numba's cache of it. The nn backend's
 matrix products go through BLAS, whose kernels depend on the machine, so its runs are pinned
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 
+import llvmlite.binding
 import pytest
 
 from wordvec import Word2Vec
@@ -23,6 +26,9 @@ ENGINE = {
     ("cbow", 50): "cda4b1414327b6340128f74d6e3dba09ef092bac3865bfa8c0f14107dbb8e83e",
     ("skipgram", 50): "989fe702d7ece1bd0f72fbf6af5a794b6e354c993657c95a98c74a8b8eb66b35",
 }
+ENGINE_LOSS = {("cbow", 16): 2.692227638664134, ("skipgram", 16): 2.7165465107461624,
+               ("cbow", 50): 2.711490951568855, ("skipgram", 50): 2.7325903816413275}
+PINNED_ON = "emeraldrapids"   # llvmlite's name of the CPU the hashes were taken on
 NN_LOSS = {"cbow": 2.6381151371223983, "skipgram": 15.633790643825087}
 
 
@@ -36,7 +42,9 @@ def _digest(model: Word2Vec) -> str:
 def test_engine_run_is_bit_identical_to_before(data_file, model, dim):
     m = Word2Vec(model=model, dim=dim, sample=1e-3, **SETTINGS)
     m.fit(str(data_file("ptb.valid.txt")))
-    assert _digest(m) == ENGINE[model, dim]
+    assert m.loss_history == pytest.approx([ENGINE_LOSS[model, dim]], rel=1e-4)
+    if llvmlite.binding.get_host_cpu_name() == PINNED_ON:
+        assert _digest(m) == ENGINE[model, dim]
 
 
 @pytest.mark.parametrize("model", sorted(NN_LOSS))
