@@ -10,7 +10,7 @@ from .dense import MatMul, Softmax, SoftmaxWithLoss
 from .layers import Embedding, EmbeddingDot, Sigmoid, SigmoidWithLoss, SparseGrad
 from .models import CBOW, SkipGram
 from .negative_sampling import NegativeSamplingLoss, UnigramSampler
-from .optim import SGD, Adam
+from .optim import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
 from .simple_models import SimpleCBOW, SimpleSkipGram
 from .trainer import Trainer, clip_grads, merge_shared
 from .util import (
@@ -27,7 +27,8 @@ __all__ = [
     "GPU", "to_cpu", "to_gpu",
     "Embedding", "EmbeddingDot", "Sigmoid", "SigmoidWithLoss", "SparseGrad",
     "UnigramSampler", "NegativeSamplingLoss", "CBOW", "SkipGram",
-    "SGD", "Adam", "Trainer", "clip_grads", "merge_shared",
+    "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam",
+    "Trainer", "clip_grads", "merge_shared",
     "MatMul", "Softmax", "SoftmaxWithLoss", "SimpleCBOW", "SimpleSkipGram",
     "convert_one_hot", "preprocess", "create_contexts_target", "cos_similarity", "normalize",
     "most_similar", "analogy",

@@ -1,11 +1,13 @@
-"""SGD and Adam (book ``common/optimizer.py``) for dense and row-sparse gradients.
+"""The book's optimisers (``common/optimizer.py``): SGD, Momentum, Nesterov, AdaGrad, RMSprop
+and Adam, for dense and row-sparse gradients.
 
 ``update(params, grads)`` takes the book's index-aligned lists. A dense gradient gets the
 book's update. A :class:`~wordvec.nn.layers.SparseGrad` updates only the rows it holds:
 for SGD that is the same result as the dense update; for Adam it is *lazy* Adam (as
 PyTorch's ``SparseAdam``): rows absent from the gradient keep their moments and do not move,
 where the book's dense Adam decays every moment and moves every row with a non-zero moment.
-The two agree on every step in which the gradient touches every row.
+The two agree on every step in which the gradient touches every row. Momentum, Nesterov,
+AdaGrad and RMSprop are lazy the same way (their state rows move only with their gradient).
 """
 from __future__ import annotations
 
@@ -122,3 +124,90 @@ class Adam:
         param_rows = param[rows]
         param_rows -= step
         param[rows] = param_rows
+
+
+class _RowState:
+    """What the book's other optimisers share: one state array per parameter (``name``),
+    allocated at the first update, and the update applied to a dense gradient as the book
+    does or, for a :class:`SparseGrad`, to its rows only (lazily, as :class:`Adam`: rows the
+    gradient does not touch keep their state and do not move). Subclasses define
+    ``_step(param_rows, grad_rows, state_rows) -> (new_param_rows, new_state_rows)``."""
+
+    def update(self, params, grads):
+        if self.state is None:
+            self.state = [xp.zeros_like(p) for p in params]
+        for param, grad, state in zip(params, grads, self.state):
+            if isinstance(grad, SparseGrad):
+                grad.coalesce()      # repeated rows add up first, as in the dense gradient
+                rows = grad.rows
+                new_param, new_state = self._step(param[rows], grad.values, state[rows])
+                param[rows], state[rows] = new_param, new_state
+            else:
+                new_param, new_state = self._step(param, grad, state)
+                param[...], state[...] = new_param, new_state
+
+
+class Momentum(_RowState):
+    """``v <- momentum * v - lr * dW``; ``W <- W + v`` (book ``common/optimizer.py``)."""
+
+    def __init__(self, lr=0.01, momentum=0.9):
+        self.lr, self.momentum = lr, momentum
+        self.state = None
+
+    @property
+    def v(self):
+        return self.state
+
+    def _step(self, W, g, v):
+        v = self.momentum * v - self.lr * g
+        return W + v, v
+
+
+class Nesterov(_RowState):
+    """Nesterov's accelerated gradient in the book's form: ``v <- momentum * v - lr * dW``;
+    ``W <- W + momentum^2 * v - (1 + momentum) * lr * dW``."""
+
+    def __init__(self, lr=0.01, momentum=0.9):
+        self.lr, self.momentum = lr, momentum
+        self.state = None
+
+    @property
+    def v(self):
+        return self.state
+
+    def _step(self, W, g, v):
+        v = self.momentum * v - self.lr * g
+        return W + self.momentum * self.momentum * v - (1 + self.momentum) * self.lr * g, v
+
+
+class AdaGrad(_RowState):
+    """``h <- h + dW^2``; ``W <- W - lr * dW / (sqrt(h) + 1e-7)``."""
+
+    def __init__(self, lr=0.01):
+        self.lr = lr
+        self.state = None
+
+    @property
+    def h(self):
+        return self.state
+
+    def _step(self, W, g, h):
+        h = h + g * g
+        return W - self.lr * g / (xp.sqrt(h) + 1e-7), h
+
+
+class RMSprop(_RowState):
+    """``h <- decay_rate * h + (1 - decay_rate) * dW^2``;
+    ``W <- W - lr * dW / (sqrt(h) + 1e-7)``."""
+
+    def __init__(self, lr=0.01, decay_rate=0.99):
+        self.lr, self.decay_rate = lr, decay_rate
+        self.state = None
+
+    @property
+    def h(self):
+        return self.state
+
+    def _step(self, W, g, h):
+        h = self.decay_rate * h + (1 - self.decay_rate) * g * g
+        return W - self.lr * g / (xp.sqrt(h) + 1e-7), h
