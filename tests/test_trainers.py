@@ -47,7 +47,7 @@ def test_a_schedule_adds_sums_per_epoch_and_resumes_from_its_state():
     b = Schedule(bounds, epochs=2, start_alpha=0.1, end_alpha=0.001, chunk_words=10,
                  start=state)
     assert b.take()[:3] == a.take()[:3] == (1, 4, 6)
-    assert b.words_done == a.words_done - 0 == 70
+    assert b.words_done == a.words_done == 70
     assert b.epoch_loss() == a.epoch_loss() == [2.0, 2.0]
     assert b.alpha_after(b.total) == pytest.approx(0.001)
     with pytest.raises(ScheduleError, match="same corpus, configuration and chunk_words"):

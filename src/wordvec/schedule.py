@@ -97,7 +97,6 @@ class Schedule:
         self.next_job = 0
         if start is not None:
             self._take_over(start)
-        self.words_done = int(self.epoch_sums[:, 3].sum())
 
     def _take_over(self, start: TrainState) -> None:
         if start.n_jobs != len(self.jobs) or np.shape(start.epoch_sums) != self.epoch_sums.shape:
@@ -107,6 +106,11 @@ class Schedule:
                                 "corpus, configuration and chunk_words")
         self.next_job = int(start.next_job)
         self.epoch_sums[...] = start.epoch_sums
+
+    @property
+    def words_done(self) -> int:
+        """Raw words of the jobs recorded so far, over all epochs (a resumed run's included)."""
+        return int(self.epoch_sums[:, 3].sum())
 
     @property
     def finished(self) -> bool:
@@ -135,7 +139,6 @@ class Schedule:
     def record(self, epoch: int, loss: float, examples: int, kept: int, words: int) -> None:
         """Add a finished job's sums to its epoch."""
         self.epoch_sums[epoch] += (loss, examples, kept, words)
-        self.words_done += int(words)
 
     def epoch_complete(self, epoch: int) -> bool:
         """Whether every chunk of ``epoch`` has been recorded (all its raw words)."""
@@ -146,9 +149,14 @@ class Schedule:
         return TrainState(next_job=self.next_job, n_jobs=len(self.jobs),
                           rng=np.array(rng, dtype=np.uint64), epoch_sums=self.epoch_sums.copy())
 
+    def loss_of(self, epoch: int) -> float:
+        """The mean loss per example of ``epoch`` so far (nan without examples)."""
+        loss, examples = self.epoch_sums[epoch, :2]
+        return float(loss / examples) if examples else float("nan")
+
     def epoch_loss(self) -> list[float]:
         """The mean loss per example of every epoch (nan for one without examples)."""
-        return [float(l / n) if n else float("nan") for l, n, _, _ in self.epoch_sums]
+        return [self.loss_of(epoch) for epoch in range(self.epochs)]
 
     def totals(self) -> tuple[int, int, int]:
         """(raw words, kept words, examples) over all epochs."""

@@ -302,7 +302,7 @@ class _Run:
                 self.next_epoch += 1
         if self.epoch_end is not None:
             for epoch in ended:
-                self.epoch_end(epoch, self.schedule.epoch_loss()[epoch])
+                self.epoch_end(epoch, self.schedule.loss_of(epoch))
 
     def supervise(self) -> None:
         """Wait for the workers, reporting and checkpointing on time, until they stop."""

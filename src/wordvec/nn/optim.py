@@ -127,10 +127,10 @@ class Adam:
 
 
 class _RowState:
-    """What the book's other optimisers share: one state array per parameter (``name``),
-    allocated at the first update, and the update applied to a dense gradient as the book
-    does or, for a :class:`SparseGrad`, to its rows only (lazily, as :class:`Adam`: rows the
-    gradient does not touch keep their state and do not move). Subclasses define
+    """What the book's other optimisers share: one state array per parameter, allocated at
+    the first update, and the update applied to a dense gradient as the book does or, for a
+    :class:`SparseGrad`, to its rows only (lazily, as :class:`Adam`: rows the gradient does
+    not touch keep their state and do not move). Subclasses define
     ``_step(param_rows, grad_rows, state_rows) -> (new_param_rows, new_state_rows)``."""
 
     def update(self, params, grads):
@@ -163,17 +163,9 @@ class Momentum(_RowState):
         return W + v, v
 
 
-class Nesterov(_RowState):
+class Nesterov(Momentum):
     """Nesterov's accelerated gradient in the book's form: ``v <- momentum * v - lr * dW``;
     ``W <- W + momentum^2 * v - (1 + momentum) * lr * dW``."""
-
-    def __init__(self, lr=0.01, momentum=0.9):
-        self.lr, self.momentum = lr, momentum
-        self.state = None
-
-    @property
-    def v(self):
-        return self.state
 
     def _step(self, W, g, v):
         v = self.momentum * v - self.lr * g
@@ -193,21 +185,21 @@ class AdaGrad(_RowState):
 
     def _step(self, W, g, h):
         h = h + g * g
-        return W - self.lr * g / (xp.sqrt(h) + 1e-7), h
+        return self._descend(W, g, h), h
+
+    def _descend(self, W, g, h):
+        """The step AdaGrad and RMSprop share: ``W - lr * dW / (sqrt(h) + 1e-7)``."""
+        return W - self.lr * g / (xp.sqrt(h) + 1e-7)
 
 
-class RMSprop(_RowState):
+class RMSprop(AdaGrad):
     """``h <- decay_rate * h + (1 - decay_rate) * dW^2``;
     ``W <- W - lr * dW / (sqrt(h) + 1e-7)``."""
 
     def __init__(self, lr=0.01, decay_rate=0.99):
-        self.lr, self.decay_rate = lr, decay_rate
-        self.state = None
-
-    @property
-    def h(self):
-        return self.state
+        super().__init__(lr)
+        self.decay_rate = decay_rate
 
     def _step(self, W, g, h):
         h = self.decay_rate * h + (1 - self.decay_rate) * g * g
-        return W - self.lr * g / (xp.sqrt(h) + 1e-7), h
+        return self._descend(W, g, h), h
