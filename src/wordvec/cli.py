@@ -196,7 +196,7 @@ _SECONDS = _Seconds()
 _OPTION_NAMES = {f.name: f"--{f.name.replace('_', '-')}" for f in dataclasses.fields(TrainConfig)}
 _FIELD_NAMES = "|".join(map(re.escape, _OPTION_NAMES))
 _FIELD_AT_START = re.compile(rf"^({_FIELD_NAMES})\b")
-_FIELD_SETTING = re.compile(rf"\b({_FIELD_NAMES})=")
+_FIELD_SETTING = re.compile(rf"(?<![\w-])({_FIELD_NAMES})=")
 _FIELD_NAMED = re.compile(rf"\b(?:a )?(smaller|larger) ({_FIELD_NAMES})\b")
 
 
@@ -205,8 +205,9 @@ def _with_option_names(message: str) -> str:
     ``--dim must be > 0``, ``use max_vocab=5`` becomes ``use --max-vocab 5``."""
     # A field's "(or None)" is the API's; on the command line an option is simply left out.
     message = message.replace(" (or None)", "")
-    message = _FIELD_AT_START.sub(lambda m: _OPTION_NAMES[m.group(1)], message)
+    # Settings first: a message may open with one ("sample=0.1 is not used ...").
     message = _FIELD_SETTING.sub(lambda m: _OPTION_NAMES[m.group(1)] + " ", message)
+    message = _FIELD_AT_START.sub(lambda m: _OPTION_NAMES[m.group(1)], message)
     return _FIELD_NAMED.sub(lambda m: f"a {m.group(1)} {_OPTION_NAMES[m.group(2)]}", message)
 
 
