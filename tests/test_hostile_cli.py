@@ -271,7 +271,9 @@ def test_a_cgroup_v1_limit_bounds_the_available_memory(tmp_path, monkeypatch):
 def test_no_cgroup_limit_leaves_meminfo(tmp_path, monkeypatch):
     _fake_cgroup(tmp_path, monkeypatch, "0::/\n", {"memory.max": "max\n",
                                                    "memory.current": "123\n"})
-    assert memory.available_memory() == memory._meminfo_available()
+    # A fixed MemAvailable: two reads of the real one differ while anything else runs.
+    monkeypatch.setattr(memory, "_meminfo_available", lambda: 5 << 30)
+    assert memory.available_memory() == 5 << 30
 
 
 def test_rlimit_as_bounds_the_available_memory():
@@ -690,3 +692,22 @@ def test_a_stopping_run_removes_its_own_temporaries_and_only_them(tmp_path):
     assert remove_stale_temporaries(tmp_path) == [] and own.exists()
     assert remove_stale_temporaries(tmp_path, ours=True) == [str(own)]
     assert alive.exists()
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["--backend", "nn", "--sample", "0.1"],
+     "wordvec: error: --sample 0.1 is not used by --backend 'nn' (only by the engine backend); "
+     "leave it at its default, 0.001"),
+    (["--batch-size", "50"],
+     "wordvec: error: --batch-size 50 is not used by --backend 'engine' (only by the nn "
+     "backend); leave it at its default, 100"),
+    (["--chunk-words", "0"],
+     "wordvec: error: --chunk-words must be an integer from 1 to 2,147,483,647, got 0"),
+])
+def test_an_option_of_the_other_backend_or_out_of_range_is_one_line_naming_it(tmp_path, args,
+                                                                              expected):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a b c d e f\n" * 50)
+    result = invoke("train", corpus, "-o", tmp_path / "v.bin", *args)
+    assert one_line_error(result) == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.txt"]
