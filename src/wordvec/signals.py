@@ -34,10 +34,11 @@ def stop_signals_raise(ignore_after: bool = False):
     def handler(signum, frame):
         if fired or _finished.is_set():
             return
-        if _in_llvmlite(frame):
-            # While Numba compiles, llvmlite calls back into Python from C, and Python drops
-            # an exception raised in such a callback ("Exception ignored on calling ctypes
-            # callback"): the run would go on. Deliver the signal again a moment later.
+        if _raise_would_be_lost(frame):
+            # Python drops an exception raised in a callback from C ("Exception ignored
+            # in ..."): llvmlite's while Numba compiles, a weakref callback such as the
+            # import system's module-lock clean-up. The run would go on: deliver the signal
+            # again a moment later.
             threading.Timer(REDELIVER_SECONDS, os.kill, (os.getpid(), signum)).start()
             return
         fired.append(signum)
@@ -74,11 +75,17 @@ def work_done() -> None:
 REDELIVER_SECONDS = 0.05
 
 
-def _in_llvmlite(frame, depth: int = 8) -> bool:
-    """Whether one of the ``depth`` innermost frames runs llvmlite's code (where a raise may
-    be inside a callback from C, and lost); a false alarm only delays the signal a little."""
+#: Modules whose code runs inside callbacks from C, where a raised exception is dropped.
+_CALLBACK_MODULES = ("llvmlite", "importlib._bootstrap")
+
+
+def _raise_would_be_lost(frame, depth: int = 8) -> bool:
+    """Whether one of the ``depth`` innermost frames runs code that C may have called back
+    (llvmlite's, the import system's weakref callbacks, a ``__del__``), where a raise may be
+    lost; a false alarm only delays the signal a little."""
     while frame is not None and depth:
-        if frame.f_globals.get("__name__", "").startswith("llvmlite"):
+        if (frame.f_globals.get("__name__", "").startswith(_CALLBACK_MODULES)
+                or frame.f_code.co_name == "__del__"):
             return True
         frame, depth = frame.f_back, depth - 1
     return False
