@@ -343,7 +343,7 @@ def _model(tmp_path, W_out=True, **kw):
 def test_native_round_trip_is_exact(tmp_path):
     path, saved = _model(tmp_path)
     model = load_model(path)
-    assert {f.name for f in dataclasses.fields(model)} == {"words", "counts", "W_in", "W_out",
+    assert {f.name for f in dataclasses.fields(model)} == {"words", "counts", "W_in", "W_out", "W_hs",
                                                          "config", "history"}
     assert model.words == saved["words"]
     assert model.counts.dtype == np.int64

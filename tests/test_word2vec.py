@@ -133,7 +133,7 @@ def test_a_model_without_output_weights_cannot_continue_training(tmp_path):
     m = Word2Vec(dim=8, min_count=1, threads=1, epochs=1).fit(toy_corpus())
     save_model(path, words=m.vocab.words, counts=m.vocab.counts, W_in=m.wv.vectors,
                config=dataclasses.asdict(m.config))
-    with pytest.raises(VectorFileError, match="holds no output weights"):
+    with pytest.raises(VectorFileError, match="holds no W_out .output weights"):
         Word2Vec.load(path)
 
 

@@ -5,7 +5,9 @@ atomically (:func:`wordvec.io.atomic_write`: temporary file, fsync, rename), so 
 Ctrl-C while writing leaves the previous checkpoint whole. No pickle anywhere: arrays are
 ``.npy`` members and everything else is one JSON document.
 
-Members: ``W_in.npy``, ``W_out.npy`` (V, dim) float32; ``counts.npy`` (V,) int64;
+Members: ``W_in.npy`` and the output matrices the configuration trains (``W_out.npy``,
+``W_hs.npy``; see :class:`~wordvec.weights.Weights`), each (V, dim) float32;
+``counts.npy`` (V,) int64;
 ``rng.npy`` (n_threads,) uint64, each thread's SplitMix64 state; ``epoch_sums.npy``
 (epochs, 4) float64, per epoch the loss sum, examples, kept and raw words so far;
 ``meta.npy`` uint8 UTF-8 JSON: format, version, words, config (the
@@ -53,11 +55,15 @@ import numpy as np
 from .config import TrainConfig
 from .errors import WordvecError, shown
 from .schedule import TrainState
+from .weights import NAMES, Weights, needed
 
 FORMAT = "wordvec-checkpoint"
 VERSION = 2
 FILENAME = "checkpoint.npz"
-MEMBERS = ("W_in", "W_out", "counts", "rng", "epoch_sums", "meta")
+#: The members every checkpoint holds, and in the order written (after W_in) the output
+#: matrices that those whose configuration trains them hold.
+MEMBERS = ("W_in", "counts", "rng", "epoch_sums", "meta")
+OUTPUTS = NAMES[1:]
 
 _V1_FIELDS = frozenset({"format", "version", "words", "config", "next_job", "n_jobs",
                         "chunk_words", "corpus", "loss_history", "extra"})
@@ -100,8 +106,9 @@ class CorpusFingerprint:
 
 @dataclass
 class Checkpoint:
-    """A loaded checkpoint. words: list of V str; counts: (V,) int64; W_in, W_out: (V, dim)
-    float32, writeable; config: the :class:`~wordvec.config.TrainConfig`; state: the engine's
+    """A loaded checkpoint. words: list of V str; counts: (V,) int64; W_in, and W_out / W_hs
+    where the configuration trains them (else None): (V, dim) float32, writeable; config:
+    the :class:`~wordvec.config.TrainConfig`; state: the engine's
     :class:`~wordvec.schedule.TrainState`; chunk_words: int; corpus: list of paths or
     None; loss_history: list of float; extra: dict; path: the file read; fingerprint: the
     :class:`CorpusFingerprint` or None (version 1, or a writer that had none); version: the
@@ -109,7 +116,7 @@ class Checkpoint:
     words: list
     counts: np.ndarray
     W_in: np.ndarray
-    W_out: np.ndarray
+    W_out: np.ndarray | None
     config: TrainConfig
     state: TrainState
     chunk_words: int
@@ -119,6 +126,11 @@ class Checkpoint:
     path: Path | None = None
     fingerprint: CorpusFingerprint | None = None
     version: int = VERSION
+    W_hs: np.ndarray | None = None
+
+    @property
+    def weights(self) -> Weights:
+        return Weights(self.W_in, self.W_out, self.W_hs)
 
 
 def checkpoint_path(directory) -> Path:
@@ -169,15 +181,16 @@ def words_problem(words) -> str | None:
 
 # --------------------------------------------------------------------------- writing
 
-def save_checkpoint(directory, *, words, counts, W_in, W_out, config, state, chunk_words: int,
-                    corpus=None, loss_history=(), extra=None,
+def save_checkpoint(directory, *, words, counts, W_in, W_out=None, W_hs=None, config, state,
+                    chunk_words: int, corpus=None, loss_history=(), extra=None,
                     fingerprint: CorpusFingerprint | None = None) -> Path:
     """Write ``DIR/checkpoint.npz`` atomically (creating DIR) and return its path.
 
-    words: V str (see :func:`words_problem`); counts: (V,) int; W_in, W_out: (V, dim)
-    float32; config: dict of TrainConfig fields; state: a TrainState (next_job, n_jobs, rng
-    (n_threads,) uint64, epoch_sums (epochs, 4) float64); corpus: as :func:`corpus_paths`
-    takes it; extra: a JSON-serialisable dict kept as is; fingerprint: the corpus's
+    words: V str (see :func:`words_problem`); counts: (V,) int; W_in and the output matrices
+    ``config`` trains (W_out, W_hs; None for one it does not): (V, dim) float32; config:
+    dict of TrainConfig fields; state: a TrainState (next_job, n_jobs, rng (n_threads,)
+    uint64, epoch_sums (epochs, 4) float64); corpus: as :func:`corpus_paths` takes it;
+    extra: a JSON-serialisable dict kept as is; fingerprint: the corpus's
     (:func:`corpus_fingerprint`), which :meth:`wordvec.Word2Vec.resume` needs.
     """
     directory = Path(directory)
@@ -188,7 +201,8 @@ def save_checkpoint(directory, *, words, counts, W_in, W_out, config, state, chu
             "corpus_fingerprint": (None if fingerprint is None
                                    else dataclasses.asdict(fingerprint)),
             "loss_history": [float(x) for x in loss_history], "extra": dict(extra or {})}
-    arrays = {"W_in": W_in, "W_out": W_out, "counts": np.asarray(counts, dtype=np.int64),
+    arrays = {"W_in": W_in, "W_out": W_out, "W_hs": W_hs,
+              "counts": np.asarray(counts, dtype=np.int64),
               "rng": np.asarray(state.rng, dtype=np.uint64),
               "epoch_sums": np.asarray(state.epoch_sums, dtype=np.float64)}
     path = checkpoint_path(directory)
@@ -209,8 +223,11 @@ def _write_file(path, arrays: dict, meta: dict) -> None:
     blob = np.frombuffer(json.dumps(meta, ensure_ascii=True).encode("ascii"), dtype=np.uint8)
     with atomic_write(path, "w+b") as f:
         with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
-            for name in MEMBERS:
-                write_member(zf, f, name, blob if name == "meta" else arrays[name])
+            for name in ("W_in", *OUTPUTS, *MEMBERS[1:]):
+                if name == "meta":
+                    write_member(zf, f, name, blob)
+                elif arrays[name] is not None:
+                    write_member(zf, f, name, arrays[name])
             zf.comment = b"0" * _DIGEST_LEN     # the checksum's place, filled in below
         _write_digest(f)
 
@@ -259,7 +276,7 @@ def load_checkpoint(directory) -> Checkpoint:
 
     try:
         sealed = _check_digest(path)
-        arrays = read_npz_members(path, MEMBERS)
+        arrays = read_npz_members(path, MEMBERS, optional=OUTPUTS)
     except OSError as exc:
         raise CheckpointError(f"cannot read {path}: {exc.strerror or exc}") from None
     except VectorFileError as exc:
@@ -335,8 +352,7 @@ def _checkpoint(path: Path, meta: dict, arrays: dict) -> Checkpoint:
     from_fit = version == 1 or fingerprint is not None
     counts = _counts(arrays["counts"], len(words), from_fit)
     config = _config(meta["config"], counts, from_fit)
-    W_in = _weights(arrays["W_in"], "W_in", len(words), config.dim)
-    W_out = _weights(arrays["W_out"], "W_out", len(words), config.dim)
+    weights = _matrices(arrays, config, len(words))
     T = None if fingerprint is None else fingerprint.ids
     chunk_words = _int(meta["chunk_words"], "chunk_words", 1, _INT64_MAX)
     n_jobs, next_job = _schedule(meta["n_jobs"], meta["next_job"], config.epochs,
@@ -348,7 +364,8 @@ def _checkpoint(path: Path, meta: dict, arrays: dict) -> Checkpoint:
     if not isinstance(extra, dict):
         raise _Damage(f"extra must be a mapping, got {shown(extra)}")
     state = TrainState(next_job=next_job, n_jobs=n_jobs, rng=rng, epoch_sums=sums)
-    return Checkpoint(words=words, counts=counts, W_in=W_in, W_out=W_out, config=config,
+    return Checkpoint(words=words, counts=counts, W_in=weights.W_in, W_out=weights.W_out,
+                      W_hs=weights.W_hs, config=config,
                       state=state, chunk_words=chunk_words, corpus=corpus,
                       loss_history=loss_history, extra=extra, path=path,
                       fingerprint=fingerprint, version=version)
@@ -437,6 +454,19 @@ def _config(data, counts: np.ndarray, from_fit: bool):
         raise _Damage(f"config max_vocab is {config.max_vocab:,}, but the vocabulary holds "
                       f"{len(counts):,} words")
     return config
+
+
+def _matrices(arrays: dict, config, V: int) -> Weights:
+    """The checkpoint's matrices: W_in and exactly the output matrices ``config`` trains."""
+    names = needed(config)
+    for name in OUTPUTS:
+        if (name in names) != (name in arrays):
+            raise _Damage(f"member {name}.npy is {'missing' if name in names else 'present'}, "
+                          f"but its configuration (negative={config.negative}, hs="
+                          f"{getattr(config, 'hs', 0)}) {'trains' if name in names else 'has no'} "
+                          "such matrix")
+    return Weights(*(_weights(arrays[name], name, V, config.dim) if name in arrays else None
+                     for name in NAMES))
 
 
 def _weights(W: np.ndarray, name: str, V: int, dim: int) -> np.ndarray:

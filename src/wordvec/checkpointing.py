@@ -32,7 +32,7 @@ def locked(folder):
 
 
 def saver(directory, model, corpus, encoded, *, on_checkpoint=None, extra=None):
-    """``save(W_in, W_out, state)`` writing ``model``'s run into ``directory``.
+    """``save(weights, state)`` writing ``model``'s run into ``directory``.
 
     Each checkpoint keeps the corpus's fingerprint (its files' sizes and times now, and
     the fingerprint of ``encoded``, the corpus as encoded for this run), so that resuming
@@ -51,10 +51,10 @@ def saver(directory, model, corpus, encoded, *, on_checkpoint=None, extra=None):
     fingerprint = corpus_fingerprint(corpus, encoded)
     loss_history = list(model.loss_history)
 
-    def save(W_in, W_out, state):
+    def save(weights, state):
         try:
             path = save_checkpoint(directory, words=vocab.words, counts=vocab.counts,
-                                   W_in=W_in, W_out=W_out, config=dataclasses.asdict(config),
+                                   **dict(weights.named()), config=dataclasses.asdict(config),
                                    state=state, chunk_words=config.chunk_words, corpus=corpus,
                                    loss_history=loss_history, extra=extra,
                                    fingerprint=fingerprint)
@@ -73,7 +73,7 @@ def check_memory(model, ckpt, on_memory_estimate=None):
     fixed. ``on_memory_estimate(estimate)`` receives the estimate."""
     available = memory.available_memory()
     if available is not None:
-        available += ckpt.W_in.nbytes + ckpt.W_out.nbytes
+        available += sum(W.nbytes for _, W in ckpt.weights.named())
     try:
         estimate = model.check_memory(available)
     except MemoryEstimateError:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import numpy as np
+from .weights import Weights
 
 
 @dataclass(frozen=True)
@@ -41,14 +41,14 @@ class Hooks:
     """What a trainer calls while it runs, all from the calling thread.
 
     progress(info: Progress): about every ``config.progress_interval`` seconds and once at
-    the end. checkpoint(W_in, W_out, state): at a consistent point about every
+    the end. checkpoint(weights, state): at a consistent point about every
     ``checkpoint_every`` seconds (0: as often as the trainer can) and once when a
     KeyboardInterrupt stops training (the engine only; ``state`` a
     :class:`~wordvec.schedule.TrainState`). epoch_end(epoch, loss): once for each epoch
     finished, 0-based, with its mean loss per example, in order.
     """
     progress: Callable[[Progress], None] | None = None
-    checkpoint: Callable[[np.ndarray, np.ndarray, object], None] | None = None
+    checkpoint: Callable[[Weights, object], None] | None = None
     checkpoint_every: float = 600.0
     epoch_end: Callable[[int, float], None] | None = None
 

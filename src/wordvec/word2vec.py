@@ -17,6 +17,7 @@ from .memory import MemoryEstimate, MemoryEstimateError
 from .trainers import RESUMABLE, trainer
 from .vectors import WordVectors
 from .vocab import Vocab
+from .weights import Weights, needed
 
 
 class NoExamplesWarning(UserWarning):
@@ -193,28 +194,38 @@ class Word2Vec:
                               f"{counted[1]:,} words, reading it again for training "
                               f"{encoded.raw_words:,}; train again once nothing writes to it")
 
-    def _initial_weights(self):
+    @property
+    def weights(self) -> Weights | None:
+        """The trained matrices (``wv.vectors``, ``syn1neg``), or None before training."""
+        if self.wv is None:
+            return None
+        return Weights(self.wv.vectors, self.syn1neg)
+
+    def _initial_weights(self) -> Weights:
         """The weights training starts from: writable C-contiguous float32 copies of the
         current ones (a loaded model's may be read-only memory maps), else the trainer's."""
-        if self.wv is not None:
-            return (np.array(self.wv.vectors, dtype=np.float32, order="C"),
-                    np.array(self.syn1neg, dtype=np.float32, order="C"))
+        if self.weights is not None:
+            return self.weights.copy()
         return trainer(self.config.backend).initial_weights(len(self._known_vocab()),
                                                             self.config)
 
     def _train(self, encoded: EncodedCorpus, hooks: Hooks, *, start=None, weights=None):
         """Run the configured trainer (:mod:`wordvec.trainers`) and keep what it returns."""
-        W_in, W_out = weights if weights is not None else self._initial_weights()
+        weights = weights if weights is not None else self._initial_weights()
         vocab = self._known_vocab()
         record = trainer(self.config.backend).train(encoded, vocab.counts, self.config,
-                                                    (W_in, W_out), hooks, start=start)
+                                                    weights, hooks, start=start)
         self.loss_history += record.epoch_loss
         self.iteration_loss = record.iteration_loss
         self._warn_if_no_examples(record.epoch_loss, encoded)
         self.train_seconds = record.seconds
         self.words_trained = record.words
-        self.wv = WordVectors(vocab.words, W_in, counts=vocab.counts)
-        self.syn1neg = W_out
+        self._keep(vocab, weights)
+
+    def _keep(self, vocab: Vocab, weights: Weights) -> None:
+        """Hold ``weights`` as ``wv`` (over ``vocab``) and the output matrices."""
+        self.wv = WordVectors(vocab.words, weights.W_in, counts=vocab.counts)
+        self.syn1neg = weights.W_out
 
     def _warn_if_no_examples(self, epoch_loss, encoded: EncodedCorpus) -> None:
         """A :class:`NoExamplesWarning` naming the epochs without a single example (their
@@ -249,8 +260,8 @@ class Word2Vec:
         if self.wv is None:
             raise WordvecError("the model has no vectors yet: call fit() before save()")
         vocab = self._known_vocab()
-        save_model(path, words=vocab.words, counts=vocab.counts, W_in=self.wv.vectors,
-                   W_out=self.syn1neg, config=dataclasses.asdict(self.config),
+        save_model(path, words=vocab.words, counts=vocab.counts, **dict(self.weights.named()),
+                   config=dataclasses.asdict(self.config),
                    history={"epoch_loss": self.loss_history, "train_seconds": self.train_seconds,
                             "words_trained": self.words_trained})
 
@@ -299,7 +310,7 @@ class Word2Vec:
                                        on_checkpoint=on_checkpoint, extra=ckpt.extra)
         with checkpointing.locked(folder):
             model._train(encoded, Hooks(progress, save, checkpoint_every), start=ckpt.state,
-                         weights=(ckpt.W_in, ckpt.W_out))
+                         weights=ckpt.weights)
         return model
 
     @classmethod
@@ -312,13 +323,15 @@ class Word2Vec:
         from .io.model import load_model
 
         saved = load_model(path, mmap=mmap)
-        if saved.W_out is None:
-            raise VectorFileError(path, "the file holds no output weights (W_out), so training "
-                                  "cannot continue from it; read its vectors with wordvec.load")
         try:
             model = cls(**dataclasses.asdict(TrainConfig.from_dict(saved.config)))
         except (TypeError, ValueError) as exc:
             raise VectorFileError(path, f"its configuration is damaged: {exc}") from None
+        missing = [name for name in needed(model.config) if getattr(saved, name) is None]
+        if missing:
+            raise VectorFileError(path, f"the file holds no {' or '.join(missing)} (output "
+                                  "weights its configuration trains), so training cannot "
+                                  "continue from it; read its vectors with wordvec.load")
         history = saved.history or {}
         try:
             if not isinstance(history, dict):
@@ -329,8 +342,7 @@ class Word2Vec:
         except (TypeError, ValueError) as exc:
             raise VectorFileError(path, f"its training history is damaged: {exc}") from None
         model.vocab = Vocab.from_counts(saved.words, saved.counts)
-        model.wv = WordVectors(saved.words, saved.W_in, counts=saved.counts)
-        model.syn1neg = saved.W_out
+        model._keep(model.vocab, saved.weights)
         model.loss_history = loss_history
         model.train_seconds = train_seconds
         model.words_trained = words_trained

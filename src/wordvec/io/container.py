@@ -185,12 +185,13 @@ def _read_member(path, zf, name):
     return np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran_order else "C")
 
 
-def read_npz_members(path, names) -> dict:
-    """The .npy members ``names`` (without ``.npy``) of a .npz file, read into memory as
-    writable arrays; never unpickles, and allocates nothing for what a damaged header merely
-    promises. Raises VectorFileError for a file that is not a zip, is truncated (its problem
-    then says "truncated"), lacks a member, is damaged, or holds a member larger than the
-    memory available (FileNotFoundError and the like as open() raises them)."""
+def read_npz_members(path, names, optional=()) -> dict:
+    """The .npy members ``names`` (without ``.npy``) of a .npz file, and those of
+    ``optional`` that it holds, read into memory as writable arrays; never unpickles, and
+    allocates nothing for what a damaged header merely promises. Raises VectorFileError for
+    a file that is not a zip, is truncated (its problem then says "truncated"), lacks a
+    member, is damaged, or holds a member larger than the memory available
+    (FileNotFoundError and the like as open() raises them)."""
     with open(path, "rb"):
         pass
     try:
@@ -200,6 +201,7 @@ def read_npz_members(path, names) -> dict:
                 if name + ".npy" not in present:
                     raise VectorFileError(path, f"member {name}.npy is missing (it holds "
                                           f"{_names(present)})")
+            names = list(names) + [name for name in optional if name + ".npy" in present]
             return {name: _read_member(path, zf, name + ".npy") for name in names}
     except VectorFileError:
         if _zip_end_missing(path):

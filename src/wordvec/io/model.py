@@ -2,7 +2,8 @@
 as a checked :class:`SavedModel`.
 
 One uncompressed ``.npz`` (a zip of ``.npy`` files, readable by ``np.load``; the container of
-:mod:`wordvec.io.container`) holding ``W_in``, ``W_out`` (optional), ``counts`` and ``meta``:
+:mod:`wordvec.io.container`) holding ``W_in``, the output matrices ``W_out`` and ``W_hs``
+(each optional, see :class:`~wordvec.weights.Weights`), ``counts`` and ``meta``:
 a UTF-8 JSON document stored as a uint8 array, with the words, the training config and
 history, and the format name and version. Every word is kept, whitespace included. Array
 data is 64-byte aligned inside the file so that ``load_model(mmap=True)`` maps the matrices
@@ -21,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import WriteError
+from ..weights import NAMES, Weights
 from .atomic import atomic_write
 from .container import (
     _ZIP_DAMAGE,
@@ -33,6 +35,9 @@ from .container import (
 from .errors import VectorFileError, _cap, _names, _show
 from .finite import _nonfinite_problem, first_nonfinite_row
 
+#: The optional matrices, each shaped like W_in.
+_OUTPUTS = NAMES[1:]
+
 MODEL_FORMAT = "wordvec-model"
 MODEL_VERSION = 1
 
@@ -42,8 +47,8 @@ class SavedModel:
     """A native model file as :func:`load_model` read and checked it.
 
     words: list of V distinct str; counts: (V,) int64; W_in: (V, dim) float (read-only
-    np.memmap with ``mmap=True``); W_out: float like W_in, or None (not saved); config: the
-    training config (a dict as save_model writes it); history: as saved (a dict, list or
+    np.memmap with ``mmap=True``); W_out, W_hs: float like W_in, or None (not saved);
+    config: the training config (a dict as save_model writes it); history: as saved (a dict, list or
     None). config and history are the JSON values the file holds, passed on unchecked: their
     user tells a damaged one (:meth:`wordvec.word2vec.Word2Vec.load` names which).
     """
@@ -54,22 +59,29 @@ class SavedModel:
     W_out: np.ndarray | None
     config: Any
     history: Any
+    W_hs: np.ndarray | None = None
+
+    @property
+    def weights(self) -> Weights:
+        return Weights(self.W_in, self.W_out, self.W_hs)
 
     def __repr__(self):
+        saved = [name for name, _ in self.weights.named()[1:]] or ["no output weights"]
         return (f"SavedModel({len(self.words):,} words, dim {self.W_in.shape[1]}, "
-                f"W_out {'saved' if self.W_out is not None else 'not saved'})")
+                f"{', '.join(saved)})")
 
 
-def save_model(path, *, words, counts, W_in, W_out=None, config, history=None):
+def save_model(path, *, words, counts, W_in, W_out=None, W_hs=None, config, history=None):
     """Write a native model file: one uncompressed ``.npz``, atomically (see the module doc).
 
     words: list of V distinct str (any characters); counts: (V,) int, stored int64;
-    W_in: (V, dim) float (the word vectors), W_out: (V, dim) float or None (the output
-    weights, kept for further training); both stored in their own dtype, C order.
+    W_in: (V, dim) float (the word vectors), W_out, W_hs: (V, dim) float or None (the output
+    weights of negative sampling and of hierarchical softmax, kept for further training);
+    each stored in its own dtype, C order.
     config: dict (a dataclass is turned into one) and history: dict, list or None —
     both must be JSON-serialisable; they come back from ``load_model`` as JSON gives them
-    (tuples become lists). Members: W_in.npy, W_out.npy (if given), counts.npy, meta.npy
-    (uint8 UTF-8 JSON: format, version, words, config, history). No pickle anywhere.
+    (tuples become lists). Members: W_in.npy, W_out.npy and W_hs.npy (if given), counts.npy,
+    meta.npy (uint8 UTF-8 JSON: format, version, words, config, history). No pickle anywhere.
     The bytes depend only on the arguments (fixed zip dates): saving twice gives one file.
     """
     words = list(words)
@@ -81,11 +93,11 @@ def save_model(path, *, words, counts, W_in, W_out=None, config, history=None):
     if counts.shape != (len(words),) or counts.dtype.kind not in "iu":
         raise ValueError(f"counts must be ({len(words)},) integers, got {counts.dtype} "
                          f"{counts.shape}")
-    if W_out is not None:
-        W_out = np.asarray(W_out)
-        if W_out.shape != W_in.shape or W_out.dtype.kind != "f":
-            raise ValueError(f"W_out must be a float matrix shaped like W_in {W_in.shape}, "
-                             f"got {W_out.dtype} {W_out.shape}")
+    outputs = {name: np.asarray(W) for name, W in zip(_OUTPUTS, (W_out, W_hs)) if W is not None}
+    for name, W in outputs.items():
+        if W.shape != W_in.shape or W.dtype.kind != "f":
+            raise ValueError(f"{name} must be a float matrix shaped like W_in {W_in.shape}, "
+                             f"got {W.dtype} {W.shape}")
     if not all(isinstance(w, str) for w in words):
         raise ValueError("words must all be str")
     if len(set(words)) != len(words):
@@ -104,9 +116,7 @@ def save_model(path, *, words, counts, W_in, W_out=None, config, history=None):
     except (TypeError, ValueError) as exc:
         raise WriteError(os.fspath(path), f"words, config and history must be "
                          f"JSON-serialisable (and words encodable as UTF-8): {_cap(exc)}") from None
-    arrays = {"W_in": W_in, "counts": counts.astype(np.int64)}
-    if W_out is not None:
-        arrays["W_out"] = W_out
+    arrays = {"W_in": W_in, "counts": counts.astype(np.int64), **outputs}
     arrays["meta"] = np.frombuffer(meta_bytes, dtype=np.uint8)
     with atomic_write(path, "wb") as f:
         with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
@@ -117,11 +127,11 @@ def save_model(path, *, words, counts, W_in, W_out=None, config, history=None):
 def load_model(path, mmap=False):
     """Read a native model file written by ``save_model``; never unpickles.
 
-    mmap: map W_in and W_out read-only from the file (np.memmap, 64-byte aligned) instead of
+    mmap: map the matrices read-only from the file (np.memmap, 64-byte aligned) instead of
     reading them into memory: pages load on use (opening reads them once, in blocks, to
     check that every number is finite).
     Returns a :class:`SavedModel`: words (list of V str), counts (V,) int64, W_in (V, dim)
-    float, W_out (V, dim) float or None, config (a dict), history (as saved).
+    float, W_out and W_hs (V, dim) float or None, config (a dict), history (as saved).
     Raises VectorFileError for a file that is not a zip, truncated (the problem says so), not
     a wordvec model (another .npz), of a newer format version, damaged, holding pickled
     objects, a member larger than the memory available (without mmap), or vectors holding
@@ -192,21 +202,24 @@ def _load_model(path, mmap):
                 raise VectorFileError(path, f"member {name}.npy is missing; the file is damaged")
         words = meta.get("words")
         W_in = member("W_in", mmap)
-        W_out = member("W_out", mmap) if "W_out.npy" in names else None
+        outputs = {name: member(name, mmap) for name in _OUTPUTS if name + ".npy" in names}
         counts = member("counts")
-    return _checked_model(path, meta, words, counts, W_in, W_out)
+    return _checked_model(path, meta, words, counts, Weights(W_in, **outputs))
 
 
-def _checked_model(path, meta, words, counts, W_in, W_out):
+def _checked_model(path, meta, words, counts, weights: Weights):
     """The SavedModel of what _load_model read, once its parts agree (shapes, dtypes,
     distinct str words, finite vectors); VectorFileError naming what is wrong otherwise."""
+    W_in = weights.W_in
     if (not isinstance(words, list) or W_in.ndim != 2 or W_in.shape[0] != len(words)
-            or counts.shape != (len(words),) or (W_out is not None and W_out.shape != W_in.shape)):
+            or counts.shape != (len(words),)
+            or any(W.shape != W_in.shape for _, W in weights.named())):
         n_words = len(words) if isinstance(words, list) else _show(words)
+        shapes = ", ".join(f"{name} {W.shape}" for name, W in weights.named()[1:])
         raise VectorFileError(path, f"its parts disagree: {n_words} words, W_in "
-                              f"{W_in.shape}, counts {counts.shape}, W_out "
-                              f"{None if W_out is None else W_out.shape}; the file is damaged")
-    members = (("W_in", W_in, "f"), ("W_out", W_out, "f"), ("counts", counts, "iu"))
+                              f"{W_in.shape}, counts {counts.shape}"
+                              f"{', ' + shapes if shapes else ''}; the file is damaged")
+    members = [(name, W, "f") for name, W in weights.named()] + [("counts", counts, "iu")]
     for name, array, kinds in members:
         if array is not None and array.dtype.kind not in kinds:
             raise VectorFileError(path, f"member {name}.npy holds {array.dtype} numbers, not "
@@ -214,10 +227,11 @@ def _checked_model(path, meta, words, counts, W_in, W_out):
     if not all(isinstance(w, str) for w in words) or len(set(words)) != len(words):
         raise VectorFileError(path, "its words are not distinct strings, as save_model writes "
                               "them; the file is damaged")
-    for name, array in (("W_in", W_in), ("W_out", W_out)):
-        bad = None if array is None else first_nonfinite_row(array)
+    for name, array in weights.named():
+        bad = first_nonfinite_row(array)
         if bad is not None:
             raise VectorFileError(path, _nonfinite_problem(f"{name} row {bad + 1:,} of "
                                                            f"{len(words):,}", words[bad]))
     return SavedModel(words=words, counts=counts.astype(np.int64, copy=False), W_in=W_in,
-                      W_out=W_out, config=meta.get("config"), history=meta.get("history"))
+                      W_out=weights.W_out, W_hs=weights.W_hs, config=meta.get("config"),
+                      history=meta.get("history"))

@@ -3,11 +3,11 @@
 Each trainer is a module with two functions ::
 
     train(encoded, counts, config, weights, hooks, start=None) -> TrainRecord
-    initial_weights(vocab_size, config) -> (W_in, W_out)
+    initial_weights(vocab_size, config) -> Weights
 
 ``train`` takes the encoded corpus (:class:`wordvec.corpus.EncodedCorpus`), the
-vocabulary's counts (V,), the :class:`~wordvec.config.TrainConfig`, the initial weights
-``(W_in, W_out)`` (each (V, dim) float32, trained in place), the
+vocabulary's counts (V,), the :class:`~wordvec.config.TrainConfig`, the initial
+:class:`~wordvec.weights.Weights` (each matrix (V, dim) float32, trained in place), the
 :class:`~wordvec.hooks.Hooks` it calls, and for a trainer that can resume, the
 :class:`~wordvec.schedule.TrainState` to continue from. It returns a
 :class:`~wordvec.hooks.TrainRecord`. The facade (:class:`wordvec.Word2Vec`) knows nothing
@@ -25,7 +25,7 @@ RESUMABLE = ("engine",)
 
 def trainer(backend: str) -> ModuleType:
     """The module of ``backend``'s trainer, with its ``train`` and
-    ``initial_weights(vocab_size, config) -> (W_in, W_out)`` (imported on first use: the
+    ``initial_weights(vocab_size, config) -> Weights`` (imported on first use: the
     engine brings Numba, the nn backend only NumPy)."""
     if backend not in _MODULES:
         raise ValueError(f"no trainer {backend!r}; the trainers are {sorted(_MODULES)}")

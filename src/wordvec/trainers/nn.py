@@ -15,16 +15,17 @@ import numpy as np
 from ..config import TrainConfig
 from ..corpus import CorpusError
 from ..hooks import Hooks, Progress, TrainRecord
+from ..weights import Weights
 
 
-def initial_weights(vocab_size: int, config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+def initial_weights(vocab_size: int, config: TrainConfig) -> Weights:
     """The book's initial weights: ``W_in`` then ``W_out``, each ``0.01 * N(0, 1)``, drawn in
     that order from ``config.seed`` (the numbers the book's models start from)."""
     rng = np.random.default_rng(config.seed)
     shape = (vocab_size, config.dim)
     W_in = (0.01 * rng.standard_normal(shape)).astype(np.float32)
     W_out = (0.01 * rng.standard_normal(shape)).astype(np.float32)
-    return W_in, W_out
+    return Weights(W_in, W_out)
 
 
 def windows(encoded, config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -69,7 +70,7 @@ def _model(encoded, vocab_size: int, config: TrainConfig, weights):
     model = model_class(vocab_size, config.dim, config.window, ids,
                         sample_size=config.negative if others else 0,
                         distinct=others >= config.negative, seed=config.seed)
-    for param, W in zip(model.params, weights):
+    for param, (_, W) in zip(model.params, weights.named()):
         param[...] = nn.to_gpu(W) if nn.GPU else W
     return model
 
@@ -116,7 +117,7 @@ class _Reporter:
             self.progress(info)
 
 
-def train(encoded, counts, config: TrainConfig, weights, hooks: Hooks,
+def train(encoded, counts, config: TrainConfig, weights: Weights, hooks: Hooks,
           start=None) -> TrainRecord:
     """Train ``weights`` in place with the book's layers; see :mod:`wordvec.trainers`.
     ``words`` counts the examples (windows) trained on. Raises
@@ -142,7 +143,7 @@ def train(encoded, counts, config: TrainConfig, weights, hooks: Hooks,
                 eval_interval=None, callback=reporter)
     seconds = time.perf_counter() - start_time
     reporter.report(config.epochs - 1, time.perf_counter())
-    for W, param in zip(weights, model.params):
+    for (_, W), param in zip(weights.named(), model.params):
         W[...] = nn.to_cpu(param)
     return TrainRecord(epoch_loss=list(trainer.epoch_loss),
                        words=config.epochs * reporter.steps * batch, seconds=seconds,
