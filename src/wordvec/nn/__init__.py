@@ -2,11 +2,13 @@
 
 Chapter 3's dense word2vec (``MatMul``, ``Softmax``, ``SoftmaxWithLoss``, ``SimpleCBOW``,
 ``SimpleSkipGram``, ``convert_one_hot``) and chapter 4's (the Embedding layer and negative
-sampling). The book's ch03 and ch04 scripts run with only their imports changed (see
-``examples/``).
+sampling), with hierarchical softmax (``HierarchicalSoftmaxLoss``, the models' ``hs=True``)
+beside negative sampling. The book's ch03 and ch04 scripts run with only their imports changed
+(see ``examples/``).
 """
 from .backend import GPU, to_cpu, to_gpu
 from .dense import MatMul, Softmax, SoftmaxWithLoss
+from .hierarchical_softmax import HierarchicalSoftmaxLoss
 from .layers import Embedding, EmbeddingDot, Sigmoid, SigmoidWithLoss, SparseGrad
 from .models import CBOW, SkipGram
 from .negative_sampling import NegativeSamplingLoss, UnigramSampler
@@ -26,7 +28,7 @@ from .util import (
 __all__ = [
     "GPU", "to_cpu", "to_gpu",
     "Embedding", "EmbeddingDot", "Sigmoid", "SigmoidWithLoss", "SparseGrad",
-    "UnigramSampler", "NegativeSamplingLoss", "CBOW", "SkipGram",
+    "UnigramSampler", "NegativeSamplingLoss", "HierarchicalSoftmaxLoss", "CBOW", "SkipGram",
     "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam",
     "Trainer", "clip_grads", "merge_shared",
     "MatMul", "Softmax", "SoftmaxWithLoss", "SimpleCBOW", "SimpleSkipGram",
