@@ -130,12 +130,17 @@ def interrupted_fit(corpus, folder, extra=None, **config):
     return written[0]
 
 
-def test_fit_interrupted_and_resumed_gives_bit_identical_vectors(corpus_file, tmp_path):
-    full = Word2Vec(**CONFIG).fit(str(corpus_file))
-    interrupted_fit(corpus_file, tmp_path / "ckpt")
+@pytest.mark.parametrize("output", [dict(), dict(hs=1, negative=0), dict(hs=1)],
+                         ids=["negative sampling", "hierarchical softmax", "both"])
+def test_fit_interrupted_and_resumed_gives_bit_identical_vectors(corpus_file, tmp_path, output):
+    full = Word2Vec(**CONFIG, **output).fit(str(corpus_file))
+    interrupted_fit(corpus_file, tmp_path / "ckpt", **output)
+    with zipfile.ZipFile(tmp_path / "ckpt" / "checkpoint.npz") as zf:
+        held = {n[:-4] for n in zf.namelist() if n.startswith("W_")}
+    assert held == {name for name, _ in full.weights.named()}
     resumed = Word2Vec.resume(tmp_path / "ckpt")
-    assert sha(resumed.wv.vectors) == sha(full.wv.vectors)
-    assert sha(resumed.syn1neg) == sha(full.syn1neg)
+    for (name, W), (_, R) in zip(full.weights.named(), resumed.weights.named(), strict=True):
+        assert sha(R) == sha(W), name
     assert resumed.loss_history == full.loss_history
     assert resumed.wv.index_to_key == full.wv.index_to_key
 
@@ -233,6 +238,12 @@ def reseal(path):
     (lambda m: m.update(loss_history=["x"]), "loss_history entry 0 must be a number >= 0 or NaN, "
                                               "got 'x'"),
     (lambda m: m.update(version="1"), "is not a wordvec checkpoint of version <= 2"),
+    (lambda m: m["config"].update(hs=1), "member W_hs.npy is missing, but its configuration "
+                                         "(negative=5, hs=1) trains such matrix"),
+    (lambda m: m["config"].update(hs=1, negative=0), "member W_out.npy is present, but its "
+                                                     "configuration (negative=0, hs=1) has no "
+                                                     "such matrix"),
+    (lambda m: m["config"].update(negative=0), "negative=0 with hs=0 trains no output layer"),
 ])
 def test_a_damaged_checkpoint_is_a_checkpoint_error_naming_the_problem(corpus_file, tmp_path,
                                                                        change, problem):

@@ -15,6 +15,7 @@ from wordvec.config import TrainConfig
 from wordvec.engine import cbow_step, init_weights, skipgram_step, train
 from wordvec.engine import kernels as K
 from wordvec.engine.train import make_state, make_tables
+from wordvec.huffman import huffman_tree
 from wordvec.nn import CBOW, SGD, SkipGram, merge_shared
 from wordvec.sampling import keep_probabilities
 
@@ -91,6 +92,78 @@ def test_skipgram_step_equals_nn_sgd_step():
     assert np.abs(E_in - W_in).max() > 1e-3
 
 
+def _nn_hs_step(model_class, W_in, W_hs, counts, lr, forward):
+    """A book model with hierarchical softmax only over ``counts``: (W_in, W_hs) loaded,
+    ``forward(model)`` (-> loss), backward, one SGD step; returns (loss, W_in, W_hs, tree)."""
+    V, H = W_in.shape
+    corpus = np.repeat(np.arange(V), counts)
+    model = model_class(V, H, 1, corpus, seed=0, hs=True, ns=False)
+    model.params[0][...] = W_in
+    model.params[1][...] = W_hs
+    loss = forward(model)
+    model.backward()
+    SGD(lr=lr).update(*merge_shared(model.params, model.grads))
+    return float(loss), model.params[0].copy(), model.params[1].copy(), model.hs_loss.tree
+
+
+def test_hierarchical_softmax_steps_equal_nn_sgd_steps():
+    V, H, alpha = 12, 8, 0.1
+    counts = np.array([40, 31, 20, 20, 13, 9, 8, 5, 3, 3, 2, 1])
+    W_in, W_hs = _weights(V, H, 7)
+    contexts, target = np.array([1, 4, 7, 4], dtype=np.int32), 10   # a long path
+
+    def cbow(model):
+        h = model.in_layer.forward(contexts[None, :]).mean(axis=1)
+        return model.hs_loss.forward(h, np.array([target]))
+
+    nn_loss, nn_in, nn_hs, tree = _nn_hs_step(CBOW, W_in, W_hs, counts, alpha, cbow)
+    assert len(tree.path(target)[0]) >= 4
+    E_in, E_hs = W_in.copy(), W_hs.copy()
+    loss = cbow_step(E_in, None, contexts, target, None, alpha, saturation="none", W_hs=E_hs,
+                     tree=tree)
+    assert loss == pytest.approx(nn_loss, rel=1e-5)
+    np.testing.assert_allclose(E_hs, nn_hs, rtol=1e-5, atol=1e-7)
+    # As with negative sampling: each context row moves C times the gradient of the mean.
+    np.testing.assert_allclose(E_in - W_in, len(contexts) * (nn_in - W_in), rtol=1e-4,
+                               atol=1e-7)
+    assert np.abs(E_hs - W_hs).max() > 1e-3
+
+    context, center = 6, 11
+
+    def skipgram(model):
+        h = model.in_layer.forward(np.array([context]))
+        return model.hs_loss.forward(h, np.array([[center]]))
+
+    nn_loss, nn_in, nn_hs, tree = _nn_hs_step(SkipGram, W_in, W_hs, counts, alpha, skipgram)
+    E_in, E_hs = W_in.copy(), W_hs.copy()
+    loss = skipgram_step(E_in, None, context, center, None, alpha, saturation="none",
+                         W_hs=E_hs, tree=tree)
+    assert loss == pytest.approx(nn_loss, rel=1e-5)
+    np.testing.assert_allclose(E_hs, nn_hs, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(E_in, nn_in, rtol=1e-5, atol=1e-7)
+
+
+def test_hierarchical_softmax_loss_is_minus_log_path_probability_and_skips_saturated_nodes():
+    V, H = 6, 4
+    counts = np.array([9, 7, 4, 3, 2, 1])
+    tree = huffman_tree(counts)
+    W_in, W_hs = _weights(V, H, 8)
+    nodes, codes = tree.path(5)
+    f = W_hs[nodes].astype(np.float64) @ W_in[0]
+    minus_log_p = float(np.sum(np.logaddexp(0.0, np.where(codes == 0, -f, f))))
+    E_in, E_hs = W_in.copy(), W_hs.copy()
+    loss = skipgram_step(E_in, None, 0, 5, None, 0.0, W_hs=E_hs, tree=tree)
+    assert loss == pytest.approx(minus_log_p, rel=1e-5)
+    # word2vec.c's rule for a node scoring beyond +-6 under 'clip': no update, where clipping
+    # would make the largest one (the node scores -10 on the wrong side of its label).
+    W_hs[nodes[0]] = -10.0 * W_in[0] / float(W_in[0] @ W_in[0]) * (1 - 2 * int(codes[0]))
+    for saturation, moves in (("clip", False), ("skip", False), ("none", True)):
+        E_in, E_hs = W_in.copy(), W_hs.copy()
+        skipgram_step(E_in, None, 0, 5, None, 0.5, saturation, W_hs=E_hs, tree=tree)
+        assert (np.abs(E_hs[nodes[0]] - W_hs[nodes[0]]).max() > 0) == moves
+        assert np.abs(E_hs[nodes[1]] - W_hs[nodes[1]]).max() > 0   # the others do move
+
+
 def test_a_negative_equal_to_the_target_is_skipped_not_scored():
     V, H = 6, 4
     W_in, W_out = _weights(V, H, 2)
@@ -160,14 +233,21 @@ def _noise_draw(noise, z):
     return column if (z & 0xFFFFFFFF) < (entry >> 32) else entry & 0xFFFFFFFF
 
 
-def _reference_sentence(model, sent, W_in, W_out, noise, window, negative, alpha, rng):
-    """word2vec.c's loop over one sentence (no subsampling, exact sigmoid), in float64."""
+def _reference_sentence(model, sent, W_in, W_out, noise, window, negative, alpha, rng,
+                        W_hs=None, tree=None):
+    """word2vec.c's loop over one sentence (no subsampling, exact sigmoid), in float64; with
+    ``W_hs`` and ``tree`` hierarchical softmax first, then ``negative`` negatives (if > 0)."""
     sigmoid = lambda f: 1.0 / (1.0 + math.exp(-f))  # noqa: E731
 
     def ns(h, word):
         negs = [_noise_draw(noise, rng.next()) for _ in range(negative)]
         neu1e = np.zeros_like(h)
-        for d, t in enumerate([word] + negs):
+        if W_hs is not None:
+            for node, code in zip(*tree.path(word)):
+                g = (1 - code - sigmoid(h @ W_hs[node])) * alpha
+                neu1e += g * W_hs[node]
+                W_hs[node] += g * h
+        for d, t in enumerate([word] + negs if negative else []):
             if d > 0 and t == word:
                 continue                            # word2vec.c: skipped, not redrawn
             g = ((d == 0) - sigmoid(h @ W_out[t])) * alpha
@@ -190,29 +270,37 @@ def _reference_sentence(model, sent, W_in, W_out, noise, window, negative, alpha
 
 
 @pytest.mark.parametrize("model", ["cbow", "skipgram"])
-def test_training_loop_matches_a_plain_word2vec_c_loop(model):
-    V, dim, window, negative, alpha = 12, 8, 3, 4, 0.1
+@pytest.mark.parametrize("negative,hs", [(4, 0), (0, 1), (4, 1)])
+def test_training_loop_matches_a_plain_word2vec_c_loop(model, negative, hs):
+    V, dim, window, alpha = 12, 8, 3, 0.1
     rng = np.random.default_rng(4)
     sentences = [rng.integers(0, V, n).astype(np.int32) for n in (15, 1, 9, 2)]
     ids = np.concatenate(sentences)
     bounds = np.cumsum([0] + [len(x) for x in sentences]).astype(np.int64)
     counts = rng.integers(1, 50, V).astype(np.int64)
     W_in, W_out = _weights(V, dim, 3)
-    tables = make_tables(counts, 0.0)
-    opts = K.Options(K.MODELS[model], window, K.SATURATION_NONE, K.SIGMOID_EXACT)
+    W_hs = _weights(V, dim, 5)[1]
+    tables = make_tables(counts, 0.0, ns=negative > 0, hs=hs == 1)
+    opts = K.Options(K.MODELS[model], window, K.SATURATION_NONE, K.SIGMOID_EXACT, hs,
+                     int(negative > 0))
     state = make_state(dim, negative, 15, seed=11, thread=0)
     ref_rng = _SplitMix64(state.rng[0])
-    E_in, E_out = W_in.copy(), W_out.copy()
-    K.train_range(ids, bounds, 0, len(sentences), tables, E_in, E_out, alpha, 0.0, opts, state)
+    E_in, E_out, E_hs = W_in.copy(), W_out.copy(), W_hs.copy()
+    K.train_range(ids, bounds, 0, len(sentences), tables, E_in, E_out, E_hs, alpha, 0.0, opts,
+                  state)
 
-    R_in, R_out = W_in.astype(np.float64), W_out.astype(np.float64)
+    R_in, R_out, R_hs = (W.astype(np.float64) for W in (W_in, W_out, W_hs))
+    tree = huffman_tree(counts) if hs else None
     for sent in sentences:
         _reference_sentence(model, list(sent), R_in, R_out, tables.noise, window, negative,
-                            alpha, ref_rng)
+                            alpha, ref_rng, W_hs=R_hs if hs else None, tree=tree)
     assert int(state.rng[0]) == ref_rng.state       # the same draws, in the same order
     np.testing.assert_allclose(E_in, R_in, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(E_out, R_out, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(E_hs, R_hs, rtol=1e-4, atol=1e-5)
     assert np.abs(E_in - W_in).max() > 1e-2
+    for E, W, trained in ((E_out, W_out, negative > 0), (E_hs, W_hs, hs)):
+        assert (np.abs(E - W).max() > 1e-2) == bool(trained)
 
 
 # --------------------------------------------------------------------------------------
@@ -453,11 +541,12 @@ def test_bad_inputs_are_refused_with_a_reason():
 def test_kernel_state_holds_rng_and_loss_sums():
     ids, bounds, counts = _topic_corpus()
     tables = make_tables(counts, 0.0)
-    opts = K.Options(K.MODEL_SKIPGRAM, 3, K.SATURATION_CLIP, K.SIGMOID_EXACT)
+    opts = K.Options(K.MODEL_SKIPGRAM, 3, K.SATURATION_CLIP, K.SIGMOID_EXACT, 0, 1)
     W_in, W_out = init_weights(len(counts), 16, 1)
     state = make_state(16, 5, 20, seed=1, thread=0)
     rng0 = state.rng.copy()
-    words = K.train_range(ids, bounds, 0, 10, tables, W_in, W_out, 0.025, 0.0, opts, state)
+    words = K.train_range(ids, bounds, 0, 10, tables, W_in, W_out, W_out[:1], 0.025, 0.0,
+                          opts, state)
     assert words == bounds[10]
     assert state.rng[0] != rng0[0]
     loss, examples, kept = state.sums

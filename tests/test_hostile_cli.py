@@ -143,6 +143,9 @@ def test_the_output_may_not_be_the_checkpoint_folders_own_file(corpus, tmp_path,
 INT_FIELDS = [f for f in TrainConfig.__dataclass_fields__.values() if f.type.startswith("int")]
 FLOAT_FIELDS = [f for f in TrainConfig.__dataclass_fields__.values()
                 if f.type.startswith("float")]
+#: Settings under which every value of a field's own range is valid: negative=0 needs hs=1
+#: (some output layer), the one rule that joins two fields.
+PARTNERS = {"negative": {"hs": 1}}
 
 
 @settings(max_examples=300, deadline=None)
@@ -156,7 +159,8 @@ def test_every_integer_option_is_accepted_exactly_in_its_range(field, value):
               and (meta["high"] is None or value <= meta["high"])
               and (meta["above"] is None or value > meta["above"]))
     try:
-        config = TrainConfig(backend=meta["backends"][0], **{field.name: value})
+        config = TrainConfig(backend=meta["backends"][0], **PARTNERS.get(field.name, {}),
+                             **{field.name: value})
     except ConfigError as exc:
         assert not inside
         assert str(exc).startswith(f"{field.name} must be {range_text(field)}, got ")
@@ -185,7 +189,10 @@ def test_every_float_option_is_finite_and_in_its_range(field, value):
 @pytest.mark.parametrize("option, value, message", [
     ("--threads", "100000", "--threads must be an integer from 0 to 1,024, got 100000"),
     ("--threads", "-1", "--threads must be an integer from 0 to 1,024"),
-    ("--negative", "10000000000000", "--negative must be an integer from 1 to 1,000"),
+    ("--negative", "10000000000000", "--negative must be an integer from 0 to 1,000"),
+    ("--negative", "0", "--negative 0 with --hs 0 trains no output layer; use --negative 5 "
+                        "(negative sampling), --hs 1 (hierarchical softmax), or both"),
+    ("--hs", "2", "--hs must be an integer from 0 to 1, got 2"),
     ("--seed", "-1", "--seed must be an integer from 0 to 18,446,744,073,709,551,615, got -1"),
     ("--seed", str(2**64), "--seed must be an integer from 0"),
     ("--epochs", "1000000000", "--epochs must be an integer from 1 to 10,000"),

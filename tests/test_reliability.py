@@ -149,7 +149,7 @@ def test_cli_says_in_one_line_that_counting_pruned(tmp_path):
 @pytest.mark.parametrize("option, value, message", [
     ("--dim", "0", "--dim must be an integer from 1 to 100,000, got 0"),
     ("--window", "0", "--window must be an integer from 1 to 10,000, got 0"),
-    ("--negative", "-1", "--negative must be an integer from 1 to 1,000, got -1"),
+    ("--negative", "-1", "--negative must be an integer from 0 to 1,000, got -1"),
     ("--epochs", "0", "--epochs must be an integer from 1 to 10,000, got 0"),
     ("--prune-at", "-1", "--prune-at must be an integer from 0 to 2,147,483,647, got -1"),
     ("--sample", "-0.5", "--sample must be a finite number from 0 to 1, got -0.5"),

@@ -14,6 +14,7 @@ from wordvec.io import VectorFileError, save_model
 from wordvec.nn import create_contexts_target
 from wordvec.trainers.nn import windows_within_sentences
 from wordvec.vocab import Vocab
+from wordvec.weights import needed
 
 
 def toy_corpus(n_sentences=300, seed=0):
@@ -27,8 +28,9 @@ def test_config_defaults_follow_word2vec_c_and_reject_bad_values():
     assert TrainConfig(model="cbow").start_alpha == 0.05
     assert TrainConfig(model="skipgram").start_alpha == 0.025
     assert TrainConfig(alpha=0.1).end_alpha == pytest.approx(1e-5)
-    for bad in (dict(dim=0), dict(window=0), dict(negative=0), dict(epochs=0),
-                dict(sample=-1), dict(alpha=0), dict(model="glove"), dict(init="glove")):
+    for bad in (dict(dim=0), dict(window=0), dict(negative=-1), dict(epochs=0), dict(hs=2),
+                dict(negative=0), dict(sample=-1), dict(alpha=0), dict(model="glove"),
+                dict(init="glove")):
         with pytest.raises(ValueError, match=next(iter(bad))):
             Word2Vec(**bad)
 
@@ -49,13 +51,19 @@ def test_one_shot_generator_is_refused():
         Word2Vec(min_count=1).fit(s for s in toy_corpus())
 
 
+OUTPUTS = {"ns": dict(), "hs": dict(hs=1, negative=0), "both": dict(hs=1)}
+
+
+@pytest.mark.parametrize("output", sorted(OUTPUTS))
 @pytest.mark.parametrize("backend", ["engine", "nn"])
 @pytest.mark.parametrize("model", ["cbow", "skipgram"])
-def test_both_backends_separate_the_topics(backend, model):
+def test_both_backends_separate_the_topics(backend, model, output):
     engine_only = dict(sample=0, threads=1) if backend == "engine" else {}
     m = Word2Vec(model=model, backend=backend, dim=16, window=2, min_count=1,
-                 epochs=5 if backend == "engine" else 30, seed=3, **engine_only)
+                 epochs=5 if backend == "engine" else 30, seed=3, **engine_only,
+                 **OUTPUTS[output])
     m.fit(toy_corpus())
+    assert [name for name, _ in m.weights.named()] == list(needed(m.config))
     wv = m.wv
     assert wv.vectors.shape == (10, 16) and wv.vectors.dtype == np.float32
     assert len(m.loss_history) == m.config.epochs
@@ -92,13 +100,17 @@ def test_one_thread_and_a_seed_is_bit_identical():
     assert digest(runs[0]) == digest(runs[1]) != digest(runs[2])
 
 
-def test_save_load_and_continue_training(tmp_path):
-    m = Word2Vec(dim=8, min_count=1, threads=1, seed=4, epochs=2).fit(toy_corpus())
+@pytest.mark.parametrize("output", sorted(OUTPUTS))
+def test_save_load_and_continue_training(tmp_path, output):
+    m = Word2Vec(dim=8, min_count=1, threads=1, seed=4, epochs=2, **OUTPUTS[output])
+    m.fit(toy_corpus())
     m.save(tmp_path / "m.npz")
     loaded = Word2Vec.load(tmp_path / "m.npz", mmap=True)
     assert loaded.config == m.config and loaded.vocab == m.vocab
-    np.testing.assert_array_equal(loaded.wv.vectors, m.wv.vectors)
-    np.testing.assert_array_equal(loaded.syn1neg, m.syn1neg)
+    for (name, W), (_, L) in zip(m.weights.named(), loaded.weights.named(), strict=True):
+        np.testing.assert_array_equal(L, W, err_msg=name)
+    assert (loaded.syn1neg is None) == (m.config.negative == 0)
+    assert (loaded.syn1 is None) == (m.config.hs == 0)
     assert isinstance(loaded.wv.vectors, np.memmap)
     loaded.fit(toy_corpus(seed=1))
     assert loaded.loss_history[:2] == m.loss_history and len(loaded.loss_history) == 4

@@ -463,7 +463,7 @@ def _matrices(arrays: dict, config, V: int) -> Weights:
         if (name in names) != (name in arrays):
             raise _Damage(f"member {name}.npy is {'missing' if name in names else 'present'}, "
                           f"but its configuration (negative={config.negative}, hs="
-                          f"{getattr(config, 'hs', 0)}) {'trains' if name in names else 'has no'} "
+                          f"{config.hs}) {'trains' if name in names else 'has no'} "
                           "such matrix")
     return Weights(*(_weights(arrays[name], name, V, config.dim) if name in arrays else None
                      for name in NAMES))

@@ -96,8 +96,13 @@ class TrainConfig:
     window: int = _field(5, "max distance between target and context; each position uses a "
                             "reduced window drawn from 1..window [-window]",
                          low=1, high=MAX_WINDOW)
-    negative: int = _field(5, "negative samples per target [-negative]", low=1,
+    negative: int = _field(5, "negative samples per target; 0 trains no negative-sampling "
+                              "layer (then hs must be 1) [-negative]", low=0,
                            high=MAX_NEGATIVE)
+    hs: int = _field(0, "1 adds the hierarchical-softmax output layer (word2vec.c's Huffman "
+                        "tree over the word counts): alone with negative 0, or beside "
+                        "negative sampling, both trained as word2vec.c does [-hs]",
+                     low=0, high=1)
     sample: float = _field(1e-3, "frequent-word subsampling threshold; 0 keeps every word, "
                                  "1 (a frequency no word passes) too [-sample]", low=0, high=1,
                            backends=("engine",))
@@ -132,9 +137,11 @@ class TrainConfig:
     progress_interval: float = _field(1.0, "seconds between progress reports", above=0,
                                       high=3600.0)
     # The engine's own options.
-    saturation: str = _field("clip", "what a score with |f| >= 6 does: 'clip' takes the "
-                                     "sigmoid as 0 or 1 (word2vec.c), 'skip' makes no update "
-                                     "(gensim), 'none' uses the exact sigmoid (the book)",
+    saturation: str = _field("clip", "what a score with |f| >= 6 does: 'clip' is word2vec.c's "
+                                     "rule (negative sampling takes the sigmoid as 0 or 1, "
+                                     "hierarchical softmax makes no update), 'skip' makes no "
+                                     "update (gensim), 'none' uses the exact sigmoid (the "
+                                     "book)",
                              choices=("clip", "skip", "none"), backends=("engine",))
     sigmoid: str = _field("exact", "the sigmoid: 'exact', or 'table', word2vec.c's "
                                    "1000-entry table", choices=("exact", "table"),
@@ -174,6 +181,9 @@ class TrainConfig:
                 object.__setattr__(self, f.name, value)
             if not _in_range(f, value):
                 raise ConfigError(f"{f.name} must be {range_text(f)}, got {shown(value)}")
+        if self.negative == 0 and self.hs == 0:
+            raise ConfigError("negative=0 with hs=0 trains no output layer; use negative=5 "
+                              "(negative sampling), hs=1 (hierarchical softmax), or both")
         self._check_backend()
 
     def _check_backend(self) -> None:

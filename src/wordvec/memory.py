@@ -9,15 +9,18 @@ part                   what                                                     
 vocabulary             words, counts, the word -> id dicts of Vocab, of encode's    250 V
                        byte lookup and of WordVectors (measured on text8's first
                        2M words: 69 + 57 (the str) + 73 + 64 = 263 bytes a word)
-matrices               W_in and W_out, (V, dim) float32 each                      8 V dim
-optimizer              backend "nn" only: Adam's m and v for both matrices        16 V dim
+matrices               W_in, W_out (negative > 0) and W_hs (hs = 1), (V, dim)      4 m V dim
+                       float32 each: m matrices
+optimizer              backend "nn" only: Adam's m and v for every matrix         8 m V dim
 corpus                 encoded ids, int32, one per in-vocabulary token            4 T
 sentences              sentence bounds and lengths, int64 (16 bytes a sentence),  1.6 T
                        assumed one sentence per 10 tokens (PTB has 21)
 windows                backend "nn" only: contexts (T, 2 window) and targets,      4 T (2w+1)
                        int32, every position counted
 tables                 packed noise table (8 V) + alias build (12 V) + keep        24 V
-                       probabilities (4 V)
+                       probabilities (4 V); with hs = 1 the Huffman tree: its      + 74 V
+                       build arrays (66 V) and paths (5 bytes a node, log2 V + 1   + 5 V L
+                       nodes a word on average: L, Huffman's bound)
 threads                per engine thread: its scratch (two dim-vectors, a         see below
                        sentence of up to 10,000 ids, 1 + negative rows and
                        gradients, each on cache lines of its own) and 64 KiB of
@@ -61,6 +64,10 @@ COUNT_BYTES_PER_WORD = 200
 COUNT_MEMORY_SHARE = 0.5
 #: Noise table, its build temporaries and keep probabilities, per word.
 TABLE_BYTES_PER_WORD = 8 + 12 + 4
+#: The Huffman tree's build arrays per word (counts, parents, codes and depths of 2V nodes)
+#: and its offsets; its paths take HS_BYTES_PER_NODE per node of every word's path.
+HS_BYTES_PER_WORD = 66 + 8
+HS_BYTES_PER_NODE = 5
 #: Sentence bounds and lengths per in-vocabulary token: 16 bytes a sentence, 10 tokens each.
 SENTENCE_BYTES_PER_ID = 1.6
 #: Resident stack of one worker thread (its virtual stack is larger but mostly untouched).
@@ -130,18 +137,27 @@ def thread_bytes(dim: int, negative: int) -> int:
     return sum(n + 3 * _LINE for n in arrays) + THREAD_STACK_BYTES
 
 
+def tree_bytes(vocab_size):
+    """Bytes of the Huffman tree of ``vocab_size`` words (an int or an array of them): its
+    build arrays and, for paths, Huffman's bound on the mean code length, log2 V + 1."""
+    V = np.asarray(vocab_size, dtype=np.int64)
+    nodes = np.ceil(V * (np.log2(np.maximum(V, 1)) + 1)).astype(np.int64)
+    return HS_BYTES_PER_WORD * V + HS_BYTES_PER_NODE * nodes
+
+
 def _parts(vocab_size, dim: int, corpus_ids, backend: str, window: int, threads: int,
-           negative: int):
+           negative: int, hs: int):
     """The parts of the estimate; vocab_size and corpus_ids may be arrays (vectorised)."""
     per_matrix = 4 * vocab_size * dim
+    matrices = 1 + (negative > 0) + hs
     return dict(
         vocabulary=VOCAB_BYTES_PER_WORD * vocab_size,
-        matrices=2 * per_matrix,
-        optimizer=4 * per_matrix if backend == "nn" else 0 * vocab_size,
+        matrices=matrices * per_matrix,
+        optimizer=2 * matrices * per_matrix if backend == "nn" else 0 * vocab_size,
         corpus=4 * corpus_ids,
         sentences=(16 * corpus_ids + 9) // 10,  # SENTENCE_BYTES_PER_ID, rounded up
         windows=4 * corpus_ids * (2 * window + 1) if backend == "nn" else 0 * corpus_ids,
-        tables=TABLE_BYTES_PER_WORD * vocab_size,
+        tables=TABLE_BYTES_PER_WORD * vocab_size + (tree_bytes(vocab_size) if hs else 0),
         threads=(threads * thread_bytes(dim, negative) if backend == "engine" else 0)
         + 0 * vocab_size,
         writer=np.minimum(vocab_size, WRITER_ROWS) * (WRITER_BYTES_PER_NUMBER * dim + 64),
@@ -153,18 +169,21 @@ def _mapped(corpus_bytes, memmap_threshold: int):
 
 
 def estimate(vocab_size: int, dim: int, corpus_ids: int, *, backend: str = "engine",
-             window: int = 5, threads: int = 1, negative: int = 5,
+             window: int = 5, threads: int = 1, negative: int = 5, hs: int = 0,
              memmap_threshold: int = MEMMAP_THRESHOLD) -> MemoryEstimate:
     """The :class:`MemoryEstimate` for V = ``vocab_size`` words of ``dim`` dimensions and
     T = ``corpus_ids`` in-vocabulary tokens (``Vocab.total``). ``backend`` and ``window``
     matter for ``"nn"`` (Adam state, window arrays), ``threads`` and ``negative`` for the
-    engine's per-thread state; ``memmap_threshold`` is :func:`wordvec.corpus.encode`'s."""
-    if vocab_size < 0 or dim <= 0 or corpus_ids < 0 or threads < 1 or negative < 0:
+    engine's per-thread state, ``negative`` and ``hs`` for the output matrices (and the
+    tree); ``memmap_threshold`` is :func:`wordvec.corpus.encode`'s."""
+    if (vocab_size < 0 or dim <= 0 or corpus_ids < 0 or threads < 1 or negative < 0
+            or hs not in (0, 1)):
         raise ValueError(f"need vocab_size >= 0, dim > 0, corpus_ids >= 0, threads >= 1, "
-                         f"negative >= 0; got {vocab_size}, {dim}, {corpus_ids}, {threads}, "
-                         f"{negative}")
+                         f"negative >= 0, hs 0 or 1; got {vocab_size}, {dim}, {corpus_ids}, "
+                         f"{threads}, {negative}, {hs}")
     parts = {k: int(v) for k, v in _parts(int(vocab_size), int(dim), int(corpus_ids), backend,
-                                          int(window), int(threads), int(negative)).items()}
+                                          int(window), int(threads), int(negative),
+                                          int(hs)).items()}
     # The nn path copies ids into its own array, so it maps none of them.
     mapped = int(_mapped(parts["corpus"], memmap_threshold)) if backend == "engine" else 0
     return MemoryEstimate(vocab_size=int(vocab_size), dim=int(dim), corpus_ids=int(corpus_ids),
@@ -172,7 +191,7 @@ def estimate(vocab_size: int, dim: int, corpus_ids: int, *, backend: str = "engi
 
 
 def largest_vocab(counts, dim: int, available: int, *, backend: str = "engine",
-                  window: int = 5, threads: int = 1, negative: int = 5,
+                  window: int = 5, threads: int = 1, negative: int = 5, hs: int = 0,
                   memmap_threshold: int = MEMMAP_THRESHOLD) -> int:
     """The largest k such that training on the k most frequent words fits in ``available``
     bytes (``estimate(k, dim, counts[:k].sum()).needed <= available``); 0 if none does.
@@ -183,7 +202,8 @@ def largest_vocab(counts, dim: int, available: int, *, backend: str = "engine",
     counts = np.asarray(counts, dtype=np.int64)
     k = np.arange(counts.shape[0] + 1, dtype=np.int64)
     ids = np.concatenate(([0], np.cumsum(counts)))
-    parts = _parts(k, int(dim), ids, backend, int(window), int(threads), int(negative))
+    parts = _parts(k, int(dim), ids, backend, int(window), int(threads), int(negative),
+                   int(hs))
     needed = sum(np.asarray(p, dtype=np.int64) for p in parts.values())
     if backend == "engine":
         needed = needed - _mapped(parts["corpus"], memmap_threshold)

@@ -31,7 +31,8 @@ class Weights(NamedTuple):
 
 def needed(config) -> tuple[str, ...]:
     """The names of the matrices a :class:`~wordvec.config.TrainConfig` trains."""
-    return tuple(name for name, used in zip(NAMES, (True, config.negative > 0, False)) if used)
+    return tuple(name for name, used in zip(NAMES, (True, config.negative > 0, config.hs == 1))
+                 if used)
 
 
 def zero_weights(vocab_size: int, config, W_in: np.ndarray) -> Weights:

@@ -48,7 +48,9 @@ class Word2Vec:
     threads, seed, init, backend and each backend's own), checked when the object is made;
     a field the chosen backend does not read must stay at its default. ``fit(corpus)`` builds
     the vocabulary, encodes the corpus and trains; afterwards ``wv`` holds the vectors
-    (:class:`WordVectors`), ``syn1neg`` the output weights (V, dim) float32, ``vocab`` the
+    (:class:`WordVectors`), ``syn1neg`` the negative-sampling output weights and ``syn1``
+    those of hierarchical softmax (each (V, dim) float32, or None where ``negative=0`` /
+    ``hs=0``; gensim's names), ``vocab`` the
     :class:`Vocab` and ``loss_history`` the mean negative-sampling loss of each epoch.
 
     Before anything large is allocated, ``fit`` estimates the memory the run needs
@@ -72,6 +74,7 @@ class Word2Vec:
         self.vocab: Vocab | None = None
         self.wv: WordVectors | None = None
         self.syn1neg: np.ndarray | None = None
+        self.syn1: np.ndarray | None = None
         self.loss_history: list[float] = []
         self.iteration_loss: list[float] = []
         self.train_seconds: float = 0.0
@@ -115,7 +118,7 @@ class Word2Vec:
         cfg, vocab = self.config, self._known_vocab()
         counts = vocab.counts
         sizes = dict(backend=cfg.backend, window=cfg.window, threads=cfg.n_threads,
-                     negative=cfg.negative)
+                     negative=cfg.negative, hs=cfg.hs)
         est = memory.estimate(len(vocab), cfg.dim, vocab.total, **sizes)
         self.memory_estimate = est
         if available is None:
@@ -196,10 +199,11 @@ class Word2Vec:
 
     @property
     def weights(self) -> Weights | None:
-        """The trained matrices (``wv.vectors``, ``syn1neg``), or None before training."""
+        """The trained matrices (``wv.vectors``, ``syn1neg``, ``syn1``), or None before
+        training."""
         if self.wv is None:
             return None
-        return Weights(self.wv.vectors, self.syn1neg)
+        return Weights(self.wv.vectors, self.syn1neg, self.syn1)
 
     def _initial_weights(self) -> Weights:
         """The weights training starts from: writable C-contiguous float32 copies of the
@@ -226,6 +230,7 @@ class Word2Vec:
         """Hold ``weights`` as ``wv`` (over ``vocab``) and the output matrices."""
         self.wv = WordVectors(vocab.words, weights.W_in, counts=vocab.counts)
         self.syn1neg = weights.W_out
+        self.syn1 = weights.W_hs
 
     def _warn_if_no_examples(self, epoch_loss, encoded: EncodedCorpus) -> None:
         """A :class:`NoExamplesWarning` naming the epochs without a single example (their
@@ -253,14 +258,15 @@ class Word2Vec:
         warnings.warn(NoExamplesWarning(f"{which}: {why}", empty), stacklevel=4)
 
     def save(self, path) -> None:
-        """Write a native model file (.npz + JSON, no pickle): both matrices, the vocabulary
+        """Write a native model file (.npz + JSON, no pickle): the matrices, the vocabulary
         with counts, the configuration and the loss history. :meth:`load` reads it back."""
         from .io.model import save_model
 
-        if self.wv is None:
+        weights = self.weights
+        if weights is None:
             raise WordvecError("the model has no vectors yet: call fit() before save()")
         vocab = self._known_vocab()
-        save_model(path, words=vocab.words, counts=vocab.counts, **dict(self.weights.named()),
+        save_model(path, words=vocab.words, counts=vocab.counts, **dict(weights.named()),
                    config=dataclasses.asdict(self.config),
                    history={"epoch_loss": self.loss_history, "train_seconds": self.train_seconds,
                             "words_trained": self.words_trained})

@@ -1,12 +1,14 @@
-"""Numba kernels of the engine: CBOW and skip-gram with negative sampling, word2vec.c's rules.
+"""Numba kernels of the engine: CBOW and skip-gram with negative sampling and hierarchical
+softmax, word2vec.c's rules.
 
 The boundary is narrow: Python (``engine.train``) prepares plain arrays and calls ONE entry
 point, :func:`train_range`, which trains on a range of sentences with the GIL released
 (``nogil``), so several Python threads can run it at once on shared weights (Hogwild).
 Everything inside is built from a few row helpers (:func:`dot_row`, :func:`axpy_row`) and
-one negative-sampling update, :func:`_ns_update`, shared by CBOW, skip-gram and the
-one-example steps :func:`cbow_step` / :func:`skipgram_step` that the tests tie to the
-book's layers (``wordvec.nn``).
+two output-layer updates, :func:`_ns_update` (negative sampling) and :func:`_hs_update`
+(hierarchical softmax), shared by CBOW, skip-gram and the one-example steps
+:func:`cbow_step` / :func:`skipgram_step` that the tests tie to the book's layers
+(``wordvec.nn``).
 
 Rules (word2vec.c ``TrainModelThread``; gensim's ``word2vec_inner.pyx`` follows it):
 
@@ -20,10 +22,15 @@ Rules (word2vec.c ``TrainModelThread``; gensim's ``word2vec_inner.pyx`` follows 
 * **Negatives**: ``negative`` draws per target from ``counts**0.75`` (Walker alias table,
   exact probabilities instead of word2vec.c's 1e8-entry table). A negative equal to the
   target is *skipped*, not redrawn (word2vec.c: ``if (target == word) continue;``).
-* **Update** of one output row ``w = W_out[t]`` with label ``y`` (1 for the target, 0 for a
-  negative) and hidden vector ``h``: ``f = h.w``, ``g = (y - sigmoid(f)) * alpha``,
-  ``neu1e += g * w``, ``w += g * h`` (in that order, so ``neu1e`` sees ``w`` before its
-  update), then the input rows get ``+= neu1e``.
+* **Hierarchical softmax** (``hs=1``): the output rows are the inner nodes of word2vec.c's
+  Huffman tree (:mod:`wordvec.huffman`) on the path to the true word, in ``W_hs``
+  (word2vec.c's ``syn1``), each node a binary decision with label ``1 - code``. With
+  negative sampling too, the tree's updates come first, then the negatives', all adding to
+  the same ``neu1e`` (word2vec.c's order).
+* **Update** of one output row ``w = W_out[t]`` (or ``W_hs[node]``) with label ``y`` (1 for
+  the target, 0 for a negative) and hidden vector ``h``: ``f = h.w``,
+  ``g = (y - sigmoid(f)) * alpha``, ``neu1e += g * w``, ``w += g * h`` (in that order, so
+  ``neu1e`` sees ``w`` before its update), then the input rows get ``+= neu1e``.
 * **CBOW** (``cbow_mean=1``): ``h`` is the MEAN of the context rows of ``W_in``, and the full
   ``neu1e`` is added to EVERY context row, not ``neu1e / n_contexts``. Relative to the true
   gradient of the mean, each context row therefore moves ``n_contexts`` times further; this
@@ -38,14 +45,17 @@ Rules (word2vec.c ``TrainModelThread``; gensim's ``word2vec_inner.pyx`` follows 
   (``MAX_EXP``) ``SATURATION_CLIP`` (default, word2vec.c) takes ``sigmoid(f)`` as exactly 1
   (``f >= 6``) or 0 (``f <= -6``), so ``g = (y - 1) * alpha`` or ``g = y * alpha``;
   ``SATURATION_SKIP`` (gensim) skips the pair (no update at all); ``SATURATION_NONE`` uses
-  the exact sigmoid at any ``f`` (what the book's layers compute).
+  the exact sigmoid at any ``f`` (what the book's layers compute). Hierarchical softmax
+  skips a saturated node under ``SATURATION_CLIP`` too: that is word2vec.c's rule there
+  (and gensim's).
 * **Sigmoid**: ``SIGMOID_EXACT`` (default) computes ``1 / (1 + exp(-f))`` (float32, to about
   1 ulp); ``SIGMOID_TABLE`` reads word2vec.c's 1000-entry table over [-6, 6]
   (:func:`exp_table`).
 * **Loss**: the true negative-sampling loss ``-log sigmoid(f_pos) - sum log sigmoid(-f_neg)``
-  of every example (a CBOW target, or a skip-gram (center, context) pair), computed exactly
-  (``softplus``) at the parameters the update reads, whatever the saturation rule, and summed
-  in float64 in the thread's own state (never a shared racing float32 total).
+  (plus, with hierarchical softmax, ``-log P(word)``, the sum over its path) of every
+  example (a CBOW target, or a skip-gram (center, context) pair), computed exactly
+  (``softplus``) at the parameters the update reads, whatever the saturation rule, and
+  summed in float64 in the thread's own state (never a shared racing float32 total).
 * **Learning rate**: constant within a sentence, ``alpha - alpha_step * offset`` where
   ``offset`` is the sentence's first word relative to the range's first word; the caller
   passes the range's ``alpha`` from global progress (linear decay over all epochs' words).
@@ -111,19 +121,26 @@ class Tables(NamedTuple):
 
     keep_prob: (V,) float32, subsampling keep probability of each word.
     noise: (V,) uint64, the packed alias table of ``counts**0.75`` (:func:`pack_alias`).
+    codes, points, offsets: the Huffman tree (:class:`wordvec.huffman.HuffmanTree`: (M,)
+    uint8, (M,) int32, (V+1,) int64), empty without hierarchical softmax.
     """
     keep_prob: np.ndarray
     noise: np.ndarray
+    codes: np.ndarray
+    points: np.ndarray
+    offsets: np.ndarray
 
 
 class Options(NamedTuple):
     """Integer options of a run: ``model`` (MODEL_*), ``window`` (> 0), ``saturation``
-    (SATURATION_*), ``sigmoid`` (SIGMOID_*). The number of negatives is the length of the
-    state's ``rows`` minus one."""
+    (SATURATION_*), ``sigmoid`` (SIGMOID_*), ``hs`` and ``ns`` (1: that output layer is
+    trained). The number of negatives is the length of the state's ``rows`` minus one."""
     model: int
     window: int
     saturation: int
     sigmoid: int
+    hs: int
+    ns: int
 
 
 class ThreadState(NamedTuple):
@@ -391,8 +408,8 @@ def _ns_update(H, h, neu1e, W_out, rows, grads, alpha, saturation, sigmoid, dim)
     """Negative sampling for one example, shared by CBOW and skip-gram.
 
     H[h]: the hidden vector, a (dim,) row (CBOW: the context mean in a (1, dim) scratch;
-    skip-gram: the context word's input row); neu1e: (1, dim), set to the input-side update,
-    which the caller adds to the input rows; W_out: (V, dim), updated in place;
+    skip-gram: the context word's input row); neu1e: (1, dim), added to the input-side
+    update, which the caller adds to the input rows; W_out: (V, dim), updated in place;
     rows: (1 + k,) int32, ``rows[0]`` the true word and ``rows[1:]`` the negatives (one equal
     to the true word is skipped, as word2vec.c); grads: (1 + k,) float32 scratch; dim: the
     row length. Returns the example's loss
@@ -404,7 +421,6 @@ def _ns_update(H, h, neu1e, W_out, rows, grads, alpha, saturation, sigmoid, dim)
     in the same order: the result is bit-identical to the one-by-one loop, which runs when a
     negative repeats.
     """
-    zero_row(neu1e, 0, dim)
     target = rows[0]
     n = rows.shape[0]
     lin = 0.0
@@ -437,6 +453,45 @@ def _ns_update(H, h, neu1e, W_out, rows, grads, alpha, saturation, sigmoid, dim)
     return lin + math.log(prod)
 
 
+@njit(fastmath=FASTMATH, error_model="numpy")
+def _hs_update(H, h, neu1e, W_hs, codes, points, lo, hi, alpha, saturation, sigmoid, dim):
+    """Hierarchical softmax for one example: the inner nodes ``points[lo:hi]`` of the true
+    word's path (root first), each a binary decision with label ``1 - codes[p]`` on the row
+    ``W_hs[node]``, scored and updated one after the other (word2vec.c's loop). Arguments as
+    :func:`_ns_update` (``saturation`` as given: the caller applies the tree's rule). Returns
+    ``-log P(word | h)``, the sum of the nodes' losses (float64)."""
+    lin = 0.0
+    prod = 1.0          # product of the nodes' q, each in (1, 2]; a path is < 100 nodes
+    for p in range(lo, hi):
+        node = points[p]
+        f = dot_row(H, h, W_hs, node, dim)
+        g, lin_p, q = _gradient(f, 1 - np.int64(codes[p]), alpha, saturation, sigmoid)
+        if g != 0:
+            _update_row(H, h, neu1e, W_hs, node, g, dim)
+        lin += lin_p
+        prod *= q
+    return lin + math.log(prod)
+
+
+@njit(fastmath=FASTMATH, error_model="numpy", inline="always")
+def _outputs(H, h, neu1e, out, alpha, rule, dim):
+    """Both output layers for one example (those ``rule`` turns on): sets ``neu1e`` to the
+    input-side update and returns the example's loss. out: (W_out, W_hs, rows, grads,
+    codes, points, offsets), the true word in ``rows[0]``; rule: (saturation, the tree's
+    saturation, sigmoid, hs, ns)."""
+    W_out, W_hs, rows, grads, codes, points, offsets = out
+    saturation, hs_saturation, sigmoid, hs, ns = rule
+    zero_row(neu1e, 0, dim)
+    loss = 0.0
+    if hs:
+        word = rows[0]
+        loss += _hs_update(H, h, neu1e, W_hs, codes, points, offsets[word], offsets[word + 1],
+                           alpha, hs_saturation, sigmoid, dim)
+    if ns:
+        loss += _ns_update(H, h, neu1e, W_out, rows, grads, alpha, saturation, sigmoid, dim)
+    return loss
+
+
 @njit(error_model="numpy", inline="always")
 def _draw_negatives(noise, rows, rng):
     """Fill ``rows[1:]`` with draws from the packed alias table; returns the new rng state."""
@@ -449,20 +504,18 @@ def _draw_negatives(noise, rows, rng):
 # ----------------------------------------------------------------------------------------
 # One example of each model, shared by the training loop and the one-example steps.
 @njit(fastmath=FASTMATH, error_model="numpy", inline="always")
-def _cbow_example(W_in, W_out, ctx, lo, hi, skip, neu1, neu1e, rows, grads, alpha, saturation,
-                  sigmoid, dim):
+def _cbow_example(W_in, ctx, lo, hi, skip, neu1, neu1e, out, alpha, rule, dim):
     """CBOW: the contexts ``ctx[lo..hi]`` except position ``skip`` (their count >= 1) predict
-    ``rows[0]`` against the negatives ``rows[1:]``. ``h`` is the MEAN of the context rows;
-    the full ``neu1e`` is added to every context row (word2vec.c, gensim; see the module
-    docstring). Returns the example's loss."""
+    ``rows[0]`` (through the output layers of ``out`` and ``rule``, see :func:`_outputs`).
+    ``h`` is the MEAN of the context rows; the full ``neu1e`` is added to every context row
+    (word2vec.c, gensim; see the module docstring). Returns the example's loss."""
     zero_row(neu1, 0, dim)
     for c in range(lo, hi + 1):
         if c != skip:
             axpy_row(np.float32(1.0), W_in, ctx[c], neu1, 0, dim)
     n_ctx = hi - lo + 1 - (1 if lo <= skip <= hi else 0)
     scale_row(np.float32(1.0) / np.float32(n_ctx), neu1, 0, dim)
-    loss = _ns_update(neu1, np.int32(0), neu1e, W_out, rows, grads, alpha, saturation, sigmoid,
-                      dim)
+    loss = _outputs(neu1, np.int32(0), neu1e, out, alpha, rule, dim)
     for c in range(lo, hi + 1):
         if c != skip:
             axpy_row(np.float32(1.0), neu1e, 0, W_in, ctx[c], dim)
@@ -470,12 +523,11 @@ def _cbow_example(W_in, W_out, ctx, lo, hi, skip, neu1, neu1e, rows, grads, alph
 
 
 @njit(fastmath=FASTMATH, error_model="numpy", inline="always")
-def _skipgram_example(W_in, W_out, context, neu1e, rows, grads, alpha, saturation, sigmoid,
-                      dim):
+def _skipgram_example(W_in, context, neu1e, out, alpha, rule, dim):
     """Skip-gram, word2vec.c's convention: the input row of ``context`` predicts ``rows[0]``
-    (the center word) against the negatives ``rows[1:]``. Returns the pair's loss."""
-    loss = _ns_update(W_in, context, neu1e, W_out, rows, grads, alpha, saturation, sigmoid,
-                      dim)
+    (the center word) through the output layers of ``out`` and ``rule``. Returns the pair's
+    loss."""
+    loss = _outputs(W_in, context, neu1e, out, alpha, rule, dim)
     axpy_row(np.float32(1.0), neu1e, 0, W_in, context, dim)
     return loss
 
@@ -493,8 +545,8 @@ def _window(i, n, window, rng):
 
 
 @njit(fastmath=FASTMATH, error_model="numpy", inline="always")
-def _cbow_sentence(sent, n, noise, W_in, W_out, alpha, window, saturation, sigmoid,
-                   neu1, neu1e, rows, grads, rng, dim):
+def _cbow_sentence(sent, n, noise, W_in, out, alpha, window, rule, neu1, neu1e, rng, dim):
+    rows = out[2]
     loss = 0.0
     examples = 0
     for i in range(n):
@@ -503,15 +555,14 @@ def _cbow_sentence(sent, n, noise, W_in, W_out, alpha, window, saturation, sigmo
             continue
         rows[0] = sent[i]
         rng = _draw_negatives(noise, rows, rng)
-        loss += _cbow_example(W_in, W_out, sent, lo, hi, i, neu1, neu1e, rows, grads, alpha,
-                              saturation, sigmoid, dim)
+        loss += _cbow_example(W_in, sent, lo, hi, i, neu1, neu1e, out, alpha, rule, dim)
         examples += 1
     return loss, examples, rng
 
 
 @njit(fastmath=FASTMATH, error_model="numpy", inline="always")
-def _skipgram_sentence(sent, n, noise, W_in, W_out, alpha, window, saturation, sigmoid,
-                       neu1e, rows, grads, rng, dim):
+def _skipgram_sentence(sent, n, noise, W_in, out, alpha, window, rule, neu1e, rng, dim):
+    rows = out[2]
     loss = 0.0
     examples = 0
     for i in range(n):
@@ -521,8 +572,7 @@ def _skipgram_sentence(sent, n, noise, W_in, W_out, alpha, window, saturation, s
                 continue
             rows[0] = sent[i]
             rng = _draw_negatives(noise, rows, rng)
-            loss += _skipgram_example(W_in, W_out, sent[c], neu1e, rows, grads, alpha,
-                                      saturation, sigmoid, dim)
+            loss += _skipgram_example(W_in, sent[c], neu1e, out, alpha, rule, dim)
             examples += 1
     return loss, examples, rng
 
@@ -530,12 +580,14 @@ def _skipgram_sentence(sent, n, noise, W_in, W_out, alpha, window, saturation, s
 # ----------------------------------------------------------------------------------------
 # The entry point.
 @njit(nogil=True, cache=True, fastmath=FASTMATH, error_model="numpy")
-def train_range(ids, bounds, first, last, tables, W_in, W_out, alpha, alpha_step, opts, state):
+def train_range(ids, bounds, first, last, tables, W_in, W_out, W_hs, alpha, alpha_step, opts,
+                state):
     """Train on sentences ``first .. last-1``; the one entry point of the engine.
 
     ids: (T,) int32 word ids; bounds: (S+1,) int64, sentence i is ``ids[bounds[i]:bounds[i+1]]``;
-    first, last: sentence range; tables: :class:`Tables`; W_in, W_out: (V, dim) float32,
-    C-contiguous, updated in place (Hogwild when threads share them); alpha: learning rate at
+    first, last: sentence range; tables: :class:`Tables`; W_in, W_out, W_hs: (V, dim) float32,
+    C-contiguous, updated in place (Hogwild when threads share them; W_out / W_hs are read
+    only where ``opts.ns`` / ``opts.hs`` is set, else any float32 matrix); alpha: learning rate at
     ``bounds[first]``, decreasing by ``alpha_step`` per raw word (constant within a sentence);
     opts: :class:`Options`; state: this thread's :class:`ThreadState`.
     Adds [loss sum, examples, kept words] to ``state.sums`` and returns the number of raw
@@ -547,15 +599,16 @@ def train_range(ids, bounds, first, last, tables, W_in, W_out, alpha, alpha_step
     keep_prob = _borrow(tables.keep_prob)
     noise = _borrow(tables.noise)
     W_in = _borrow(W_in)
-    W_out = _borrow(W_out)
     sent = _borrow(state.sent)
     neu1 = _borrow(state.neu1)
     neu1e = _borrow(state.neu1e)
-    rows = _borrow(state.rows)
-    grads = _borrow(state.grads)
+    out = (_borrow(W_out), _borrow(W_hs), _borrow(state.rows), _borrow(state.grads),
+           _borrow(tables.codes), _borrow(tables.points), _borrow(tables.offsets))
     window = opts.window
-    saturation = opts.saturation
-    sigmoid = opts.sigmoid
+    # The tree's rule for a saturated node: word2vec.c clips in negative sampling but skips
+    # in hierarchical softmax.
+    hs_saturation = SATURATION_SKIP if opts.saturation == SATURATION_CLIP else opts.saturation
+    rule = (opts.saturation, hs_saturation, opts.sigmoid, opts.hs, opts.ns)
     cbow = opts.model == MODEL_CBOW
     dim = W_in.shape[1]
 
@@ -584,17 +637,17 @@ def train_range(ids, bounds, first, last, tables, W_in, W_out, alpha, alpha_step
         # The same code twice: once with the row length as a compile-time constant (the
         # default size), once for any size; see FAST_DIM.
         if cbow and dim == FAST_DIM:
-            l, e, rng = _cbow_sentence(sent, n, noise, W_in, W_out, a, window, saturation,
-                                       sigmoid, neu1, neu1e, rows, grads, rng, FAST_DIM)
+            l, e, rng = _cbow_sentence(sent, n, noise, W_in, out, a, window, rule, neu1, neu1e,
+                                       rng, FAST_DIM)
         elif cbow:
-            l, e, rng = _cbow_sentence(sent, n, noise, W_in, W_out, a, window, saturation,
-                                       sigmoid, neu1, neu1e, rows, grads, rng, dim)
+            l, e, rng = _cbow_sentence(sent, n, noise, W_in, out, a, window, rule, neu1, neu1e,
+                                       rng, dim)
         elif dim == FAST_DIM:
-            l, e, rng = _skipgram_sentence(sent, n, noise, W_in, W_out, a, window, saturation,
-                                           sigmoid, neu1e, rows, grads, rng, FAST_DIM)
+            l, e, rng = _skipgram_sentence(sent, n, noise, W_in, out, a, window, rule, neu1e,
+                                           rng, FAST_DIM)
         else:
-            l, e, rng = _skipgram_sentence(sent, n, noise, W_in, W_out, a, window, saturation,
-                                           sigmoid, neu1e, rows, grads, rng, dim)
+            l, e, rng = _skipgram_sentence(sent, n, noise, W_in, out, a, window, rule, neu1e,
+                                           rng, dim)
         loss += l
         examples += e
     state.rng[0] = rng
@@ -607,60 +660,87 @@ def train_range(ids, bounds, first, last, tables, W_in, W_out, alpha, alpha_step
 # ----------------------------------------------------------------------------------------
 # One update on one fixed example (the tie to the book's layers).
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def _one_example(cbow, W_in, W_out, inputs, rows, grads, neu1, neu1e, alpha, saturation,
-                 sigmoid):
+def _one_example(cbow, W_in, inputs, out, neu1, neu1e, alpha, rule):
     """One example through the code :func:`train_range` runs; see :func:`cbow_step`."""
     W_in = _borrow(W_in)
-    W_out = _borrow(W_out)
+    dim = W_in.shape[1]
     if cbow:
-        return _cbow_example(W_in, W_out, inputs, 0, inputs.shape[0] - 1, -1, neu1, neu1e,
-                             rows, grads, alpha, saturation, sigmoid, W_in.shape[1])
-    return _skipgram_example(W_in, W_out, inputs[0], neu1e, rows, grads, alpha, saturation,
-                             sigmoid, W_in.shape[1])
+        return _cbow_example(W_in, inputs, 0, inputs.shape[0] - 1, -1, neu1, neu1e, out, alpha,
+                             rule, dim)
+    return _skipgram_example(W_in, inputs[0], neu1e, out, alpha, rule, dim)
 
 
-def _step(cbow, W_in, W_out, inputs, target, negatives, alpha, saturation, sigmoid):
-    for name, W in (("W_in", W_in), ("W_out", W_out)):
-        if W.dtype != np.float32 or W.ndim != 2 or not W.flags.c_contiguous:
-            raise ValueError(f"{name} must be a C-contiguous (V, dim) float32 array")
-    if W_in.shape != W_out.shape or np.shares_memory(W_in, W_out):
-        raise ValueError("W_in and W_out must be two separate arrays of the same shape")
-    inputs = np.asarray(inputs, dtype=np.int32).ravel()
-    rows = np.concatenate([[target], np.asarray(negatives).ravel()]).astype(np.int32)
+def _matrix(name, W, like=None):
+    """``W`` checked as a C-contiguous (V, dim) float32 matrix shaped like ``like``."""
+    if W.dtype != np.float32 or W.ndim != 2 or not W.flags.c_contiguous:
+        raise ValueError(f"{name} must be a C-contiguous (V, dim) float32 array")
+    if like is not None and (W.shape != like.shape or np.shares_memory(W, like)):
+        raise ValueError(f"W_in and {name} must be two separate arrays of the same shape")
+    return W
+
+
+def _ids(ids, V, what):
+    ids = np.asarray(ids, dtype=np.int32).ravel()
+    if ids.size and (ids.min() < 0 or ids.max() >= V):
+        raise ValueError(f"{what} ids must lie in [0, {V})")
+    return ids
+
+
+def _step(cbow, W_in, W_out, inputs, target, negatives, alpha, saturation, sigmoid, W_hs, tree):
+    _matrix("W_in", W_in)
+    V, dim = W_in.shape
+    if W_out is None and W_hs is None:
+        raise ValueError("give W_out (negative sampling), W_hs (hierarchical softmax) or both")
+    if W_hs is not None and (tree is None or tree.offsets.shape != (V + 1,)):
+        raise ValueError(f"W_hs needs the Huffman tree of the {V} words (wordvec.huffman)")
+    inputs = _ids(inputs, V, "context")
     if inputs.size == 0:
         raise ValueError("an example needs at least one context word")
-    for ids in (inputs, rows):
-        if ids.min() < 0 or ids.max() >= W_in.shape[0]:
-            raise ValueError(f"word ids must lie in [0, {W_in.shape[0]})")
-    dim = W_in.shape[1]
-    return float(_one_example(
-        cbow, W_in, W_out, inputs, rows,
-        np.zeros(rows.shape[0], dtype=np.float32), np.zeros((1, dim), dtype=np.float32),
-        np.zeros((1, dim), dtype=np.float32), float(alpha), SATURATIONS[saturation],
-        SIGMOIDS[sigmoid]))
+    hs, ns = W_hs is not None, W_out is not None
+    negatives = negatives if ns else ()
+    rows = _ids(np.concatenate([[target], np.asarray(negatives).ravel()]), V, "word")
+    empty = np.zeros((1, dim), dtype=np.float32)
+    W_out = _matrix("W_out", W_out, W_in) if ns else empty
+    W_hs = _matrix("W_hs", W_hs, W_in) if hs else empty
+    if hs and np.shares_memory(W_hs, W_out):
+        raise ValueError("W_out and W_hs must be two separate arrays")
+    codes, points, offsets = (tree.codes, tree.points, tree.offsets) if hs else (
+        np.zeros(0, np.uint8), np.zeros(0, np.int32), np.zeros(1, np.int64))
+    out = (W_out, W_hs, rows, np.zeros(rows.shape[0], dtype=np.float32), codes, points,
+           offsets)
+    clip = SATURATIONS[saturation]
+    rule = (clip, SATURATION_SKIP if clip == SATURATION_CLIP else clip, SIGMOIDS[sigmoid],
+            int(hs), int(ns))
+    return float(_one_example(cbow, W_in, inputs, out, np.zeros((1, dim), dtype=np.float32),
+                              np.zeros((1, dim), dtype=np.float32), float(alpha), rule))
 
 
 def cbow_step(W_in, W_out, contexts, target, negatives, alpha, saturation="clip",
-              sigmoid="exact") -> float:
+              sigmoid="exact", *, W_hs=None, tree=None) -> float:
     """One CBOW update on a fixed example, by the code :func:`train_range` runs.
 
-    W_in, W_out: (V, dim) float32, C-contiguous, updated in place; contexts: (C,) int context
-    ids (C >= 1); target: the center word; negatives: (k,) int (one equal to ``target`` is
-    skipped); alpha: learning rate; saturation: 'clip' | 'skip' | 'none'; sigmoid: 'exact' |
-    'table'. Returns the example's loss.
-    Relative to SGD on the loss of the mean (``wordvec.nn.CBOW``), ``W_out`` gets the same
-    step and each context row of ``W_in`` C times the step (word2vec.c's convention).
+    W_in, W_out: (V, dim) float32, C-contiguous, updated in place (W_out None: no negative
+    sampling); contexts: (C,) int context ids (C >= 1); target: the center word; negatives:
+    (k,) int (one equal to ``target`` is skipped); alpha: learning rate; saturation: 'clip' |
+    'skip' | 'none'; sigmoid: 'exact' | 'table'; W_hs: (V, dim) float32, the inner nodes of
+    hierarchical softmax over ``tree`` (a :class:`wordvec.huffman.HuffmanTree`), or None.
+    Returns the example's loss.
+    Relative to SGD on the loss of the mean (``wordvec.nn.CBOW``), the output rows get the
+    same step and each context row of ``W_in`` C times the step (word2vec.c's convention).
     """
-    return _step(True, W_in, W_out, contexts, target, negatives, alpha, saturation, sigmoid)
+    return _step(True, W_in, W_out, contexts, target, negatives, alpha, saturation, sigmoid,
+                 W_hs, tree)
 
 
 def skipgram_step(W_in, W_out, context, center, negatives, alpha, saturation="clip",
-                  sigmoid="exact") -> float:
+                  sigmoid="exact", *, W_hs=None, tree=None) -> float:
     """One skip-gram pair update on a fixed example, by the code :func:`train_range` runs.
 
-    word2vec.c's convention: the input row ``W_in[context]`` predicts ``W_out[center]``
-    against ``negatives`` (k,) int. In the book's ``SkipGram`` terms this is
-    ``target=[context]``, ``contexts=[[center]]``; the update is the same SGD step.
-    Options as :func:`cbow_step`. Returns the pair's loss.
+    word2vec.c's convention: the input row ``W_in[context]`` predicts ``center`` through
+    ``W_out[center]`` against ``negatives`` (k,) int, and through the path of ``center`` in
+    ``tree`` on ``W_hs``. In the book's ``SkipGram`` terms this is ``target=[context]``,
+    ``contexts=[[center]]``; the update is the same SGD step. Options as :func:`cbow_step`.
+    Returns the pair's loss.
     """
-    return _step(False, W_in, W_out, [context], center, negatives, alpha, saturation, sigmoid)
+    return _step(False, W_in, W_out, [context], center, negatives, alpha, saturation, sigmoid,
+                 W_hs, tree)

@@ -4,7 +4,7 @@ Python prepares plain arrays once (keep probabilities, the packed noise table, p
 state), cuts the corpus into chunks of whole sentences (``chunk_words`` words or a little
 more), and ``n_threads`` Python threads take the chunks of every epoch in order and run
 :func:`~wordvec.engine.kernels.train_range` on them with the GIL released, all writing the
-same ``W_in``/``W_out`` without locks (Hogwild, as word2vec.c and gensim). The calling thread
+same weights without locks (Hogwild, as word2vec.c and gensim). The calling thread
 only waits, and every ``progress_interval`` seconds calls ``progress``.
 
 The learning rate of a chunk comes from its place in the schedule (epoch * T + offset of its
@@ -34,8 +34,10 @@ import numpy as np
 from ..config import TrainConfig
 from ..errors import DivergenceError
 from ..hooks import Progress
+from ..huffman import huffman_tree
 from ..sampling import alias_table, keep_probabilities, unigram_probs
 from ..schedule import Schedule, TrainState
+from ..weights import NAMES, needed
 from . import kernels as K
 
 
@@ -81,14 +83,18 @@ def init_weights(vocab_size: int, dim: int, seed: int = 1,
     return W_in, W_out
 
 
-def make_tables(counts, sample: float, power: float = 0.75) -> K.Tables:
-    """The kernels' read-only tables from word counts (V,): keep probabilities and the packed
-    noise table."""
+def make_tables(counts, sample: float, power: float = 0.75, *, ns: bool = True,
+                hs: bool = False) -> K.Tables:
+    """The kernels' read-only tables from word counts (V,): keep probabilities, the packed
+    noise table (with ``ns``) and the Huffman tree (with ``hs``)."""
     counts = np.asarray(counts)
-    prob, alias = alias_table(unigram_probs(counts, power))
+    noise = np.zeros(1, dtype=np.uint64)
+    if ns:
+        noise = K.pack_alias(*alias_table(unigram_probs(counts, power)))
+    tree = huffman_tree(counts) if hs else huffman_tree(np.zeros(0, dtype=np.int64))
     return K.Tables(
         keep_prob=np.ascontiguousarray(keep_probabilities(counts, sample), dtype=np.float32),
-        noise=K.pack_alias(prob, alias),
+        noise=noise, codes=tree.codes, points=tree.points, offsets=tree.offsets,
     )
 
 
@@ -126,7 +132,7 @@ def make_state(dim: int, negative: int, max_sentence: int, seed: int, thread: in
     )
 
 
-def _check(ids, bounds, counts, W_in, W_out, dim):
+def _check(ids, bounds, counts, weights, dim):
     if ids.dtype != np.int32 or ids.ndim != 1:
         raise TypeError(f"ids must be a 1-D int32 array of vocabulary ids, got {ids.dtype} with "
                         f"shape {ids.shape} (convert with ids.astype(np.int32))")
@@ -135,14 +141,17 @@ def _check(ids, bounds, counts, W_in, W_out, dim):
     if bounds[0] != 0 or bounds[-1] != ids.size or np.any(np.diff(bounds) < 0):
         raise ValueError("bounds must start at 0, end at len(ids) and never decrease")
     V = counts.shape[0]
-    for name, W in (("W_in", W_in), ("W_out", W_out)):
+    named = [(name, W) for name, W in zip(NAMES, weights) if W is not None]
+    for name, W in named:
         if W.dtype != np.float32 or W.shape != (V, dim) or not W.flags.c_contiguous:
             raise ValueError(f"{name} must be a C-contiguous float32 array of shape {(V, dim)}, "
                              f"got {W.dtype} {W.shape}")
         if not W.flags.writeable:
             raise ValueError(f"{name} must be writeable (it is trained in place)")
-    if np.shares_memory(W_in, W_out):
-        raise ValueError("W_in and W_out must be two separate arrays (they share memory)")
+    for i, (a, A) in enumerate(named):
+        for b, B in named[i + 1:]:
+            if np.shares_memory(A, B):
+                raise ValueError(f"{a} and {b} must be separate arrays (they share memory)")
     if ids.size and (int(ids.min()) < 0 or int(ids.max()) >= V):
         raise ValueError(f"ids must lie in [0, {V}) (the vocabulary size given by counts)")
 
@@ -154,7 +163,11 @@ class _Run:
 
     def __init__(self, arrays, schedule: Schedule, states, opts: K.Options, config: TrainConfig,
                  progress, checkpoint, checkpoint_every: float, epoch_end=None):
-        self.ids, self.bounds, self.tables, self.W_in, self.W_out = arrays
+        self.ids, self.bounds, self.tables, weights = arrays
+        self.matrices = [W for W in weights if W is not None]
+        # The kernel takes all three; a layer not trained gets an empty matrix it never reads.
+        empty = np.zeros((1, weights[0].shape[1]), dtype=np.float32)
+        self.W_in, self.W_out, self.W_hs = (empty if W is None else W for W in weights)
         self.schedule, self.states, self.opts = schedule, states, opts
         self.progress, self.checkpoint, self.epoch_end = progress, checkpoint, epoch_end
         self.ended: set[int] = set()   # epochs finished, not yet handed to epoch_end
@@ -205,7 +218,8 @@ class _Run:
         try:
             state.sums[:] = 0.0
             words = K.train_range(self.ids, self.bounds, first, last, self.tables, self.W_in,
-                                  self.W_out, alpha, schedule.step, self.opts, state)
+                                  self.W_out, self.W_hs, alpha, schedule.step, self.opts,
+                                  state)
             loss, examples, kept = state.sums
         finally:
             with cond:
@@ -229,7 +243,7 @@ class _Run:
 
     # -------------------------------------------------------------------- calling thread
     def check_weights(self, full: bool = True) -> None:
-        """Raise DivergenceError for a NaN or inf in W_in/W_out: all rows (before a
+        """Raise DivergenceError for a NaN or inf in the weights: all rows (before a
         checkpoint and at the end) or, at a progress report, the next block of rows in turn,
         so a report costs O(_CHECK_FLOATS) however large the model (a diverging run shows
         in the chunk losses first anyway)."""
@@ -239,7 +253,7 @@ class _Run:
             self.scan_row = b % V if V else 0
         for lo in range(a, b, block):
             hi = min(lo + block, b)
-            if not (np.isfinite(self.W_in[lo:hi]).all() and np.isfinite(self.W_out[lo:hi]).all()):
+            if not all(np.isfinite(W[lo:hi]).all() for W in self.matrices):
                 with self.cond:
                     done = self.schedule.words_done
                 raise DivergenceError(self.schedule.a0, self.schedule.epoch_of(done),
@@ -355,13 +369,13 @@ class _Run:
             raise self.errors[0]
 
 
-def train(ids, bounds, counts, config: TrainConfig, W_in, W_out,
-          progress: Callable[[Progress], None] | None = None, *,
+def train(ids, bounds, counts, config: TrainConfig, W_in, W_out=None,
+          progress: Callable[[Progress], None] | None = None, *, W_hs=None,
           start: TrainState | None = None, stop_at: int | None = None,
           checkpoint: Callable[[TrainState], None] | None = None,
           checkpoint_every: float = 600.0,
           epoch_end: Callable[[int, float], None] | None = None) -> TrainResult:
-    """Train ``W_in``, ``W_out`` in place with word2vec.c's rules (see ``engine.kernels``).
+    """Train the weights in place with word2vec.c's rules (see ``engine.kernels``).
 
     ids: (T,) int32 vocabulary ids (OOV removed); bounds: (S+1,) int64 sentence offsets,
     sentence i is ``ids[bounds[i]:bounds[i+1]]`` and no window crosses its ends;
@@ -369,17 +383,19 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out,
     config: model, dim, window, negative, sample, epochs, start_alpha/end_alpha, n_threads,
     seed, and the engine's own fields: saturation, sigmoid, chunk_words (the unit of work
     handed to a thread), progress_interval; W_in, W_out: (V, dim) float32, C-contiguous (see
-    :func:`init_weights`).
+    :func:`init_weights`), W_out None when ``config.negative == 0``; W_hs: (V, dim) float32
+    zeros at first, the inner nodes of hierarchical softmax when ``config.hs == 1``, else
+    None (see :class:`wordvec.weights.Weights`).
     progress: called as ``progress(info: Progress)`` from the calling thread about every
     ``config.progress_interval`` seconds and once at the end.
 
     Resuming and checkpoints: ``start`` (a :class:`TrainState` from a checkpoint or from
     ``TrainResult.state``) continues a schedule at its next job with its threads' random
-    states and loss sums (its thread count wins over ``config``'s; ``W_in``/``W_out`` must be
+    states and loss sums (its thread count wins over ``config``'s; the weights must be
     the weights saved with it); ``stop_at`` stops before that job index (a partial run).
     ``checkpoint(state)`` is called from the calling thread at a chunk boundary about every
     ``checkpoint_every`` seconds (0: after every chunk), with no chunk running (the threads
-    wait, a barrier), so ``W_in``/``W_out`` are consistent with ``state`` while it runs; it
+    wait, a barrier), so the weights are consistent with ``state`` while it runs; it
     is called once more when a KeyboardInterrupt stops training, before re-raising it. It is
     never called with non-finite weights. With one thread, an interrupted and resumed run is
     bit-identical to an uninterrupted one. ``epoch_end(epoch, loss)`` is called from the
@@ -393,7 +409,12 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out,
     With ``config.n_threads == 1`` the result is bit-identical for a given ``config.seed``.
     """
     ids, bounds, counts = _arrays(ids, bounds, counts)
-    _check(ids, bounds, counts, W_in, W_out, config.dim)
+    weights = (W_in, W_out, W_hs)
+    present = tuple(name for name, W in zip(NAMES, weights) if W is not None)
+    if present != needed(config):
+        raise ValueError(f"negative={config.negative} and hs={config.hs} train "
+                         f"{', '.join(needed(config))}; got {', '.join(present)}")
+    _check(ids, bounds, counts, weights, config.dim)
     if not checkpoint_every >= 0:
         raise ValueError("checkpoint_every must be >= 0")
     schedule = Schedule(bounds, config.epochs, config.start_alpha, config.end_alpha,
@@ -405,9 +426,12 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out,
     if start is not None:
         for state, rng in zip(states, np.asarray(start.rng, dtype=np.uint64)):
             state.rng[0] = rng
+    ns, hs = config.negative > 0, config.hs == 1
     opts = K.Options(K.MODELS[config.model], int(config.window),
-                     K.SATURATIONS[config.saturation], K.SIGMOIDS[config.sigmoid])
-    run = _Run((ids, bounds, make_tables(counts, config.sample), W_in, W_out), schedule,
+                     K.SATURATIONS[config.saturation], K.SIGMOIDS[config.sigmoid], int(hs),
+                     int(ns))
+    tables = make_tables(counts, config.sample, ns=ns, hs=hs)
+    run = _Run((ids, bounds, tables, weights), schedule,
                states, opts, config, progress, checkpoint, checkpoint_every, epoch_end)
     run.run()
     run.check_weights()

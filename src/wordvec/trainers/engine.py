@@ -20,7 +20,7 @@ def train(encoded, counts, config: TrainConfig, weights: Weights, hooks: Hooks,
         save = hooks.checkpoint
         checkpoint = lambda state: save(weights, state)   # noqa: E731
     result = engine.train(encoded.ids, encoded.bounds, counts, config, weights.W_in,
-                          weights.W_out, progress=hooks.progress, start=start,
+                          weights.W_out, progress=hooks.progress, W_hs=weights.W_hs, start=start,
                           checkpoint=checkpoint, checkpoint_every=hooks.checkpoint_every,
                           epoch_end=hooks.epoch_end)
     done_before = 0 if start is None else int(np.sum(start.epoch_sums[:, 3]))

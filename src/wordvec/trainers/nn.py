@@ -20,12 +20,14 @@ from ..weights import Weights
 
 def initial_weights(vocab_size: int, config: TrainConfig) -> Weights:
     """The book's initial weights: ``W_in`` then ``W_out``, each ``0.01 * N(0, 1)``, drawn in
-    that order from ``config.seed`` (the numbers the book's models start from)."""
+    that order from ``config.seed`` (the numbers the book's models start from), and with
+    ``hs=1`` ``W_hs`` zeros (word2vec.c's); W_out is left out with ``negative=0``."""
     rng = np.random.default_rng(config.seed)
     shape = (vocab_size, config.dim)
     W_in = (0.01 * rng.standard_normal(shape)).astype(np.float32)
     W_out = (0.01 * rng.standard_normal(shape)).astype(np.float32)
-    return Weights(W_in, W_out)
+    return Weights(W_in, W_out if config.negative else None,
+                   np.zeros(shape, dtype=np.float32) if config.hs else None)
 
 
 def windows(encoded, config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -69,7 +71,8 @@ def _model(encoded, vocab_size: int, config: TrainConfig, weights):
     model_class = nn.CBOW if config.model == "cbow" else nn.SkipGram
     model = model_class(vocab_size, config.dim, config.window, ids,
                         sample_size=config.negative if others else 0,
-                        distinct=others >= config.negative, seed=config.seed)
+                        distinct=others >= config.negative, seed=config.seed,
+                        hs=config.hs == 1, ns=config.negative > 0)
     for param, (_, W) in zip(model.params, weights.named()):
         param[...] = nn.to_gpu(W) if nn.GPU else W
     return model
