@@ -68,6 +68,9 @@ TABLE_BYTES_PER_WORD = 8 + 12 + 4
 #: and its offsets; its paths take HS_BYTES_PER_NODE per node of every word's path.
 HS_BYTES_PER_WORD = 66 + 8
 HS_BYTES_PER_NODE = 5
+#: A bound on a Huffman path's length for the estimate: with counts >= 1 summing below
+#: 2**62 (huffman_tree's limit) no path reaches 90 nodes (Fibonacci counts are the deepest).
+HS_MAX_PATH = 90
 #: Sentence bounds and lengths per in-vocabulary token: 16 bytes a sentence, 10 tokens each.
 SENTENCE_BYTES_PER_ID = 1.6
 #: Resident stack of one worker thread (its virtual stack is larger but mostly untouched).
@@ -130,10 +133,12 @@ class MemoryEstimate:
         return line
 
 
-def thread_bytes(dim: int, negative: int) -> int:
+def thread_bytes(dim: int, negative: int, hs: int = 0) -> int:
     """Bytes of one engine thread: the arrays of ``engine.train.make_state`` (each padded
-    onto cache lines of its own) and its resident stack."""
-    arrays = (2 * 4 * dim, 4 * MAX_SENTENCE, 8, 4 * (1 + negative), 4 * (1 + negative), 24)
+    onto cache lines of its own) and its resident stack; with ``hs`` its gradients hold a
+    path of the tree (:data:`HS_MAX_PATH` bounds it)."""
+    grads = max(1 + negative, HS_MAX_PATH if hs else 0)
+    arrays = (2 * 4 * dim, 4 * MAX_SENTENCE, 8, 4 * (1 + negative), 4 * grads, 24)
     return sum(n + 3 * _LINE for n in arrays) + THREAD_STACK_BYTES
 
 
@@ -158,7 +163,7 @@ def _parts(vocab_size, dim: int, corpus_ids, backend: str, window: int, threads:
         sentences=(16 * corpus_ids + 9) // 10,  # SENTENCE_BYTES_PER_ID, rounded up
         windows=4 * corpus_ids * (2 * window + 1) if backend == "nn" else 0 * corpus_ids,
         tables=TABLE_BYTES_PER_WORD * vocab_size + (tree_bytes(vocab_size) if hs else 0),
-        threads=(threads * thread_bytes(dim, negative) if backend == "engine" else 0)
+        threads=(threads * thread_bytes(dim, negative, hs) if backend == "engine" else 0)
         + 0 * vocab_size,
         writer=np.minimum(vocab_size, WRITER_ROWS) * (WRITER_BYTES_PER_NUMBER * dim + 64),
     )

@@ -149,7 +149,8 @@ class ThreadState(NamedTuple):
     rng: (1,) uint64, the SplitMix64 state. neu1, neu1e: (1, dim) float32 scratch (hidden vector
     and accumulated input gradient). sent: (L,) int32, the subsampled sentence, L >= the
     longest sentence. rows: (1 + negative,) int32, the current example's true word and
-    negatives; grads: (1 + negative,) float32, their gradients. sums: (3,) float64, added
+    negatives; grads: float32, their gradients or those of a path of the tree: at least
+    ``1 + negative`` and the longest path. sums: (3,) float64, added
     to by :func:`train_range`: [loss sum, examples, kept words].
     """
     rng: np.ndarray
@@ -454,22 +455,36 @@ def _ns_update(H, h, neu1e, W_out, rows, grads, alpha, saturation, sigmoid, dim)
 
 
 @njit(fastmath=FASTMATH, error_model="numpy")
-def _hs_update(H, h, neu1e, W_hs, codes, points, lo, hi, alpha, saturation, sigmoid, dim):
+def _hs_update(H, h, neu1e, W_hs, codes, points, lo, hi, grads, alpha, saturation, sigmoid,
+               dim):
     """Hierarchical softmax for one example: the inner nodes ``points[lo:hi]`` of the true
     word's path (root first), each a binary decision with label ``1 - codes[p]`` on the row
-    ``W_hs[node]``, scored and updated one after the other (word2vec.c's loop). Arguments as
-    :func:`_ns_update` (``saturation`` as given: the caller applies the tree's rule). Returns
-    ``-log P(word | h)``, the sum of the nodes' losses (float64)."""
+    ``W_hs[node]``. Arguments as :func:`_ns_update` (``saturation`` as given: the caller
+    applies the tree's rule); grads: float32 scratch of at least ``hi - lo``. Returns
+    ``-log P(word | h)``, the sum of the nodes' losses (float64).
+
+    word2vec.c scores and updates the nodes one after the other. The nodes of a path are
+    distinct, so no update changes another node's score: all scores are computed first
+    (independent dot products), then the updates in path order, bit-identical to its loop.
+    """
+    n = hi - lo
+    for d in range(n):
+        grads[d] = dot_row(H, h, W_hs, points[lo + d], dim)
     lin = 0.0
-    prod = 1.0          # product of the nodes' q, each in (1, 2]; a path is < 100 nodes
-    for p in range(lo, hi):
-        node = points[p]
-        f = dot_row(H, h, W_hs, node, dim)
-        g, lin_p, q = _gradient(f, 1 - np.int64(codes[p]), alpha, saturation, sigmoid)
-        if g != 0:
-            _update_row(H, h, neu1e, W_hs, node, g, dim)
-        lin += lin_p
+    prod = 1.0          # product of the nodes' q, each in (1, 2], folded into lin in time
+    for d in range(n):
+        g, lin_d, q = _gradient(grads[d], 1 - np.int64(codes[lo + d]), alpha, saturation,
+                                sigmoid)
+        grads[d] = g
+        lin += lin_d
         prod *= q
+        if d & 511 == 511:      # only a degenerate tree (zero counts) has such a path
+            lin += math.log(prod)
+            prod = 1.0
+    for d in range(n):
+        g = grads[d]
+        if g != 0:
+            _update_row(H, h, neu1e, W_hs, points[lo + d], g, dim)
     return lin + math.log(prod)
 
 
@@ -485,8 +500,10 @@ def _outputs(H, h, neu1e, out, alpha, rule, dim):
     loss = 0.0
     if hs:
         word = rows[0]
+        if offsets[word + 1] - offsets[word] > grads.shape[0]:
+            raise ValueError("a path of the tree is longer than the thread state's gradients")
         loss += _hs_update(H, h, neu1e, W_hs, codes, points, offsets[word], offsets[word + 1],
-                           alpha, hs_saturation, sigmoid, dim)
+                           grads, alpha, hs_saturation, sigmoid, dim)
     if ns:
         loss += _ns_update(H, h, neu1e, W_out, rows, grads, alpha, saturation, sigmoid, dim)
     return loss
@@ -706,8 +723,9 @@ def _step(cbow, W_in, W_out, inputs, target, negatives, alpha, saturation, sigmo
         raise ValueError("W_out and W_hs must be two separate arrays")
     codes, points, offsets = (tree.codes, tree.points, tree.offsets) if hs else (
         np.zeros(0, np.uint8), np.zeros(0, np.int32), np.zeros(1, np.int64))
-    out = (W_out, W_hs, rows, np.zeros(rows.shape[0], dtype=np.float32), codes, points,
-           offsets)
+    longest = int(np.diff(offsets).max()) if offsets.shape[0] > 1 else 0
+    out = (W_out, W_hs, rows, np.zeros(max(rows.shape[0], longest), dtype=np.float32), codes,
+           points, offsets)
     clip = SATURATIONS[saturation]
     rule = (clip, SATURATION_SKIP if clip == SATURATION_CLIP else clip, SIGMOIDS[sigmoid],
             int(hs), int(ns))

@@ -116,9 +116,11 @@ def _private(shape, dtype) -> np.ndarray:
     return raw[start:start + nbytes].view(dtype).reshape(shape)
 
 
-def make_state(dim: int, negative: int, max_sentence: int, seed: int, thread: int) -> K.ThreadState:
+def make_state(dim: int, negative: int, max_sentence: int, seed: int, thread: int,
+               max_path: int = 0) -> K.ThreadState:
     """A fresh :class:`~wordvec.engine.kernels.ThreadState` for thread ``thread``, each array
-    on cache lines of its own."""
+    on cache lines of its own; ``max_path``: the longest path of the Huffman tree (0 without
+    hierarchical softmax)."""
     rng = _private((1,), np.uint64)
     rng[:] = K.seed_state(seed, thread)
     return K.ThreadState(
@@ -127,7 +129,7 @@ def make_state(dim: int, negative: int, max_sentence: int, seed: int, thread: in
         neu1e=_private((1, dim), np.float32),
         sent=_private((max(int(max_sentence), 1),), np.int32),
         rows=_private((1 + negative,), np.int32),
-        grads=_private((1 + negative,), np.float32),
+        grads=_private((max(1 + negative, max_path),), np.float32),
         sums=_private((3,), np.float64),
     )
 
@@ -421,16 +423,16 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out=None,
                         config.chunk_words, start=start, stop_at=stop_at)
     n_threads = max(1, int(config.n_threads)) if start is None else len(start.rng)
     max_sentence = int(np.diff(bounds).max()) if bounds.size > 1 else 1
-    states = [make_state(config.dim, config.negative, max_sentence, config.seed, thread)
-              for thread in range(n_threads)]
+    tables = make_tables(counts, config.sample, ns=config.negative > 0, hs=config.hs == 1)
+    max_path = int(np.diff(tables.offsets).max()) if tables.offsets.shape[0] > 1 else 0
+    states = [make_state(config.dim, config.negative, max_sentence, config.seed, thread,
+                         max_path) for thread in range(n_threads)]
     if start is not None:
         for state, rng in zip(states, np.asarray(start.rng, dtype=np.uint64)):
             state.rng[0] = rng
-    ns, hs = config.negative > 0, config.hs == 1
     opts = K.Options(K.MODELS[config.model], int(config.window),
-                     K.SATURATIONS[config.saturation], K.SIGMOIDS[config.sigmoid], int(hs),
-                     int(ns))
-    tables = make_tables(counts, config.sample, ns=ns, hs=hs)
+                     K.SATURATIONS[config.saturation], K.SIGMOIDS[config.sigmoid], config.hs,
+                     int(config.negative > 0))
     run = _Run((ids, bounds, tables, weights), schedule,
                states, opts, config, progress, checkpoint, checkpoint_every, epoch_end)
     run.run()
