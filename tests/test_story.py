@@ -296,3 +296,35 @@ def test_story_does_not_import_matplotlib_at_module_level():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_demo_story_writes_the_report_and_the_plot(tmp_path, monkeypatch):
+    import click.testing
+
+    from wordvec.cli import main
+
+    pytest.importorskip("matplotlib")
+    monkeypatch.setattr(story, "QUICK", dict(sizes=(300, 3_000), repeats=1, warmup=1,
+                                             engine_words=20_000))
+    result = click.testing.CliRunner().invoke(main, ["demo", "--story", "--out",
+                                                     str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out" / "speedup.md").read_text(encoding="utf-8")
+    for label, _ in story.SYSTEMS.values():
+        assert text.count(label) >= 3          # the pivot, the slopes and every measurement
+        assert label in result.output
+    assert (tmp_path / "out" / "speedup.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_demo_story_refuses_the_training_options(tmp_path):
+    import click.testing
+
+    from wordvec.cli import main
+
+    result = click.testing.CliRunner().invoke(main, ["demo", "--story", "--epochs", "3",
+                                                     "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "wordvec: error: --story takes only --out and --seed (it trains no model of --epochs "
+        "or --backend)"]
+    assert not (tmp_path / "out").exists()

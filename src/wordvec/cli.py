@@ -785,7 +785,12 @@ def _check_writable_folder(folder: Path, option: str, names) -> None:
 @config_option("epochs", default=10, help="the book's 10")
 @config_option("backend", help="engine: seconds; nn: the book's layers and Adam, minutes")
 @config_option("seed")
-def demo(out_dir: Path, epochs: int, backend: str, seed: int):
+@click.option("--story", is_flag=True,
+              help="instead of training: measure why chapter 4 is fast, the cost per example "
+                   "of chapter 3's CBOW, of each fix and of the engine at vocabularies of "
+                   "1,000 to 100,000 words (under a minute); writes OUT/speedup.md and "
+                   "OUT/speedup.png (benchmarks/speedup_story.py runs the full version)")
+def demo(out_dir: Path, epochs: int, backend: str, seed: int, story: bool):
     """Train CBOW on the Penn Treebank (the book's chapter 4 run) and show what it learned.
 
     PTB is read from $WORDVEC_DATA, the user cache, or downloaded (checksum verified).
@@ -796,7 +801,13 @@ def demo(out_dir: Path, epochs: int, backend: str, seed: int):
     Examples:
       wordvec demo
       wordvec demo --backend nn --epochs 3 --out wordvec-demo
+      wordvec demo --story
     """
+    if story:
+        if epochs != 10 or backend != "engine":
+            raise UserError("--story takes only --out and --seed (it trains no model of "
+                            "--epochs or --backend)")
+        return _demo_story(out_dir, seed)
     from .datasets import ptb
     from .io.word2vec_format import save_word2vec_format
     from .nn import analogy, most_similar
@@ -826,6 +837,22 @@ def demo(out_dir: Path, epochs: int, backend: str, seed: int):
         click.echo(f"loss plot skipped: {exc}")
     else:
         click.echo(f"wrote {out_dir / 'loss.png'}")
+
+
+def _demo_story(out_dir: Path, seed: int) -> None:
+    """``wordvec demo --story``: :mod:`wordvec.story`'s quick run, its slopes and files."""
+    from . import story
+
+    _check_writable_folder(out_dir, "--out", ("speedup.md", "speedup.png"))
+    click.echo("cost per example of each system (forward + backward + update, batch 100, "
+               "hidden 100, window 5), on a Zipf corpus of each vocabulary size:")
+    results = story.run(**story.QUICK, seed=seed, echo=click.echo)
+    click.echo(story.slope_table(results))
+    md, png = story.write_outputs(results, out_dir, settings=(
+        f"wordvec demo --story: sizes {', '.join(f'{v:,}' for v in story.QUICK['sizes'])}, "
+        f"seed {seed}."))
+    click.echo(f"wrote {md}")
+    click.echo(f"wrote {png}" if png else "speedup.png skipped: matplotlib is not installed")
 
 
 def _demo_engine(epochs: int, seed: int):

@@ -530,8 +530,10 @@ def markdown_table(measurements: Sequence[Measurement]) -> str:
 
 
 def plot(measurements: Sequence[Measurement], path, *, title: str | None = None) -> None:
-    """Write a log-log PNG (800 x 500 pixels) of time per example against V to ``path``: one
-    line per system that ran at some size, its fitted slope in the legend."""
+    """Write a log-log PNG (800 x 500 pixels) of time per example against V to ``path``
+    (atomically): one line per system that ran at some size, its fitted slope in the
+    legend."""
+    from .io.atomic import atomic_write
     from .plot import _pyplot
 
     plt = _pyplot()
@@ -554,8 +556,11 @@ def plot(measurements: Sequence[Measurement], path, *, title: str | None = None)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize="small")
     fig.tight_layout()
-    fig.savefig(path, format="png")
-    plt.close(fig)
+    try:
+        with atomic_write(path, "wb") as f:
+            fig.savefig(f, format="png")
+    finally:
+        plt.close(fig)
 
 
 # ----------------------------------------------------------------------------- BLAS threads
@@ -716,14 +721,17 @@ def report(measurements: Sequence[Measurement], *, settings: str = "") -> str:
 
 
 def write_outputs(measurements: Sequence[Measurement], out_dir, *, settings: str = ""):
-    """Write ``out_dir/speedup.md`` and ``out_dir/speedup.png``. Returns (markdown path,
-    png path or None when matplotlib is missing)."""
+    """Write ``out_dir/speedup.md`` and ``out_dir/speedup.png``, each atomically. Returns
+    (markdown path, png path or None when matplotlib is missing)."""
     from pathlib import Path
+
+    from .io.atomic import atomic_write
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     md = out / "speedup.md"
-    md.write_text(report(measurements, settings=settings), encoding="utf-8")
+    with atomic_write(md, "wb") as f:
+        f.write(report(measurements, settings=settings).encode("utf-8"))
     png = out / "speedup.png"
     try:
         plot(measurements, png)
