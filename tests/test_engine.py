@@ -7,6 +7,7 @@ text8-head is marked ``quality`` (about 4 s).
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -234,9 +235,11 @@ def _noise_draw(noise, z):
 
 
 def _reference_sentence(model, sent, W_in, W_out, noise, window, negative, alpha, rng,
-                        W_hs=None, tree=None):
+                        W_hs=None, tree=None, cbow_mean=True, shrink=True):
     """word2vec.c's loop over one sentence (no subsampling, exact sigmoid), in float64; with
-    ``W_hs`` and ``tree`` hierarchical softmax first, then ``negative`` negatives (if > 0)."""
+    ``W_hs`` and ``tree`` hierarchical softmax first, then ``negative`` negatives (if > 0);
+    gensim's ``cbow_mean=0`` (sum, the error divided among the contexts) and
+    ``shrink_windows=False`` (full windows, no draw) as asked."""
     sigmoid = lambda f: 1.0 / (1.0 + math.exp(-f))  # noqa: E731
 
     def ns(h, word):
@@ -256,12 +259,13 @@ def _reference_sentence(model, sent, W_in, W_out, noise, window, negative, alpha
         return neu1e
 
     for i, word in enumerate(sent):
-        b = _below(rng.next(), window)
+        b = _below(rng.next(), window) if shrink else 0
         ctx = [sent[c] for c in range(i - window + b, i + window - b + 1)
                if c != i and 0 <= c < len(sent)]
         if model == "cbow":
             if ctx:
-                neu1e = ns(W_in[ctx].mean(axis=0), word)
+                h = W_in[ctx].mean(axis=0) if cbow_mean else W_in[ctx].sum(axis=0)
+                neu1e = ns(h, word) / (1 if cbow_mean else len(ctx))
                 for c in ctx:
                     W_in[c] += neu1e
         else:
@@ -302,6 +306,54 @@ def test_training_loop_matches_a_plain_word2vec_c_loop(model, negative, hs):
     assert np.abs(E_in - W_in).max() > 1e-2
     for E, W, trained in ((E_out, W_out, negative > 0), (E_hs, W_hs, hs)):
         assert (np.abs(E - W).max() > 1e-2) == bool(trained)
+
+
+@pytest.mark.parametrize("model", ["cbow", "skipgram"])
+@pytest.mark.parametrize("cbow_mean,shrink", [(0, 1), (1, 0), (0, 0)])
+def test_gensims_cbow_sum_and_full_windows_match_the_plain_loop(model, cbow_mean, shrink):
+    V, dim, window, negative, alpha = 12, 8, 3, 4, 0.1
+    rng = np.random.default_rng(6)
+    sentences = [rng.integers(0, V, n).astype(np.int32) for n in (15, 1, 9, 2)]
+    ids = np.concatenate(sentences)
+    bounds = np.cumsum([0] + [len(x) for x in sentences]).astype(np.int64)
+    counts = rng.integers(1, 50, V).astype(np.int64)
+    W_in, W_out = _weights(V, dim, 3)
+    tables = make_tables(counts, 0.0)
+    opts = K.Options(K.MODELS[model], window, K.SATURATION_NONE, K.SIGMOID_EXACT, 0, 1,
+                     cbow_mean, shrink)
+    state = make_state(dim, negative, 15, seed=11, thread=0)
+    ref_rng = _SplitMix64(state.rng[0])
+    E_in, E_out = W_in.copy(), W_out.copy()
+    K.train_range(ids, bounds, 0, len(sentences), tables, E_in, E_out, E_out[:1], alpha, 0.0,
+                  opts, state)
+    R_in, R_out = W_in.astype(np.float64), W_out.astype(np.float64)
+    for sent in sentences:
+        _reference_sentence(model, list(sent), R_in, R_out, tables.noise, window, negative,
+                            alpha, ref_rng, cbow_mean=bool(cbow_mean), shrink=bool(shrink))
+    assert int(state.rng[0]) == ref_rng.state
+    np.testing.assert_allclose(E_in, R_in, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(E_out, R_out, rtol=1e-4, atol=1e-5)
+
+
+def test_the_options_reach_the_kernels(monkeypatch):
+    """ns_exponent shapes the noise table train() builds; cbow_mean and shrink_windows
+    change the run (each alone), and the defaults leave it as it was."""
+    ids, bounds, counts = _topic_corpus()
+    seen = []
+    real = make_tables
+
+    def spy(counts, sample, power=0.75, **kw):
+        seen.append(power)
+        return real(counts, sample, power, **kw)
+    monkeypatch.setattr(sys.modules["wordvec.engine.train"], "make_tables", spy)
+    digests = {}
+    for change in ({}, {"ns_exponent": 0.0}, {"cbow_mean": 0}, {"shrink_windows": 0}):
+        cfg = TrainConfig(dim=16, window=3, threads=1, epochs=1, **change)
+        W_in, W_out = init_weights(len(counts), 16, 1)
+        train(ids, bounds, counts, cfg, W_in, W_out)
+        digests[tuple(change)] = W_in.tobytes()
+    assert seen == [0.75, 0.0, 0.75, 0.75]
+    assert len(set(digests.values())) == 4
 
 
 # --------------------------------------------------------------------------------------

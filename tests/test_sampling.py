@@ -13,6 +13,15 @@ def test_unigram_probs_formula():
     np.testing.assert_allclose(unigram_probs(counts, 0.75), expected, rtol=1e-15)
 
 
+@pytest.mark.parametrize("power", [1.0, 0.0, -0.5, 2.5])
+def test_unigram_probs_any_exponent_and_zero_counts_never_drawn(power):
+    counts = np.array([100, 10, 1, 0, 37])
+    seen = counts[counts > 0].astype(np.float64) ** power
+    probs = unigram_probs(counts, power)
+    assert probs[3] == 0.0 and np.isfinite(probs).all()
+    np.testing.assert_allclose(probs[counts > 0], seen / seen.sum(), rtol=1e-15)
+
+
 def test_alias_table_reproduces_probabilities_exactly():
     probs = unigram_probs(np.random.default_rng(0).zipf(1.5, size=500) % 1000 + 1)
     prob, alias = alias_table(probs)

@@ -207,3 +207,26 @@ def test_prune_at_is_checked():
         count_words([["a"]], prune_at=-1)
     with pytest.raises(ValueError, match="prune_at must be an integer from 0 to 2,147,483,647"):
         TrainConfig(prune_at=-1)
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 4, 5, 6, 7, 100])
+def test_max_final_vocab_raises_min_count_as_gensim_does(tmp_path, limit):
+    gensim = pytest.importorskip("gensim")
+    path = tmp_path / "c.txt"
+    # Counts: e 3; then b, a, d tied at 2; then c, f at 1: ties stay or go together.
+    sentences = [["b", "a", "c"], ["d", "e", "e"], ["b", "a", "d", "f", "e"]]
+    path.write_text("\n".join(" ".join(s) for s in sentences) + "\n")
+    for min_count in (1, 2):
+        ours = Vocab.build(path, min_count=min_count, max_final_vocab=limit)
+        theirs = gensim.models.Word2Vec(min_count=min_count, max_final_vocab=limit)
+        theirs.build_vocab(sentences)
+        assert len(ours) == len(theirs.wv) <= max(limit, len(ours))
+        assert set(ours.words) == set(theirs.wv.index_to_key)
+
+
+def test_max_final_vocab_is_checked():
+    for bad in (0, -1, 2.5, True):
+        with pytest.raises(ValueError, match="max_final_vocab"):
+            Vocab.build([["a"]], min_count=1, max_final_vocab=bad)
+    with pytest.raises(ValueError, match="max_final_vocab"):
+        TrainConfig(max_final_vocab=0)

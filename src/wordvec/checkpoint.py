@@ -450,9 +450,11 @@ def _config(data, counts: np.ndarray, from_fit: bool):
     if int(counts[-1]) < config.min_count:
         raise _Damage(f"config min_count is {config.min_count:,}, but word {len(counts) - 1} "
                       f"was kept with a count of {int(counts[-1]):,}")
-    if config.max_vocab is not None and len(counts) > config.max_vocab:
-        raise _Damage(f"config max_vocab is {config.max_vocab:,}, but the vocabulary holds "
-                      f"{len(counts):,} words")
+    for name in ("max_vocab", "max_final_vocab"):
+        limit = getattr(config, name)
+        if limit is not None and len(counts) > limit:
+            raise _Damage(f"config {name} is {limit:,}, but the vocabulary holds "
+                          f"{len(counts):,} words")
     return config
 
 

@@ -103,6 +103,10 @@ class TrainConfig:
                         "tree over the word counts): alone with negative 0, or beside "
                         "negative sampling, both trained as word2vec.c does [-hs]",
                      low=0, high=1)
+    ns_exponent: float = _field(0.75, "exponent of the noise distribution, count**ns_exponent: "
+                                      "1 samples in proportion to frequency, 0 uniformly, a "
+                                      "negative value favours rare words (word2vec.c's 0.75; "
+                                      "gensim's ns_exponent)", low=-10.0, high=10.0)
     sample: float = _field(1e-3, "frequent-word subsampling threshold; 0 keeps every word, "
                                  "1 (a frequency no word passes) too [-sample]", low=0, high=1,
                            backends=("engine",))
@@ -110,6 +114,11 @@ class TrainConfig:
                             high=2**63 - 1)
     max_vocab: int | None = _field(None, "keep at most this many most frequent words "
                                          "(default: no limit)", low=1, high=MAX_WORDS)
+    max_final_vocab: int | None = _field(None, "keep at most this many words by raising "
+                                               "min_count to the least count that does, so "
+                                               "words of equal count are kept or dropped "
+                                               "together (gensim's max_final_vocab)",
+                                         low=1, high=MAX_WORDS)
     prune_at: int = _field(21_000_000, "while counting, when more than this many distinct "
                                        "words are held, drop the rarest (seen once, then "
                                        "twice, ...) to bound memory, as word2vec.c does; "
@@ -146,6 +155,14 @@ class TrainConfig:
     sigmoid: str = _field("exact", "the sigmoid: 'exact', or 'table', word2vec.c's "
                                    "1000-entry table", choices=("exact", "table"),
                           backends=("engine",))
+    cbow_mean: int = _field(1, "CBOW's hidden vector: 1 the mean of the context vectors "
+                               "(word2vec.c), 0 their sum, each context then getting the "
+                               "error divided by their number (gensim's cbow_mean=0)",
+                            low=0, high=1, backends=("engine",))
+    shrink_windows: int = _field(1, "1 draws each position's window from 1..window "
+                                    "(word2vec.c); 0 always uses the full window (gensim's "
+                                    "shrink_windows=False)", low=0, high=1,
+                                 backends=("engine",))
     chunk_words: int = _field(10_000, "words (whole sentences) a thread trains at a time; "
                                       "the learning rate and checkpoints step per chunk",
                               low=1, high=MAX_WORDS, backends=("engine",))

@@ -12,7 +12,8 @@ from numba import njit
 
 
 def unigram_probs(counts, power: float = 0.75) -> np.ndarray:
-    """Noise probabilities ``counts**power / sum(counts**power)``.
+    """Noise probabilities ``counts**power / sum(counts**power)``; a word of count 0 is
+    never drawn, whatever the power (0**power is 1 or infinite for power <= 0).
 
     counts: (V,) non-negative integers or floats. Returns (V,) float64 summing to 1.
     """
@@ -21,7 +22,9 @@ def unigram_probs(counts, power: float = 0.75) -> np.ndarray:
         raise ValueError("counts must be a non-empty 1-D array of word counts")
     if np.any(counts < 0):
         raise ValueError("word counts must be non-negative")
-    weights = np.power(counts, power)
+    seen = counts > 0
+    weights = np.zeros_like(counts)
+    weights[seen] = np.power(counts[seen], power)
     total = weights.sum()
     if total <= 0:
         raise ValueError("at least one word must have a positive count")

@@ -285,12 +285,15 @@ class Vocab:
     @classmethod
     def build(cls, source: Source, min_count: int = 5, max_vocab: int | None = None, *,
               prune_at: int = 0, lowered_from: int | None = None,
-              block_size: int = BLOCK_SIZE) -> Vocab:
+              block_size: int = BLOCK_SIZE, max_final_vocab: int | None = None) -> Vocab:
         """Count the words of a corpus source (see :mod:`wordvec.corpus`) and keep the
         frequent ones.
 
         A word is kept if it occurs at least ``min_count`` times; of those, at most the
-        ``max_vocab`` most frequent (None: no limit). Order: count descending, ties by first
+        ``max_vocab`` most frequent (None: no limit). ``max_final_vocab`` (gensim's) raises
+        ``min_count`` to the least count that keeps at most that many words (one more than
+        the count of word ``max_final_vocab`` in count order), so words of equal count stay
+        or go together. Order: count descending, ties by first
         occurrence in the corpus. ``prune_at`` > 0 bounds the words held while counting,
         dropping the rarest as word2vec.c does (see :func:`count_words`,
         which warns when it happened, naming ``lowered_from`` if the caller lowered it);
@@ -300,12 +303,15 @@ class Vocab:
         if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) \
                 or min_count < 0:
             raise ValueError(f"min_count must be an integer >= 0, got {shown(min_count)}")
-        if max_vocab is not None and (isinstance(max_vocab, bool)
-                                      or not isinstance(max_vocab, (int, np.integer))
-                                      or max_vocab <= 0):
-            raise ValueError(f"max_vocab must be None or an integer > 0, got {shown(max_vocab)}")
+        for name, value in (("max_vocab", max_vocab), ("max_final_vocab", max_final_vocab)):
+            if value is not None and (isinstance(value, bool)
+                                      or not isinstance(value, (int, np.integer)) or value <= 0):
+                raise ValueError(f"{name} must be None or an integer > 0, got {shown(value)}")
         counts, raw_words = count_words(source, block_size=block_size, prune_at=prune_at,
                                         lowered_from=lowered_from)
+        if max_final_vocab is not None and max_final_vocab < len(counts):
+            ordered = np.sort(np.fromiter(counts.values(), dtype=np.int64, count=len(counts)))
+            min_count = max(min_count, int(ordered[::-1][max_final_vocab]) + 1)
         return cls._from_counter(counts, min_count, max_vocab, raw_words, _describe(source))
 
     @classmethod

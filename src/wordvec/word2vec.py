@@ -95,6 +95,7 @@ class Word2Vec:
         # Counting itself must fit: prune_at words may not take more than half the memory.
         prune_at = memory.counting_limit(cfg.prune_at, memory.available_memory())
         self.vocab = Vocab.build(corpus, min_count=cfg.min_count, max_vocab=cfg.max_vocab,
+                                 max_final_vocab=cfg.max_final_vocab,
                                  prune_at=prune_at,
                                  lowered_from=cfg.prune_at if prune_at < cfg.prune_at else None)
         self._counted = (corpus, self.vocab.raw_words)

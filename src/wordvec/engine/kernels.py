@@ -18,9 +18,10 @@ Rules (word2vec.c ``TrainModelThread``; gensim's ``word2vec_inner.pyx`` follows 
   Words with ``keep_prob >= 1`` consume no random draw.
 * **Reduced window**: per kept word, ``b ~ U{0, .., window-1}`` and the contexts are the kept
   words at distance ``1 .. window - b`` inside the same sentence; windows never cross sentence
-  bounds.
-* **Negatives**: ``negative`` draws per target from ``counts**0.75`` (Walker alias table,
-  exact probabilities instead of word2vec.c's 1e8-entry table). A negative equal to the
+  bounds. Without shrinking (``shrink=0``, gensim's ``shrink_windows=False``) ``b = 0``,
+  drawn from no random number.
+* **Negatives**: ``negative`` draws per target from ``counts**ns_exponent`` (0.75: Walker
+  alias table, exact probabilities instead of word2vec.c's 1e8-entry table). A negative equal to the
   target is *skipped*, not redrawn (word2vec.c: ``if (target == word) continue;``).
 * **Hierarchical softmax** (``hs=1``): the output rows are the inner nodes of word2vec.c's
   Huffman tree (:mod:`wordvec.huffman`) on the path to the true word, in ``W_hs``
@@ -35,7 +36,9 @@ Rules (word2vec.c ``TrainModelThread``; gensim's ``word2vec_inner.pyx`` follows 
   ``neu1e`` is added to EVERY context row, not ``neu1e / n_contexts``. Relative to the true
   gradient of the mean, each context row therefore moves ``n_contexts`` times further; this
   is word2vec.c's and gensim's behaviour, kept on purpose (it is what their learning rates
-  are tuned for). The test against ``wordvec.nn.CBOW`` states the factor.
+  are tuned for). The test against ``wordvec.nn.CBOW`` states the factor. With
+  ``cbow_mean=0`` (gensim's) ``h`` is the SUM of the context rows and each gets
+  ``neu1e / n_contexts``.
 * **Skip-gram**, word2vec.c's convention (gensim's too): for a center word ``word`` and each
   context word ``last_word`` of its window, the input row is ``W_in[last_word]`` and the
   output row is ``W_out[word]``: the context's vector predicts the center word, with fresh
@@ -134,13 +137,17 @@ class Tables(NamedTuple):
 class Options(NamedTuple):
     """Integer options of a run: ``model`` (MODEL_*), ``window`` (> 0), ``saturation``
     (SATURATION_*), ``sigmoid`` (SIGMOID_*), ``hs`` and ``ns`` (1: that output layer is
-    trained). The number of negatives is the length of the state's ``rows`` minus one."""
+    trained), ``cbow_mean`` (1: CBOW's hidden vector is the contexts' mean, 0: their sum)
+    and ``shrink`` (1: reduced windows, 0: always the full window). The number of
+    negatives is the length of the state's ``rows`` minus one."""
     model: int
     window: int
     saturation: int
     sigmoid: int
     hs: int
     ns: int
+    cbow_mean: int = 1
+    shrink: int = 1
 
 
 class ThreadState(NamedTuple):
@@ -521,18 +528,23 @@ def _draw_negatives(noise, rows, rng):
 # ----------------------------------------------------------------------------------------
 # One example of each model, shared by the training loop and the one-example steps.
 @njit(fastmath=FASTMATH, error_model="numpy", inline="always")
-def _cbow_example(W_in, ctx, lo, hi, skip, neu1, neu1e, out, alpha, rule, dim):
+def _cbow_example(W_in, ctx, lo, hi, skip, neu1, neu1e, out, alpha, rule, cbow_mean, dim):
     """CBOW: the contexts ``ctx[lo..hi]`` except position ``skip`` (their count >= 1) predict
     ``rows[0]`` (through the output layers of ``out`` and ``rule``, see :func:`_outputs`).
-    ``h`` is the MEAN of the context rows; the full ``neu1e`` is added to every context row
-    (word2vec.c, gensim; see the module docstring). Returns the example's loss."""
+    ``h`` is the MEAN of the context rows and the full ``neu1e`` is added to every context
+    row (word2vec.c, gensim; see the module docstring); with ``cbow_mean`` 0, ``h`` is their
+    SUM and each gets ``neu1e / n_contexts`` (gensim). Returns the example's loss."""
     zero_row(neu1, 0, dim)
     for c in range(lo, hi + 1):
         if c != skip:
             axpy_row(np.float32(1.0), W_in, ctx[c], neu1, 0, dim)
     n_ctx = hi - lo + 1 - (1 if lo <= skip <= hi else 0)
-    scale_row(np.float32(1.0) / np.float32(n_ctx), neu1, 0, dim)
+    inv = np.float32(1.0) / np.float32(n_ctx)
+    if cbow_mean:
+        scale_row(inv, neu1, 0, dim)
     loss = _outputs(neu1, np.int32(0), neu1e, out, alpha, rule, dim)
+    if not cbow_mean:
+        scale_row(inv, neu1e, 0, dim)
     for c in range(lo, hi + 1):
         if c != skip:
             axpy_row(np.float32(1.0), neu1e, 0, W_in, ctx[c], dim)
@@ -552,38 +564,42 @@ def _skipgram_example(W_in, context, neu1e, out, alpha, rule, dim):
 # ----------------------------------------------------------------------------------------
 # One sentence of each model; sent[:n] is the subsampled sentence.
 @njit(error_model="numpy", inline="always")
-def _window(i, n, window, rng):
+def _window(i, n, window, shrink, rng):
     """word2vec.c's reduced window around position i of a sentence of n words: draws
-    ``b ~ U{0..window-1}`` and returns ``(lo, hi, rng)``, the positions ``lo..hi`` (i included)
-    within ``window - b`` of i and inside the sentence."""
-    rng, z = _next(rng)
-    b = _below(z, window)
+    ``b ~ U{0..window-1}`` (``b = 0``, drawing nothing, unless ``shrink``) and returns
+    ``(lo, hi, rng)``, the positions ``lo..hi`` (i included) within ``window - b`` of i and
+    inside the sentence."""
+    b = 0
+    if shrink:
+        rng, z = _next(rng)
+        b = _below(z, window)
     return max(i - window + b, 0), min(i + window - b, n - 1), rng
 
 
 @njit(fastmath=FASTMATH, error_model="numpy", inline="always")
-def _cbow_sentence(sent, n, noise, W_in, out, alpha, window, rule, neu1, neu1e, rng, dim):
+def _cbow_sentence(sent, n, noise, W_in, out, alpha, opts, rule, neu1, neu1e, rng, dim):
     rows = out[2]
     loss = 0.0
     examples = 0
     for i in range(n):
-        lo, hi, rng = _window(i, n, window, rng)
+        lo, hi, rng = _window(i, n, opts.window, opts.shrink, rng)
         if hi == lo:            # no context: a one-word sentence
             continue
         rows[0] = sent[i]
         rng = _draw_negatives(noise, rows, rng)
-        loss += _cbow_example(W_in, sent, lo, hi, i, neu1, neu1e, out, alpha, rule, dim)
+        loss += _cbow_example(W_in, sent, lo, hi, i, neu1, neu1e, out, alpha, rule,
+                              opts.cbow_mean, dim)
         examples += 1
     return loss, examples, rng
 
 
 @njit(fastmath=FASTMATH, error_model="numpy", inline="always")
-def _skipgram_sentence(sent, n, noise, W_in, out, alpha, window, rule, neu1e, rng, dim):
+def _skipgram_sentence(sent, n, noise, W_in, out, alpha, opts, rule, neu1e, rng, dim):
     rows = out[2]
     loss = 0.0
     examples = 0
     for i in range(n):
-        lo, hi, rng = _window(i, n, window, rng)
+        lo, hi, rng = _window(i, n, opts.window, opts.shrink, rng)
         for c in range(lo, hi + 1):
             if c == i:
                 continue
@@ -621,7 +637,6 @@ def train_range(ids, bounds, first, last, tables, W_in, W_out, W_hs, alpha, alph
     neu1e = _borrow(state.neu1e)
     out = (_borrow(W_out), _borrow(W_hs), _borrow(state.rows), _borrow(state.grads),
            _borrow(tables.codes), _borrow(tables.points), _borrow(tables.offsets))
-    window = opts.window
     # The tree's rule for a saturated node: word2vec.c clips in negative sampling but skips
     # in hierarchical softmax.
     hs_saturation = SATURATION_SKIP if opts.saturation == SATURATION_CLIP else opts.saturation
@@ -654,16 +669,16 @@ def train_range(ids, bounds, first, last, tables, W_in, W_out, W_hs, alpha, alph
         # The same code twice: once with the row length as a compile-time constant (the
         # default size), once for any size; see FAST_DIM.
         if cbow and dim == FAST_DIM:
-            l, e, rng = _cbow_sentence(sent, n, noise, W_in, out, a, window, rule, neu1, neu1e,
+            l, e, rng = _cbow_sentence(sent, n, noise, W_in, out, a, opts, rule, neu1, neu1e,
                                        rng, FAST_DIM)
         elif cbow:
-            l, e, rng = _cbow_sentence(sent, n, noise, W_in, out, a, window, rule, neu1, neu1e,
+            l, e, rng = _cbow_sentence(sent, n, noise, W_in, out, a, opts, rule, neu1, neu1e,
                                        rng, dim)
         elif dim == FAST_DIM:
-            l, e, rng = _skipgram_sentence(sent, n, noise, W_in, out, a, window, rule, neu1e,
+            l, e, rng = _skipgram_sentence(sent, n, noise, W_in, out, a, opts, rule, neu1e,
                                            rng, FAST_DIM)
         else:
-            l, e, rng = _skipgram_sentence(sent, n, noise, W_in, out, a, window, rule, neu1e,
+            l, e, rng = _skipgram_sentence(sent, n, noise, W_in, out, a, opts, rule, neu1e,
                                            rng, dim)
         loss += l
         examples += e
@@ -677,13 +692,13 @@ def train_range(ids, bounds, first, last, tables, W_in, W_out, W_hs, alpha, alph
 # ----------------------------------------------------------------------------------------
 # One update on one fixed example (the tie to the book's layers).
 @njit(cache=True, fastmath=FASTMATH, error_model="numpy")
-def _one_example(cbow, W_in, inputs, out, neu1, neu1e, alpha, rule):
+def _one_example(cbow, W_in, inputs, out, neu1, neu1e, alpha, rule, cbow_mean):
     """One example through the code :func:`train_range` runs; see :func:`cbow_step`."""
     W_in = _borrow(W_in)
     dim = W_in.shape[1]
     if cbow:
         return _cbow_example(W_in, inputs, 0, inputs.shape[0] - 1, -1, neu1, neu1e, out, alpha,
-                             rule, dim)
+                             rule, cbow_mean, dim)
     return _skipgram_example(W_in, inputs[0], neu1e, out, alpha, rule, dim)
 
 
@@ -703,7 +718,8 @@ def _ids(ids, V, what):
     return ids
 
 
-def _step(cbow, W_in, W_out, inputs, target, negatives, alpha, saturation, sigmoid, W_hs, tree):
+def _step(cbow, W_in, W_out, inputs, target, negatives, alpha, saturation, sigmoid, W_hs, tree,
+          cbow_mean=1):
     _matrix("W_in", W_in)
     V, dim = W_in.shape
     if W_out is None and W_hs is None:
@@ -730,24 +746,26 @@ def _step(cbow, W_in, W_out, inputs, target, negatives, alpha, saturation, sigmo
     rule = (clip, SATURATION_SKIP if clip == SATURATION_CLIP else clip, SIGMOIDS[sigmoid],
             int(hs), int(ns))
     return float(_one_example(cbow, W_in, inputs, out, np.zeros((1, dim), dtype=np.float32),
-                              np.zeros((1, dim), dtype=np.float32), float(alpha), rule))
+                              np.zeros((1, dim), dtype=np.float32), float(alpha), rule,
+                              int(cbow_mean)))
 
 
 def cbow_step(W_in, W_out, contexts, target, negatives, alpha, saturation="clip",
-              sigmoid="exact", *, W_hs=None, tree=None) -> float:
+              sigmoid="exact", *, W_hs=None, tree=None, cbow_mean=1) -> float:
     """One CBOW update on a fixed example, by the code :func:`train_range` runs.
 
     W_in, W_out: (V, dim) float32, C-contiguous, updated in place (W_out None: no negative
     sampling); contexts: (C,) int context ids (C >= 1); target: the center word; negatives:
     (k,) int (one equal to ``target`` is skipped); alpha: learning rate; saturation: 'clip' |
     'skip' | 'none'; sigmoid: 'exact' | 'table'; W_hs: (V, dim) float32, the inner nodes of
-    hierarchical softmax over ``tree`` (a :class:`wordvec.huffman.HuffmanTree`), or None.
+    hierarchical softmax over ``tree`` (a :class:`wordvec.huffman.HuffmanTree`), or None;
+    cbow_mean: 1 the mean of the contexts, 0 their sum (see the module docstring).
     Returns the example's loss.
     Relative to SGD on the loss of the mean (``wordvec.nn.CBOW``), the output rows get the
     same step and each context row of ``W_in`` C times the step (word2vec.c's convention).
     """
     return _step(True, W_in, W_out, contexts, target, negatives, alpha, saturation, sigmoid,
-                 W_hs, tree)
+                 W_hs, tree, cbow_mean)
 
 
 def skipgram_step(W_in, W_out, context, center, negatives, alpha, saturation="clip",

@@ -423,7 +423,8 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out=None,
                         config.chunk_words, start=start, stop_at=stop_at)
     n_threads = max(1, int(config.n_threads)) if start is None else len(start.rng)
     max_sentence = int(np.diff(bounds).max()) if bounds.size > 1 else 1
-    tables = make_tables(counts, config.sample, ns=config.negative > 0, hs=config.hs == 1)
+    tables = make_tables(counts, config.sample, config.ns_exponent, ns=config.negative > 0,
+                         hs=config.hs == 1)
     max_path = int(np.diff(tables.offsets).max()) if tables.offsets.shape[0] > 1 else 0
     states = [make_state(config.dim, config.negative, max_sentence, config.seed, thread,
                          max_path) for thread in range(n_threads)]
@@ -432,7 +433,7 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out=None,
             state.rng[0] = rng
     opts = K.Options(K.MODELS[config.model], int(config.window),
                      K.SATURATIONS[config.saturation], K.SIGMOIDS[config.sigmoid], config.hs,
-                     int(config.negative > 0))
+                     int(config.negative > 0), config.cbow_mean, config.shrink_windows)
     run = _Run((ids, bounds, tables, weights), schedule,
                states, opts, config, progress, checkpoint, checkpoint_every, epoch_end)
     run.run()

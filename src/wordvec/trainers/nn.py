@@ -71,6 +71,7 @@ def _model(encoded, vocab_size: int, config: TrainConfig, weights):
     model_class = nn.CBOW if config.model == "cbow" else nn.SkipGram
     model = model_class(vocab_size, config.dim, config.window, ids,
                         sample_size=config.negative if others else 0,
+                        power=config.ns_exponent,
                         distinct=others >= config.negative, seed=config.seed,
                         hs=config.hs == 1, ns=config.negative > 0)
     for param, (_, W) in zip(model.params, weights.named()):
