@@ -278,14 +278,14 @@ def test_plot_writes_a_png_of_the_expected_size(tmp_path):
     pytest.importorskip("matplotlib")
     path = tmp_path / "speedup.png"
     story.plot(_fakes(), path)
-    assert _png_size(path) == (800, 500)
+    assert _png_size(path) == (1100, 500)
 
 
 def test_write_outputs(tmp_path):
     pytest.importorskip("matplotlib")
     md, png = story.write_outputs(_fakes(), tmp_path / "out", settings="s")
     assert md.read_text(encoding="utf-8").startswith("# The speed-up story")
-    assert _png_size(png) == (800, 500)
+    assert _png_size(png) == (1100, 500)
 
 
 def test_story_does_not_import_matplotlib_at_module_level():

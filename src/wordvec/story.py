@@ -530,15 +530,15 @@ def markdown_table(measurements: Sequence[Measurement]) -> str:
 
 
 def plot(measurements: Sequence[Measurement], path, *, title: str | None = None) -> None:
-    """Write a log-log PNG (800 x 500 pixels) of time per example against V to ``path``
+    """Write a log-log PNG (1100 x 500 pixels) of time per example against V to ``path``
     (atomically): one line per system that ran at some size, its fitted slope in the
-    legend."""
+    legend, which sits right of the axes so that it hides no line."""
     from .io.atomic import atomic_write
     from .plot import _pyplot
 
     plt = _pyplot()
     fitted = slopes(measurements)
-    fig, ax = plt.subplots(figsize=(8.0, 5.0), dpi=100)
+    fig, ax = plt.subplots(figsize=(11.0, 5.0), dpi=100)
     for name, (label, _) in SYSTEMS.items():
         pts = sorted((m.vocab_size, m.seconds_per_example) for m in measurements
                      if m.system == name and m.ran)
@@ -554,7 +554,7 @@ def plot(measurements: Sequence[Measurement], path, *, title: str | None = None)
     ax.set_ylabel("seconds per example (forward + backward + update)")
     ax.set_title(title or "CBOW, hidden 100, window 5: cost per example against V")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     try:
         with atomic_write(path, "wb") as f:
