@@ -758,3 +758,60 @@ def test_model_messages_quote_a_short_prefix(tmp_path):
 def test_every_error_here_is_a_wordvec_error():
     for cls in (VectorFileError, WriteError, QueryError):
         assert issubclass(cls, WordvecError) and issubclass(cls, ValueError)
+
+
+# ------------------------------------------------------------------------------------------
+# Pickles (gensim's save() writes them) are refused by every reader, never loaded
+
+
+def _pickles(tmp_path):
+    """gensim's own saved model and KeyedVectors, and plain pickles of protocols 2 to 5;
+    each would run code if loaded (the plain one would create a marker file)."""
+    import pickle
+
+    gensim = pytest.importorskip("gensim")
+    model = gensim.models.Word2Vec([["a", "b", "c"]] * 20, vector_size=8, min_count=1,
+                                   epochs=1, workers=1)
+    paths = [tmp_path / "gensim.model", tmp_path / "gensim.kv"]
+    model.save(str(paths[0]))
+    model.wv.save(str(paths[1]))
+    for protocol in (2, 3, 4, 5):
+        path = tmp_path / f"plain{protocol}.pkl"
+        payload = (os.system, (f"touch {tmp_path / 'ran'}",))
+
+        class Evil:
+            def __reduce__(self):
+                return payload
+        path.write_bytes(pickle.dumps(Evil(), protocol=protocol))
+        paths.append(path)
+    return paths
+
+
+def test_a_pickle_is_refused_by_every_reader_naming_gensim_and_the_way_out(tmp_path):
+    from wordvec import Word2Vec
+    from wordvec.checkpoint import CheckpointError, load_checkpoint
+
+    for path in _pickles(tmp_path):
+        gensim_made = path.name.startswith("gensim")
+        readers = [wio.load, wio.load_model, wio.load_word2vec_format, Word2Vec.load]
+        for read in readers:
+            with pytest.raises(VectorFileError) as info:
+                read(path)
+            message = str(info.value)
+            assert "Python pickle" in message and "never loads" in message, message
+            assert "save_word2vec_format" in message
+            assert ("gensim's save()" in message) == gensim_made
+        (tmp_path / "ckpt").mkdir(exist_ok=True)
+        (tmp_path / "ckpt" / "checkpoint.npz").write_bytes(path.read_bytes())
+        with pytest.raises(CheckpointError, match="Python pickle"):
+            load_checkpoint(tmp_path / "ckpt")
+    assert not (tmp_path / "ran").exists()
+
+
+def test_the_cli_refuses_a_gensim_pickle_in_one_line(tmp_path):
+    path = _pickles(tmp_path)[0]
+    done = subprocess.run([sys.executable, "-m", "wordvec", "similar", str(path), "a"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Python pickle (gensim's save() writes one)" in lines[0]

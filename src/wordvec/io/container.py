@@ -23,7 +23,7 @@ import zlib
 
 import numpy as np
 
-from .errors import VectorFileError, _cap, _names
+from .errors import PICKLE_SNIFF, VectorFileError, _cap, _names, pickle_problem
 
 _NPZ_ALIGN = 64                    # array data offset inside the .npz, as .npy aligns its header
 _ZIP_PAD_ID = 0xD935               # extra-field id Android's zipalign uses for padding
@@ -208,6 +208,10 @@ def read_npz_members(path, names, optional=()) -> dict:
             raise _truncated_error(path) from None
         raise
     except _ZIP_DAMAGE as exc:
+        with open(path, "rb") as f:
+            pickled = pickle_problem(f.read(PICKLE_SNIFF))
+        if pickled:
+            raise VectorFileError(path, pickled) from None
         if _zip_end_missing(path):
             raise _truncated_error(path) from None
         raise VectorFileError(path, f"the file is damaged ({type(exc).__name__}: "

@@ -50,3 +50,20 @@ def _names(names, most=5):
     names = sorted(names)
     shown = ", ".join(_show(n) for n in names[:most])
     return f"[{shown}{f', ... ({len(names):,} in all)' if len(names) > most else ''}]"
+
+
+#: Bytes of a file's start that :func:`pickle_problem` looks at.
+PICKLE_SNIFF = 64
+
+
+def pickle_problem(head: bytes) -> str | None:
+    """The problem to report for a file starting with ``head`` (its first
+    :data:`PICKLE_SNIFF` bytes) when it is a Python pickle of protocol 2 or later (``0x80``
+    and the protocol number: what gensim's ``save`` writes), else None. A pickle is never
+    loaded: loading one runs code of the file's choosing."""
+    if len(head) < 2 or head[0] != 0x80 or not 2 <= head[1] <= 5:
+        return None
+    who = "gensim's save() writes one" if b"gensim" in head else "Python's pickle module"
+    return (f"this is a Python pickle ({who}), which wordvec never loads, since loading a "
+            "pickle runs code from the file; convert it where it was made, e.g. in gensim "
+            "model.wv.save_word2vec_format('vectors.bin', binary=True), and load that")

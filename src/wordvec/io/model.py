@@ -32,7 +32,7 @@ from .container import (
     _zip_end_missing,
     write_member,
 )
-from .errors import VectorFileError, _cap, _names, _show
+from .errors import PICKLE_SNIFF, VectorFileError, _cap, _names, _show, pickle_problem
 from .finite import _nonfinite_problem, first_nonfinite_row
 
 #: The optional matrices, each shaped like W_in.
@@ -158,7 +158,10 @@ def _load_model(path, mmap):
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         with open(path, "rb") as f:
-            start = f.read(8)
+            head = f.read(PICKLE_SNIFF)
+        start = head[:8]
+        if pickle_problem(head):
+            raise VectorFileError(path, pickle_problem(head)) from None
         if _zip_end_missing(path):
             raise _truncated_error(path) from None
         raise VectorFileError(path, "not a wordvec model file: it is not a zip (.npz) archive "

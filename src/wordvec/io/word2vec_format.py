@@ -33,7 +33,7 @@ import numpy as np
 from ..corpus import WORD_SEPARATORS, word_problem
 from ..errors import WriteError
 from .atomic import atomic_write
-from .errors import _SHOW, VectorFileError, _cap, _show
+from .errors import _SHOW, PICKLE_SNIFF, VectorFileError, _cap, _show, pickle_problem
 from .finite import _nonfinite_problem, first_nonfinite_row
 
 _DETECT_ROWS = 8                   # rows looked at to tell binary from text
@@ -176,6 +176,8 @@ def _read_header(buf, path):
             return count, dim, end + 1
     if not buf:
         problem = "the file is empty; expected the header line 'count dim'"
+    elif pickle_problem(bytes(buf[:PICKLE_SNIFF])):
+        problem = pickle_problem(bytes(buf[:PICKLE_SNIFF]))
     elif bytes(buf[:4]) == b"PK\x03\x04":
         problem = "this is a zip (.npz) file, e.g. a native model: read it with load or load_model"
     elif end == -1:
