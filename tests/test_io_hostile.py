@@ -775,13 +775,11 @@ def _pickles(tmp_path):
     paths = [tmp_path / "gensim.model", tmp_path / "gensim.kv"]
     model.save(str(paths[0]))
     model.wv.save(str(paths[1]))
+    class Evil:
+        def __reduce__(self):
+            return os.system, (f"touch {tmp_path / 'ran'}",)
     for protocol in (2, 3, 4, 5):
         path = tmp_path / f"plain{protocol}.pkl"
-        payload = (os.system, (f"touch {tmp_path / 'ran'}",))
-
-        class Evil:
-            def __reduce__(self):
-                return payload
         path.write_bytes(pickle.dumps(Evil(), protocol=protocol))
         paths.append(path)
     return paths
