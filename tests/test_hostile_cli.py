@@ -377,7 +377,7 @@ def test_stale_temporaries_of_killed_runs_are_removed(corpus, tmp_path):
 @pytest.mark.parametrize("fmt, suffix", [("word2vec", ".bin"), ("native", ".npz")])
 def test_a_failed_write_after_training_keeps_the_model(corpus, tmp_path, monkeypatch, fmt,
                                                        suffix):
-    import wordvec.cli as cli
+    import wordvec.cli.train as cli
 
     out = tmp_path / f"v{suffix}"
     out.write_bytes(b"old")
@@ -398,7 +398,7 @@ def test_a_failed_write_after_training_keeps_the_model(corpus, tmp_path, monkeyp
 
 
 def test_when_every_place_fails_the_error_says_so(corpus, tmp_path, monkeypatch):
-    import wordvec.cli as cli
+    import wordvec.cli.train as cli
     import wordvec.word2vec as w2v
 
     def fail(*args, **kwargs):

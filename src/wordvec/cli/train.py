@@ -1,0 +1,395 @@
+"""``wordvec train``: training from the command line, its progress bar, checkpoints, resuming
+and the writing of its output."""
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from pathlib import Path
+
+import click
+
+from ..signals import interrupt_code, signal_name, work_done
+from .base import (
+    FORMATS,
+    SUFFIX_FORMATS,
+    UserError,
+    _check_output_file,
+    _output_format,
+    _with_option_names,
+    config_options,
+    main,
+)
+
+
+class _ProgressBar:
+    """A tqdm bar over raw corpus words fed by the engine's progress reports; silent when
+    stderr is not a terminal (tqdm's disable=None). The bar appears at the first report, so
+    the lines printed before training (warnings, the memory estimate) are not broken by it."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self._bar = None
+
+    @property
+    def bar(self):
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=0, unit="w", unit_scale=True,
+                             disable=True if self.quiet else None, dynamic_ncols=True,
+                             leave=False)
+        return self._bar
+
+    def __call__(self, info) -> None:
+        self.bar.total = info.total_words
+        self.bar.update(info.words_done - self.bar.n)
+        loss = "-" if info.loss != info.loss else f"{info.loss:.3f}"
+        self.bar.set_postfix_str(f"epoch {info.epoch + 1} lr {info.alpha:.5f} loss {loss}",
+                                 refresh=False)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+#: The longest interval between checkpoints: a year (a timer past this is a typo).
+MAX_CHECKPOINT_EVERY = 365 * 24 * 3600
+
+
+class _Seconds(click.ParamType):
+    """A finite number of seconds from 0 to :data:`MAX_CHECKPOINT_EVERY` (click's
+    FloatRange lets nan through: no comparison with nan is true)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        import math
+
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{str(value)[:40]!r} is not a number of seconds", param, ctx)
+        if not (math.isfinite(seconds) and 0 <= seconds <= MAX_CHECKPOINT_EVERY):
+            self.fail(f"must be a finite number of seconds from 0 to "
+                      f"{MAX_CHECKPOINT_EVERY:,}, got {str(value)[:40]}", param, ctx)
+        return seconds
+
+
+_SECONDS = _Seconds()
+
+
+@main.command()
+@click.argument("corpus", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path),
+              help="output file (required unless --resume); its suffix picks the format "
+                   "unless --format is given")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)),
+              help="word2vec (binary), word2vec-text, or native (.npz with both matrices, "
+                   "vocabulary counts, configuration and loss history)")
+@config_options
+@click.option("--checkpoint-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="save the training state in this folder every --checkpoint-every seconds "
+                   "and on Ctrl-C, to continue later with --resume (engine backend)")
+@click.option("--checkpoint-every", type=_SECONDS, default=600.0, show_default=True,
+              help="seconds between checkpoints, from 0 (after every chunk of work) to "
+                   f"{MAX_CHECKPOINT_EVERY:,} (a year)")
+@click.option("--resume", "resume_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="continue the training saved in this checkpoint folder and write the "
+                   "output its command asked for (CORPUS, -o and the options come from it; "
+                   "only -q and --checkpoint-every may be given)")
+@click.option("-q", "--quiet", is_flag=True, help="no progress bar, no summary")
+def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir, **config):
+    """Train word vectors on CORPUS (files, folders, .gz/.bz2/.xz files).
+
+    Text is whitespace-separated tokens, one sentence per line; lines longer than 10,000
+    words are cut, every word is kept. With --checkpoint-dir, Ctrl-C saves the training
+    state and 'wordvec train --resume DIR' finishes it; a finished run removes its checkpoint.
+
+    \b
+    Examples:
+      wordvec train text8 -o vectors.bin
+      wordvec train corpus/ --model skipgram --dim 300 --epochs 10 -o model.npz
+      wordvec train text8 -o vectors.bin --checkpoint-dir ckpt/
+      wordvec train --resume ckpt/
+    """
+    from ..word2vec import Word2Vec
+
+    if resume_dir is not None:
+        _refuse_options_with_resume(click.get_current_context())
+        _resume(resume_dir, out, fmt, checkpoint_every, quiet)
+        return
+    if not corpus or out is None:
+        raise UserError("give the CORPUS to train on and -o OUTPUT, or --resume DIR")
+    # Everything is checked before the corpus is read: the options, then every path written.
+    fmt = _output_format(out, fmt)
+    model = Word2Vec(**config)
+    if checkpoint_dir is not None and model.config.backend != "engine":
+        raise UserError("--checkpoint-dir needs --backend engine")
+    sources = [str(p) for p in corpus]
+    _check_output(out, sources, checkpoint_dir)
+    source = sources if len(sources) > 1 else sources[0]
+    started = time.time()
+
+    def train_model(bar):
+        model.build_vocab(source)
+        _report_memory(model.memory_estimate, quiet)
+        return model.fit(source, progress=bar, checkpoint_dir=checkpoint_dir,
+                         checkpoint_every=checkpoint_every,
+                         checkpoint_extra={"output": str(out.absolute()), "format": fmt})
+
+    with _checkpoint_folder(checkpoint_dir, sources, new_run=True):
+        _train_and_write(train_model, out, fmt, quiet, checkpoint_dir,
+                         lambda: _saved_since(checkpoint_dir, started))
+        if _saved_since(checkpoint_dir, started):
+            _remove_finished_checkpoint(checkpoint_dir, quiet)
+
+
+def _report_memory(estimate, quiet: bool) -> None:
+    from ..memory import available_memory
+
+    if not quiet:
+        click.echo(f"memory: {estimate.describe(available_memory())}", err=True)
+
+
+def _check_output(out: Path, corpus: list, checkpoint_dir) -> None:
+    """Before anything is read: ``out`` can be written (:func:`_check_output_file`), is no
+    corpus file, lies in no corpus folder, and is not the checkpoint folder's own file."""
+    from ..checkpoint import checkpoint_path
+    from ..folderlock import PID_FILE
+    from ..outputs import refuse_overlap
+
+    if checkpoint_dir is not None and out.name in (checkpoint_path(".").name, PID_FILE) \
+            and os.path.realpath(out.parent) == os.path.realpath(checkpoint_dir):
+        raise UserError(f"-o/--output {out} is the checkpoint folder's own file: write the "
+                        "output elsewhere")
+    refuse_overlap(out, corpus, option="-o/--output")
+    _check_output_file(out)
+
+
+@contextlib.contextmanager
+def _checkpoint_folder(folder, corpus: list, *, new_run: bool):
+    """Hold ``folder`` (a checkpoint folder, or None) for the run: it lies in no corpus
+    folder, its lock is taken (a second run is refused at once, naming the first's PID), it
+    takes files (checked now, not at the first checkpoint), stale temporaries in it are
+    removed, and a new run never overwrites an unfinished run's checkpoint. A folder to
+    resume from must exist; one this run created is removed again if it is left empty
+    (finished, or failed before its first checkpoint), so nothing is left behind."""
+    from ..checkpoint import checkpoint_path
+    from ..folderlock import folder_lock
+    from ..io.atomic import check_output_path, remove_stale_temporaries
+    from ..outputs import refuse_overlap
+
+    if folder is None:
+        yield
+        return
+    option = "--checkpoint-dir" if new_run else "--resume"
+    if not new_run and not Path(folder).is_dir():
+        raise UserError(f"no checkpoint in {folder}: the folder does not exist; pass the "
+                        "folder given to --checkpoint-dir")
+    refuse_overlap(folder, corpus, option=option)
+    with contextlib.ExitStack() as stack:
+        stack.callback(_remove_if_empty, folder)   # runs last, after the lock is given back
+        try:
+            stack.enter_context(folder_lock(folder))
+        except OSError as exc:
+            raise UserError(f"cannot use {option} {folder}: {exc.strerror or exc}") from None
+        check_output_path(checkpoint_path(folder))
+        remove_stale_temporaries(folder)
+        if new_run and checkpoint_path(folder).exists():
+            raise UserError(f"{folder} holds the checkpoint of an unfinished run: finish it "
+                            f"with 'wordvec train --resume {folder}', or pass another "
+                            "--checkpoint-dir")
+        yield
+
+
+def _train_and_write(train_model, out: Path, fmt: str, quiet: bool, checkpoint_dir,
+                     checkpoint_kept) -> None:
+    """``train_model(progress)`` -> a trained model, then write it to ``out``, then the
+    summary. An interrupt exits 128 + its signal, naming the checkpoint if one is kept
+    (``checkpoint_kept()``); an error says so too; a failed write keeps the model."""
+    from ..errors import WordvecError
+
+    bar = _ProgressBar(quiet)
+    try:
+        try:
+            model = train_model(bar)
+        finally:
+            bar.close()
+        _write_output(model, out, fmt, checkpoint_dir)
+    except KeyboardInterrupt as exc:
+        _remove_own_temporaries(out, checkpoint_dir)
+        _interrupted(exc, checkpoint_dir if checkpoint_kept() else None)
+    except WordvecError as exc:
+        kept = f" (the last good checkpoint is kept in {checkpoint_dir})" \
+            if checkpoint_kept() else ""
+        raise UserError(_with_option_names(str(exc)) + kept) from exc
+    _summary(model, out, fmt, quiet)
+
+
+def _remove_own_temporaries(out: Path, checkpoint_dir) -> None:
+    """A stopping run removes its own temporaries where it writes (beside ``out``, in the
+    checkpoint folder, encoding's spill in the system's temporary folder): a signal can land
+    between creating one and the code that would remove it."""
+    import tempfile
+
+    from ..io.atomic import remove_stale_temporaries
+
+    folders = [out.parent if str(out.parent) else Path("."), tempfile.gettempdir()]
+    for folder in folders + ([checkpoint_dir] if checkpoint_dir is not None else []):
+        remove_stale_temporaries(folder, ours=True)
+
+
+#: Options that may come with --resume: they change how the run is shown and where it is
+#: written, not what it computes. Everything else comes from the checkpoint.
+_RESUME_OPTIONS = {"resume_dir", "quiet", "checkpoint_every", "out", "fmt"}
+
+
+def _refuse_options_with_resume(ctx: click.Context) -> None:
+    """--resume continues the saved run exactly: an option that would change it is an error
+    (it used to be ignored silently)."""
+    from click.core import ParameterSource
+
+    given = [p for p in ctx.command.params if p.name not in _RESUME_OPTIONS
+             and ctx.get_parameter_source(p.name) in (ParameterSource.COMMANDLINE,
+                                                      ParameterSource.ENVIRONMENT)]
+    if given:
+        names = ", ".join(p.human_readable_name if isinstance(p, click.Argument)
+                          else p.opts[-1] for p in given)
+        raise UserError(f"--resume continues the saved run with its own corpus and options; "
+                        f"drop {names} (only -o, --format, -q and --checkpoint-every go with "
+                        "--resume), or start a new run without --resume")
+
+
+def _remove_finished_checkpoint(checkpoint_dir: Path, quiet: bool) -> None:
+    """After the output is written, the checkpoint has served: remove it, so the folder can
+    take the next run."""
+    from ..checkpoint import checkpoint_path
+
+    checkpoint_path(checkpoint_dir).unlink(missing_ok=True)
+    if not quiet:
+        click.echo(f"removed the finished run's checkpoint from {checkpoint_dir}", err=True)
+
+
+def _remove_if_empty(folder) -> None:
+    """Remove ``folder`` if nothing is left in it (the user's other files stay)."""
+    try:
+        Path(folder).rmdir()
+    except OSError:
+        pass
+
+
+def _saved_since(checkpoint_dir, started: float) -> bool:
+    """Whether this command wrote a checkpoint into ``checkpoint_dir`` (an older one from
+    another run may be there)."""
+    from ..checkpoint import checkpoint_path
+
+    if checkpoint_dir is None:
+        return False
+    try:
+        return checkpoint_path(checkpoint_dir).stat().st_mtime >= started - 1.0
+    except OSError:
+        return False
+
+
+def _interrupted(exc: BaseException, checkpoint_dir) -> None:
+    """A stop signal: one line saying what was kept, exit code 128 + the signal (130 for
+    Ctrl-C), as shells report it."""
+    why = f"wordvec: interrupted ({signal_name(exc)})"
+    if checkpoint_dir is not None:
+        click.echo(f"{why}; the training state is saved in {checkpoint_dir}: continue with "
+                   f"'wordvec train --resume {checkpoint_dir}'", err=True)
+    else:
+        click.echo(f"{why} before any checkpoint was saved; nothing written (pass "
+                   "--checkpoint-dir DIR to be able to resume)", err=True)
+    raise click.exceptions.Exit(interrupt_code(exc))
+
+
+def _resume(resume_dir: Path, out, fmt, checkpoint_every, quiet) -> None:
+    """Continue the run saved in ``resume_dir``, writing to -o (or to the output its
+    checkpoint names, checked as -o is); further checkpoints go to the same folder."""
+    from ..checkpoint import load_checkpoint
+    from ..word2vec import Word2Vec
+
+    with _checkpoint_folder(resume_dir, [], new_run=False):
+        ckpt = load_checkpoint(resume_dir)
+        out, fmt = _resume_output(ckpt, out, fmt, resume_dir)
+        click.echo(f"resuming {ckpt.path}: the vectors go to {out} ({fmt})", err=True)
+
+        def train_model(bar):
+            return Word2Vec.resume(ckpt, progress=bar, checkpoint_every=checkpoint_every,
+                                   on_memory_estimate=lambda e: _report_memory(e, quiet))
+
+        _train_and_write(train_model, out, fmt, quiet, resume_dir, lambda: True)
+        _remove_finished_checkpoint(resume_dir, quiet)
+
+
+def _resume_output(ckpt, out, fmt, resume_dir) -> tuple[Path, str]:
+    """The output of a resumed run: -o and --format when given; else what the checkpoint
+    says, which is untrusted: its path must pass every check -o passes, its suffix must
+    match its format, and it may replace only a file wordvec wrote."""
+    from ..outputs import is_own_file
+
+    from_option = out is not None
+    if from_option:
+        fmt = _output_format(out, fmt)
+    else:
+        out, saved_fmt = ckpt.extra.get("output"), ckpt.extra.get("format")
+        if not isinstance(out, str) or not out or saved_fmt not in FORMATS:
+            raise UserError(f"{ckpt.path} does not say which file to write (it was not saved "
+                            "by 'wordvec train'): pass -o OUTPUT")
+        out = Path(out)
+        if fmt is None and SUFFIX_FORMATS.get(out.suffix.lower()) != saved_fmt:
+            raise UserError(f"{ckpt.path} asks to write {saved_fmt} vectors to {out}, whose "
+                            "suffix says otherwise: pass -o OUTPUT to choose the output")
+        fmt = fmt or saved_fmt
+    _check_output(out, ckpt.corpus or [], resume_dir)
+    if not from_option and out.exists() and not is_own_file(out):
+        raise UserError(f"{ckpt.path} asks to write {out}, which exists and is not a file "
+                        "wordvec wrote: pass -o OUTPUT to choose the output")
+    return out, fmt
+
+
+def _summary(model, out: Path, fmt: str, quiet: bool) -> None:
+    if not quiet:
+        loss = model.loss_history[-1] if model.loss_history else float("nan")
+        click.echo(f"trained {model.config.model} on {model.vocab.raw_words:,} words x "
+                   f"{model.config.epochs} epochs in {model.train_seconds:.1f} s "
+                   f"({model.words_trained / max(model.train_seconds, 1e-9):,.0f} words/s), "
+                   f"vocabulary {len(model.vocab):,}, final loss {loss:.4f}; wrote {out} ({fmt})",
+                   err=True)
+
+
+def _write_output(model, out: Path, fmt: str, checkpoint_dir) -> None:
+    """Write the trained vectors, after which a stop signal no longer stops the command
+    (:func:`wordvec.signals.work_done`); when writing fails (a full disk, a vanished folder),
+    the model is saved elsewhere (:func:`wordvec.outputs.rescue_model`) and the one-line
+    error says where and how to get the vectors out: hours of training are never thrown
+    away."""
+    from ..errors import WriteError
+    from ..outputs import rescue_model
+
+    try:
+        _save(model, out, fmt)
+        work_done()
+    except WriteError as exc:
+        kept, failures = rescue_model(model, out, checkpoint_dir)
+        if kept is None:
+            where = ("the trained model could not be saved anywhere else either ("
+                     + "; ".join(failures) + ")")
+        elif fmt == "native":
+            where = f"the trained model is saved in {kept} instead: move it where you want it"
+        else:
+            where = (f"the trained model is saved in {kept} instead: write the vectors with "
+                     f"'wordvec export {kept} -o {out}'")
+        raise UserError(f"{exc}; {where}") from exc
+
+
+def _save(model, out: Path, fmt: str) -> None:
+    from ..io.word2vec_format import save_word2vec_format
+
+    if fmt == "native":
+        model.save(out)
+    else:
+        save_word2vec_format(out, model.wv.index_to_key, model.wv.vectors,
+                             binary=fmt == "word2vec")
