@@ -2,6 +2,7 @@
 analogies and print-word-vectors, as ``wordvec similar``, ``analogy`` and ``vectors``."""
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -74,3 +75,40 @@ def test_vectors_prints_each_known_word_exactly_and_names_the_unknown(vectors):
     for word, *numbers in rows:
         np.testing.assert_array_equal(np.array(numbers, dtype=np.float32), wv[word])
     assert err.splitlines() == [f"wordvec: error: unknown word 'nowhere': not in {vectors}"]
+
+
+# ------------------------------------------------------------------------------------------
+# A corpus of - reads standard input
+
+
+def test_a_corpus_from_standard_input_trains_as_the_same_file_does(tmp_path):
+    import tempfile
+
+    rng = np.random.default_rng(3)
+    words = [f"w{i}" for i in range(40)]
+    text = "\n".join(" ".join(rng.choice(words, 12)) for _ in range(300)) + "\n"
+    (tmp_path / "c.txt").write_text(text)
+    options = ("--min-count", "1", "--threads", "1", "--epochs", "2", "--dim", "8", "-q")
+    before = set(Path(tempfile.gettempdir()).iterdir())
+    code, _, err = run("train", "-", "-o", tmp_path / "stdin.bin", *options,
+                       stdin=text.encode())
+    assert code == 0, err
+    assert run("train", tmp_path / "c.txt", "-o", tmp_path / "file.bin", *options)[0] == 0
+    assert (tmp_path / "stdin.bin").read_bytes() == (tmp_path / "file.bin").read_bytes()
+    spilled = {p for p in set(Path(tempfile.gettempdir()).iterdir()) - before
+               if "stdin-corpus" in p.name}
+    assert not spilled                      # the copy of standard input is removed
+
+
+@pytest.mark.parametrize("args, message", [
+    (("-", "-"), "the corpus - (standard input) is given more than once"),
+    (("-", "--checkpoint-dir", "ckpt"), "--checkpoint-dir needs a corpus that can be read "
+                                        "again to resume, not - (standard input)"),
+])
+def test_standard_input_that_cannot_work_is_one_line(tmp_path, args, message):
+    code, out, err = run("train", *args, "-o", tmp_path / "v.bin", stdin=b"a b c\n")
+    assert code == 2 and out == ""
+    assert err.splitlines() == [f"wordvec: error: {message}; "
+                                + ("give it once" if "once" in message else
+                                   "save it to a file and train on that")]
+    assert not (tmp_path / "v.bin").exists()

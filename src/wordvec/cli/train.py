@@ -100,15 +100,19 @@ _SECONDS = _Seconds()
                    "only -q and --checkpoint-every may be given)")
 @click.option("-q", "--quiet", is_flag=True, help="no progress bar, no summary")
 def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir, **config):
-    """Train word vectors on CORPUS (files, folders, .gz/.bz2/.xz files).
+    """Train word vectors on CORPUS (files, folders, .gz/.bz2/.xz files; - for standard
+    input).
 
     Text is whitespace-separated tokens, one sentence per line; lines longer than 10,000
     words are cut, every word is kept. With --checkpoint-dir, Ctrl-C saves the training
     state and 'wordvec train --resume DIR' finishes it; a finished run removes its checkpoint.
+    Standard input is read once, into a temporary file (counting and training each read the
+    corpus), removed at the end.
 
     \b
     Examples:
       wordvec train text8 -o vectors.bin
+      zcat corpus.gz | wordvec train - -o vectors.bin
       wordvec train corpus/ --model skipgram --dim 300 --epochs 10 -o model.npz
       wordvec train text8 -o vectors.bin --checkpoint-dir ckpt/
       wordvec train --resume ckpt/
@@ -127,22 +131,64 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
     if checkpoint_dir is not None and model.config.backend != "engine":
         raise UserError("--checkpoint-dir needs --backend engine")
     sources = [str(p) for p in corpus]
-    _check_output(out, sources, checkpoint_dir)
-    source = sources if len(sources) > 1 else sources[0]
+    _check_stdin(sources, checkpoint_dir)
+    _check_output(out, [s for s in sources if s != STDIN], checkpoint_dir)
     started = time.time()
 
     def train_model(bar):
-        model.build_vocab(source)
-        _report_memory(model.memory_estimate, quiet)
-        return model.fit(source, progress=bar, checkpoint_dir=checkpoint_dir,
-                         checkpoint_every=checkpoint_every,
-                         checkpoint_extra={"output": str(out.absolute()), "format": fmt})
+        with _stdin_spilled(sources) as files:
+            source = files if len(files) > 1 else files[0]
+            model.build_vocab(source)
+            _report_memory(model.memory_estimate, quiet)
+            return model.fit(source, progress=bar, checkpoint_dir=checkpoint_dir,
+                             checkpoint_every=checkpoint_every,
+                             checkpoint_extra={"output": str(out.absolute()), "format": fmt})
 
     with _checkpoint_folder(checkpoint_dir, sources, new_run=True):
         _train_and_write(train_model, out, fmt, quiet, checkpoint_dir,
                          lambda: _saved_since(checkpoint_dir, started))
         if _saved_since(checkpoint_dir, started):
             _remove_finished_checkpoint(checkpoint_dir, quiet)
+
+
+#: The corpus name that stands for standard input.
+STDIN = "-"
+#: Bytes copied from standard input at a time.
+_SPILL_BLOCK = 1 << 20
+
+
+def _check_stdin(sources: list, checkpoint_dir) -> None:
+    """Standard input is one corpus at most, and cannot be resumed from a checkpoint (it is
+    gone once read)."""
+    if sources.count(STDIN) > 1:
+        raise UserError("the corpus - (standard input) is given more than once; give it once")
+    if STDIN in sources and checkpoint_dir is not None:
+        raise UserError("--checkpoint-dir needs a corpus that can be read again to resume, "
+                        "not - (standard input); save it to a file and train on that")
+
+
+@contextlib.contextmanager
+def _stdin_spilled(sources: list):
+    """``sources`` with - replaced by a temporary file holding standard input, copied once
+    in blocks of :data:`_SPILL_BLOCK` bytes (memory stays bounded; the disk holds the
+    corpus) into the system's temporary folder, and removed on leaving."""
+    if STDIN not in sources:
+        yield sources
+        return
+    import shutil
+    import tempfile
+
+    from ..io.atomic import temporary_file
+
+    with temporary_file(tempfile.gettempdir(), "stdin-corpus") as (path, f):
+        try:
+            shutil.copyfileobj(click.get_binary_stream("stdin"), f, _SPILL_BLOCK)
+            f.flush()
+        except OSError as exc:
+            raise UserError(f"cannot copy standard input to {path}: "
+                            f"{exc.strerror or exc}; free disk space there or train on a "
+                            "file") from None
+        yield [path if s == STDIN else s for s in sources]
 
 
 def _report_memory(estimate, quiet: bool) -> None:

@@ -236,6 +236,21 @@ def _name_max(folder):
         return None
 
 
+@contextlib.contextmanager
+def temporary_file(folder, name: str):
+    """A new file in ``folder``, open for writing and reading (``w+b``), named as
+    :func:`atomic_write` names its temporaries (after ``name``), so that
+    :func:`remove_stale_temporaries` takes it if this process dies; removed on leaving.
+    Yields ``(path, file)``; an OSError of the system is a WriteError naming the file."""
+    tmp, f = _open_temporary(os.path.join(folder, name), "w+b")
+    try:
+        yield tmp, f
+    finally:
+        f.close()
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
 def remove_stale_temporaries(folder, *, ours: bool = False) -> list:
     """Remove the temporaries of writers that died in ``folder``: files named as
     :func:`atomic_write` names them (``.*.wordvec-{pid}-*.tmp``) whose PID is no running
