@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 #: Each public name and the module that defines it.
 _EXPORTS = {"Word2Vec": "word2vec", "WordVectors": "vectors", "TrainConfig": "config",
             "WordvecError": "errors", "load": "io", "load_word2vec_format": "io",
-            "save_word2vec_format": "io"}
+            "save_word2vec_format": "io", "Phrases": "phrases"}
 __all__ = [*_EXPORTS, "__version__"]
 
 
