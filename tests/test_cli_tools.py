@@ -91,3 +91,55 @@ def test_phrases_never_overwrites_its_corpus(corpus):
     before = corpus.read_bytes()
     code, _, err = run("phrases", corpus, "-o", corpus)
     assert code == 2 and "would destroy the corpus" in err and corpus.read_bytes() == before
+
+
+# ------------------------------------------------------------------------------------------
+# wordvec train --classes, --save-vocab, --read-vocab (word2vec.c's -classes, -save-vocab,
+# -read-vocab)
+
+TRAIN = ("--min-count", "2", "--threads", "1", "--epochs", "1", "--dim", "8", "-q")
+
+
+def test_train_classes_are_the_classes_of_the_trained_vectors(tmp_path, corpus):
+    for args in (("train", corpus, "-o", tmp_path / "v.bin", *TRAIN),
+                 ("train", corpus, "--classes", 4, "-o", tmp_path / "cl.txt", *TRAIN),
+                 ("classes", tmp_path / "v.bin", "-k", 4, "-o", tmp_path / "k.txt")):
+        code, _, err = run(*args)
+        assert code == 0, err
+    assert (tmp_path / "cl.txt").read_bytes() == (tmp_path / "k.txt").read_bytes()
+
+
+def test_a_saved_vocabulary_read_back_trains_the_same_vectors(tmp_path, corpus):
+    from wordvec.vocab import Vocab
+    from wordvec.vocabfile import save_vocab
+
+    code, _, err = run("train", corpus, "-o", tmp_path / "a.bin", "--save-vocab",
+                       tmp_path / "vocab.txt", *TRAIN)
+    assert code == 0, err
+    save_vocab(tmp_path / "api.txt", Vocab.build(corpus, min_count=2),
+               newlines=corpus.read_bytes().count(b"\n"))
+    assert (tmp_path / "vocab.txt").read_bytes() == (tmp_path / "api.txt").read_bytes()
+    code, _, err = run("train", corpus, "-o", tmp_path / "b.bin", "--read-vocab",
+                       tmp_path / "vocab.txt", *TRAIN)
+    assert code == 0, err
+    assert (tmp_path / "a.bin").read_bytes() == (tmp_path / "b.bin").read_bytes()
+
+
+@pytest.mark.parametrize("extra, message", [
+    (("--classes", "3", "--format", "native"), "--classes writes word classes, not vectors: "
+                                               "leave out --format"),
+    (("--classes", "3", "--checkpoint-dir", "{tmp}/ck"), "--classes does not go with "
+                                                         "--checkpoint-dir"),
+    (("--read-vocab", "{corpus}", "--max-vocab", "5"), "--read-vocab takes the vocabulary as "
+                                                       "the file gives it; --max-vocab would "
+                                                       "not apply"),
+    (("--save-vocab", "{tmp}/out.bin"), "--save-vocab and -o/--output name the same file"),
+    (("--save-vocab", "{corpus}"), "writing it would destroy the corpus"),
+    (("--classes", "0"), "Invalid value for '--classes'"),
+])
+def test_bad_vocabulary_and_classes_options_are_one_line(tmp_path, corpus, extra, message):
+    before = corpus.read_bytes()
+    extra = [e.format(tmp=tmp_path, corpus=corpus) for e in extra]
+    code, out, err = run("train", corpus, "-o", tmp_path / "out.bin", *extra, *TRAIN)
+    assert code == 2 and out == "" and len(err.splitlines()) == 1 and message in err, err
+    assert not (tmp_path / "out.bin").exists() and corpus.read_bytes() == before

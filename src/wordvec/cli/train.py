@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..config import MAX_WORDS
 from ..signals import interrupt_code, signal_name, work_done
 from .base import (
     FORMATS,
@@ -98,8 +99,18 @@ _SECONDS = _Seconds()
               help="continue the training saved in this checkpoint folder and write the "
                    "output its command asked for (CORPUS, -o and the options come from it; "
                    "only -q and --checkpoint-every may be given)")
+@click.option("--classes", type=click.IntRange(1, MAX_WORDS),
+              help="write K word classes instead of the vectors: word2vec.c's -classes "
+                   "k-means over the trained vectors, 'word class' lines to -o")
+@click.option("--save-vocab", type=click.Path(dir_okay=False, path_type=Path),
+              help="also write the vocabulary, word2vec.c's 'word count' lines "
+                   "(-save-vocab), </s> first with the corpus's newline count")
+@click.option("--read-vocab", type=click.Path(dir_okay=False, path_type=Path),
+              help="take the vocabulary from a word2vec.c vocabulary file instead of "
+                   "counting the corpus (-read-vocab); --min-count applies to it")
 @click.option("-q", "--quiet", is_flag=True, help="no progress bar, no summary")
-def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir, **config):
+def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir, classes,
+          save_vocab, read_vocab, **config):
     """Train word vectors on CORPUS (files, folders, .gz/.bz2/.xz files; - for standard
     input).
 
@@ -113,6 +124,7 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
     Examples:
       wordvec train text8 -o vectors.bin
       zcat corpus.gz | wordvec train - -o vectors.bin
+      wordvec train text8 --classes 500 -o classes.txt --save-vocab vocab.txt
       wordvec train corpus/ --model skipgram --dim 300 --epochs 10 -o model.npz
       wordvec train text8 -o vectors.bin --checkpoint-dir ckpt/
       wordvec train --resume ckpt/
@@ -126,19 +138,21 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
     if not corpus or out is None:
         raise UserError("give the CORPUS to train on and -o OUTPUT, or --resume DIR")
     # Everything is checked before the corpus is read: the options, then every path written.
-    fmt = _output_format(out, fmt)
+    fmt = _classes_format(classes, fmt, checkpoint_dir) or _output_format(out, fmt)
     model = Word2Vec(**config)
     if checkpoint_dir is not None and model.config.backend != "engine":
         raise UserError("--checkpoint-dir needs --backend engine")
     sources = [str(p) for p in corpus]
     _check_stdin(sources, checkpoint_dir)
-    _check_output(out, [s for s in sources if s != STDIN], checkpoint_dir)
+    files_read = [s for s in sources if s != STDIN]
+    _check_output(out, files_read, checkpoint_dir)
+    _check_vocab_files(save_vocab, read_vocab, out, files_read, model.config)
     started = time.time()
 
     def train_model(bar):
         with _stdin_spilled(sources) as files:
             source = files if len(files) > 1 else files[0]
-            model.build_vocab(source)
+            _vocabulary(model, source, save_vocab, read_vocab)
             _report_memory(model.memory_estimate, quiet)
             return model.fit(source, progress=bar, checkpoint_dir=checkpoint_dir,
                              checkpoint_every=checkpoint_every,
@@ -149,6 +163,66 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
                          lambda: _saved_since(checkpoint_dir, started))
         if _saved_since(checkpoint_dir, started):
             _remove_finished_checkpoint(checkpoint_dir, quiet)
+
+
+class _Classes(str):
+    """The output format of ``--classes K``: "classes", with ``k``."""
+
+    def __new__(cls, k: int):
+        value = super().__new__(cls, "classes")
+        value.k = k
+        return value
+
+
+def _classes_format(classes, fmt, checkpoint_dir):
+    """``--classes K`` as the output format (None without it); it writes no vectors, so
+    --format and --checkpoint-dir do not go with it."""
+    if classes is None:
+        return None
+    if fmt is not None:
+        raise UserError("--classes writes word classes, not vectors: leave out --format")
+    if checkpoint_dir is not None:
+        raise UserError("--classes does not go with --checkpoint-dir: write the vectors "
+                        "(e.g. -o model.npz), then 'wordvec classes model.npz -k "
+                        f"{classes} -o classes.txt'")
+    return _Classes(classes)
+
+
+def _check_vocab_files(save_vocab, read_vocab, out: Path, corpus: list, config) -> None:
+    """Before anything is read: --save-vocab can be written, destroys no input and is not
+    the output; --read-vocab comes without the counting options it replaces."""
+    from ..config import TrainConfig
+    from ..outputs import refuse_overlap
+
+    if save_vocab is not None:
+        if os.path.abspath(save_vocab) == os.path.abspath(out):
+            raise UserError("--save-vocab and -o/--output name the same file: give two")
+        refuse_overlap(save_vocab, corpus + ([str(read_vocab)] if read_vocab else []),
+                       option="--save-vocab")
+        _check_output_file(save_vocab)
+    if read_vocab is not None:
+        counting = [f"--{name.replace('_', '-')}" for name in
+                    ("max_vocab", "max_final_vocab", "prune_at")
+                    if getattr(config, name) != getattr(TrainConfig(), name)]
+        if counting:
+            raise UserError(f"--read-vocab takes the vocabulary as the file gives it; "
+                            f"{', '.join(counting)} would not apply: leave "
+                            f"{'it' if len(counting) == 1 else 'them'} out")
+
+
+def _vocabulary(model, source, save_vocab, read_vocab) -> None:
+    """Count the corpus into ``model`` (or read --read-vocab), then write --save-vocab."""
+    from ..vocabfile import count_newlines
+    from ..vocabfile import read_vocab as read_vocab_file
+    from ..vocabfile import save_vocab as write
+
+    if read_vocab is not None:
+        model.vocab = read_vocab_file(read_vocab, min_count=model.config.min_count)
+        model.check_memory()
+    else:
+        model.build_vocab(source)
+    if save_vocab is not None:
+        write(save_vocab, model.vocab, newlines=count_newlines(source))
 
 
 #: The corpus name that stands for standard input.
@@ -423,6 +497,9 @@ def _write_output(model, out: Path, fmt: str, checkpoint_dir) -> None:
         if kept is None:
             where = ("the trained model could not be saved anywhere else either ("
                      + "; ".join(failures) + ")")
+        elif isinstance(fmt, _Classes):
+            where = (f"the trained model is saved in {kept} instead: write its classes with "
+                     f"'wordvec classes {kept} -k {fmt.k} -o {out}'")
         elif fmt == "native":
             where = f"the trained model is saved in {kept} instead: move it where you want it"
         else:
@@ -434,7 +511,11 @@ def _write_output(model, out: Path, fmt: str, checkpoint_dir) -> None:
 def _save(model, out: Path, fmt: str) -> None:
     from ..io.word2vec_format import save_word2vec_format
 
-    if fmt == "native":
+    if isinstance(fmt, _Classes):
+        from ..classes import kmeans_classes, write_classes
+
+        write_classes(out, model.wv.index_to_key, kmeans_classes(model.wv.vectors, fmt.k))
+    elif fmt == "native":
         model.save(out)
     else:
         save_word2vec_format(out, model.wv.index_to_key, model.wv.vectors,
