@@ -46,11 +46,25 @@ class Hooks:
     KeyboardInterrupt stops training (the engine only; ``state`` a
     :class:`~wordvec.schedule.TrainState`). epoch_end(epoch, loss): once for each epoch
     finished, 0-based, with its mean loss per example, in order.
+
+    Epoch by epoch: with ``epoch_begin`` or ``epoch_sums`` set, a trainer runs the epochs one
+    after the other, each finished before the next begins (the engine's threads all stop at
+    the epoch's end, as gensim's do), and calls, between epochs, epoch_begin(epoch) before
+    each epoch and epoch_sums(epoch, loss_sum, examples) after it, just before epoch_end:
+    the float64 sum of the epoch's losses and its number of examples (loss_sum / examples is
+    epoch_end's mean). The weights are then at rest while the hooks run.
     """
     progress: Callable[[Progress], None] | None = None
     checkpoint: Callable[[Weights, object], None] | None = None
     checkpoint_every: float = 600.0
     epoch_end: Callable[[int, float], None] | None = None
+    epoch_begin: Callable[[int], None] | None = None
+    epoch_sums: Callable[[int, float, int], None] | None = None
+
+    @property
+    def by_epoch(self) -> bool:
+        """Whether the trainer must run epoch by epoch (see the class docstring)."""
+        return self.epoch_begin is not None or self.epoch_sums is not None
 
 
 @dataclass

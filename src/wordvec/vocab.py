@@ -30,6 +30,7 @@ from wordvec.corpus import (
     LongWordWarning,
     Source,
     _aligned_blocks,
+    _byte_sentences,
     _check_sizes,
     _check_tokens,
     _cut_word,
@@ -39,7 +40,7 @@ from wordvec.corpus import (
 )
 from wordvec.errors import WordvecError, shown
 
-__all__ = ["Vocab", "VocabError", "VocabPrunedWarning", "count_words"]
+__all__ = ["Vocab", "VocabError", "VocabPrunedWarning", "count_sentences", "count_words"]
 
 #: Distinct byte tokens :func:`count_words` collects before decoding them into its word
 #: counts, so that a large vocabulary is never held twice (as bytes and as str). A frequent
@@ -176,6 +177,20 @@ def count_words(source: Source, *, block_size: int = BLOCK_SIZE, prune_at: int =
     _check_tokens(str_counts)
     pruner.report()
     return dict(str_counts), raw_words
+
+
+def count_sentences(source: Source, *, block_size: int = BLOCK_SIZE,
+                    max_sentence: int = MAX_SENTENCE) -> int:
+    """The number of sentences of a corpus source as the reader yields them
+    (:func:`wordvec.corpus.iter_sentences`): its non-empty lines (token lists), each cut
+    into pieces of at most ``max_sentence`` tokens; gensim's ``corpus_count`` of a
+    ``LineSentence``. Reads the source once more (tokens are split, not decoded). Raises
+    :class:`~wordvec.corpus.CorpusError` as :func:`count_words` does."""
+    _check_sizes(block_size, max_sentence)
+    files, sentences = _resolve(source)
+    if files is not None:
+        return sum(1 for _ in _byte_sentences(files, block_size, max_sentence))
+    return sum(-(-len(s) // max_sentence) for s in _token_lists(sentences))
 
 
 class _Pruner:

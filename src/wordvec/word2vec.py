@@ -11,7 +11,7 @@ import numpy as np
 from . import checkpointing, memory
 from .config import TrainConfig
 from .corpus import CorpusError, EncodedCorpus, encode
-from .errors import ConfigError, WordvecError
+from .errors import ConfigError, ConfigTypeError, WordvecError
 from .hooks import Hooks
 from .memory import MemoryEstimate, MemoryEstimateError
 from .trainers import RESUMABLE, trainer
@@ -29,6 +29,12 @@ class NoExamplesWarning(UserWarning):
         self.epochs = epochs
 
 
+def _trainable(weights: Weights) -> bool:
+    """Whether a trainer can train ``weights`` as they are: writable C-contiguous float32."""
+    return all(W.dtype == np.float32 and W.flags.c_contiguous and W.flags.writeable
+               for _, W in weights.named())
+
+
 def _remove_stale_spills() -> None:
     """Remove the id files that encoding runs killed mid-way left in the temporary folder
     (:func:`wordvec.corpus.encode` spills a large corpus there and names the file as
@@ -38,6 +44,42 @@ def _remove_stale_spills() -> None:
     from .io.atomic import remove_stale_temporaries
 
     remove_stale_temporaries(tempfile.gettempdir())
+
+
+#: gensim 4's names of Word2Vec's arguments that wordvec's Word2Vec spells otherwise: the
+#: TrainConfig field that means the same (:mod:`wordvec.gensim` names gensim's argument in
+#: its errors with it).
+GENSIM_FIELDS = {"vector_size": "dim", "size": "dim", "sg": "model", "workers": "threads",
+                 "iter": "epochs", "batch_words": "chunk_words", "max_vocab_size": "prune_at"}
+
+#: gensim 4's Word2Vec arguments with no TrainConfig field, and where their effect is found.
+GENSIM_ELSEWHERE = {
+    "sentences": "pass the corpus to fit(corpus)",
+    "corpus_iterable": "pass the corpus to fit(corpus)",
+    "corpus_file": "pass the path to fit(path)",
+    "callbacks": "use fit(on_epoch_begin=..., on_epoch_end=...)",
+    "compute_loss": "the loss is always computed (loss_history)",
+    "trim_rule": "wordvec.gensim.Word2Vec takes it",
+    "sorted_vocab": "wordvec.gensim.Word2Vec takes it",
+    "null_word": "wordvec.gensim.Word2Vec takes it",
+    "hashfxn": "gensim 4 does not use it either",
+    "comment": "wordvec.gensim.Word2Vec takes it",
+}
+
+
+def _check_gensim_names(names) -> None:
+    """A :class:`~wordvec.errors.ConfigTypeError` for the first of ``names`` that is one of
+    gensim's argument names (:data:`GENSIM_FIELDS`, :data:`GENSIM_ELSEWHERE`), saying what
+    wordvec calls it; other unknown names are left to TrainConfig."""
+    for name in names:
+        if name in GENSIM_FIELDS:
+            ours = f"wordvec's Word2Vec calls it {GENSIM_FIELDS[name]!r}"
+        elif name in GENSIM_ELSEWHERE:
+            ours = f"wordvec's Word2Vec has no such option ({GENSIM_ELSEWHERE[name]})"
+        else:
+            continue
+        raise ConfigTypeError(f"{name!r} is gensim's name: {ours}; wordvec.gensim.Word2Vec "
+                              "takes gensim's names")
 
 
 class Word2Vec:
@@ -70,6 +112,7 @@ class Word2Vec:
     """
 
     def __init__(self, **config):
+        _check_gensim_names(config)
         self.config = TrainConfig(**config)
         self.vocab: Vocab | None = None
         self.wv: WordVectors | None = None
@@ -79,6 +122,7 @@ class Word2Vec:
         self.iteration_loss: list[float] = []
         self.train_seconds: float = 0.0
         self.words_trained: int = 0
+        self.words_read: int = 0
         self.memory_estimate: MemoryEstimate | None = None
         self.checkpoint_extra: dict = {}
         self._counted = None   # (corpus, tokens counted) of build_vocab, until fit reads it
@@ -142,12 +186,22 @@ class Word2Vec:
     def fit(self, corpus, progress: Callable | None = None, *, checkpoint_dir=None,
             checkpoint_every: float = 600.0, on_checkpoint: Callable | None = None,
             checkpoint_extra: dict | None = None,
-            on_epoch_end: Callable | None = None) -> Word2Vec:
+            on_epoch_end: Callable | None = None, on_epoch_begin: Callable | None = None,
+            on_epoch_sums: Callable | None = None, in_place: bool = False) -> Word2Vec:
         """Train on ``corpus`` (a path, list of paths, folder, compressed file, or a
         re-iterable of token lists; see :mod:`wordvec.corpus`). Returns self.
         ``progress(info)`` receives :class:`wordvec.hooks.Progress` reports about every
         ``config.progress_interval`` seconds and at the end; ``on_epoch_end(epoch, loss)``
         once for each epoch finished (0-based, its mean loss), in order.
+
+        Epoch by epoch (gensim's callbacks): with ``on_epoch_begin(epoch)`` (called before
+        each epoch) or ``on_epoch_sums(epoch, loss_sum, examples)`` (after each, before
+        ``on_epoch_end``: the epoch's summed loss and its examples), each epoch finishes
+        before the next begins, so these hooks see the weights at rest (see
+        :class:`wordvec.hooks.Hooks`). ``in_place``: train the current weights themselves
+        (``wv.vectors``, ``syn1neg``, ``syn1``; the hooks then see them change) rather than
+        copies; weights that are not writable C-contiguous float32 (a memory map) are
+        copied anyway.
 
         A model that already has vectors (trained, or loaded with :meth:`load`) keeps its
         vocabulary and continues from its weights, as gensim's ``train``: words outside the
@@ -176,12 +230,15 @@ class Word2Vec:
         _remove_stale_spills()
         encoded = encode(corpus, self._known_vocab().word_to_id)
         self._check_unchanged(corpus, encoded)
+        self.words_read = encoded.raw_words
         save = None
         if checkpoint_dir is not None:
             save = checkpointing.saver(checkpoint_dir, self, corpus, encoded,
                                        on_checkpoint=on_checkpoint, extra=checkpoint_extra)
+        hooks = Hooks(progress, save, checkpoint_every, on_epoch_end, on_epoch_begin,
+                      on_epoch_sums)
         with checkpointing.locked(checkpoint_dir):
-            self._train(encoded, Hooks(progress, save, checkpoint_every, on_epoch_end))
+            self._train(encoded, hooks, weights=self._initial_weights(in_place=in_place))
         return self
 
     def _check_unchanged(self, corpus, encoded: EncodedCorpus) -> None:
@@ -206,11 +263,13 @@ class Word2Vec:
             return None
         return Weights(self.wv.vectors, self.syn1neg, self.syn1)
 
-    def _initial_weights(self) -> Weights:
+    def _initial_weights(self, in_place: bool = False) -> Weights:
         """The weights training starts from: writable C-contiguous float32 copies of the
-        current ones (a loaded model's may be read-only memory maps), else the trainer's."""
-        if self.weights is not None:
-            return self.weights.copy()
+        current ones (a loaded model's may be read-only memory maps), or with ``in_place``
+        the current ones themselves when they are such arrays; else the trainer's."""
+        weights = self.weights
+        if weights is not None:
+            return weights if in_place and _trainable(weights) else weights.copy()
         return trainer(self.config.backend).initial_weights(len(self._known_vocab()),
                                                             self.config)
 
@@ -326,10 +385,16 @@ class Word2Vec:
         the matrices are memory-mapped read-only (queries only, until trained again).
         Raises :class:`~wordvec.io.VectorFileError` for a file that is not such a model or
         whose parts (configuration, history) are damaged."""
-        from .io.errors import VectorFileError
         from .io.model import load_model
 
-        saved = load_model(path, mmap=mmap)
+        return cls.from_saved(load_model(path, mmap=mmap), path)
+
+    @classmethod
+    def from_saved(cls, saved, path) -> Word2Vec:
+        """The model of ``saved``, a :class:`~wordvec.io.SavedModel` read from ``path`` (the
+        file errors name), checked as :meth:`load` says."""
+        from .io.errors import VectorFileError
+
         try:
             model = cls(**dataclasses.asdict(TrainConfig.from_dict(saved.config)))
         except (TypeError, ValueError) as exc:

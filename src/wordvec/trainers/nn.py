@@ -9,6 +9,7 @@ With ``windows="corpus"`` the windows run over the whole corpus as the book's
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -80,11 +81,15 @@ def _model(encoded, vocab_size: int, config: TrainConfig, weights):
 
 
 class _Reporter:
-    """The Trainer's per-step callback: keeps every step's loss and sends a
-    :class:`Progress` about every ``config.progress_interval`` seconds."""
+    """The Trainer's per-step callback: keeps every step's loss, sends a :class:`Progress`
+    about every ``config.progress_interval`` seconds, and calls the epoch hooks at each
+    epoch's last step; ``settle()`` (with ``hooks.by_epoch``) first writes the model's
+    parameters back to the weights, so the hooks see the epoch's weights."""
 
-    def __init__(self, config: TrainConfig, steps_per_epoch: int, hooks: Hooks):
+    def __init__(self, config: TrainConfig, steps_per_epoch: int, hooks: Hooks,
+                 settle: Callable[[], None] | None = None):
         self.config, self.steps = config, steps_per_epoch
+        self.hooks, self.settle = hooks, settle
         self.progress, self.epoch_end = hooks.progress, hooks.epoch_end
         self.batch = config.batch_size
         self.total = config.epochs * steps_per_epoch * self.batch
@@ -96,13 +101,30 @@ class _Reporter:
 
     def __call__(self, epoch: int, iteration: int, iterations: int, loss: float) -> None:
         self.losses.append(loss)
-        if iteration == iterations - 1 and self.epoch_end is not None:
-            # The Trainer's epoch loss: the same sum in the same order, over the steps.
-            self.epoch_end(epoch, sum(self.losses[-iterations:]) / iterations)
+        if iteration == iterations - 1:
+            self.end_epoch(epoch, iterations)
         now = time.perf_counter()
         if now >= self.next:
             self.next = now + self.config.progress_interval
             self.report(epoch, now)
+
+    def begin_epoch(self, epoch: int) -> None:
+        if self.hooks.epoch_begin is not None:
+            self.hooks.epoch_begin(epoch)
+
+    def end_epoch(self, epoch: int, iterations: int) -> None:
+        """The hooks of an epoch's end, then the next epoch's beginning."""
+        hooks = self.hooks
+        # The Trainer's epoch loss: the same sum in the same order, over the steps.
+        total = sum(self.losses[-iterations:])
+        if hooks.by_epoch and self.settle is not None:
+            self.settle()
+        if hooks.epoch_sums is not None:   # each step's loss is its batch's mean
+            hooks.epoch_sums(epoch, total * self.batch, iterations * self.batch)
+        if self.epoch_end is not None:
+            self.epoch_end(epoch, total / iterations)
+        if epoch + 1 < self.config.epochs:
+            self.begin_epoch(epoch + 1)
 
     def report(self, epoch: int, now: float) -> None:
         recent = self.losses[self.since:]
@@ -119,6 +141,14 @@ class _Reporter:
         self.history.append(info)
         if self.progress is not None:
             self.progress(info)
+
+
+def _write_back(model, weights: Weights) -> None:
+    """Copy the model's parameters (NumPy or CuPy) into ``weights``, in place."""
+    from .. import nn
+
+    for (_, W), param in zip(weights.named(), model.params):
+        W[...] = nn.to_cpu(param)
 
 
 def train(encoded, counts, config: TrainConfig, weights: Weights, hooks: Hooks,
@@ -141,14 +171,15 @@ def train(encoded, counts, config: TrainConfig, weights: Weights, hooks: Hooks,
     model = _model(encoded, len(counts), config, weights)
     optimizer = (nn.Adam if config.optimizer == "adam" else nn.SGD)(lr=config.learning_rate)
     trainer = nn.Trainer(model, optimizer, seed=config.seed)
-    reporter = _Reporter(config, target.shape[0] // batch, hooks)
+    reporter = _Reporter(config, target.shape[0] // batch, hooks,
+                         settle=lambda: _write_back(model, weights))
+    reporter.begin_epoch(0)
     start_time = time.perf_counter()
     trainer.fit(contexts, target, max_epoch=config.epochs, batch_size=batch,
                 eval_interval=None, callback=reporter)
     seconds = time.perf_counter() - start_time
     reporter.report(config.epochs - 1, time.perf_counter())
-    for (_, W), param in zip(weights.named(), model.params):
-        W[...] = nn.to_cpu(param)
+    _write_back(model, weights)
     return TrainRecord(epoch_loss=list(trainer.epoch_loss),
                        words=config.epochs * reporter.steps * batch, seconds=seconds,
                        iteration_loss=reporter.losses, history=reporter.history)
