@@ -51,6 +51,7 @@ def test_demo_trains_ptb_and_writes_vectors_and_plot(data_file, tmp_path):
     assert png_size(out / "loss.png") == (640, 400)
 
 
+@pytest.mark.slow
 def test_demo_on_the_engine(data_file, tmp_path):
     data = data_file("ptb.train.txt").parent
     result = run_cli("demo", "--out", str(tmp_path), env={"WORDVEC_DATA": str(data)})

@@ -260,6 +260,7 @@ def text8_vectors(data_file):
     return both(*ppmi_svd_vectors(data_file("text8-head")))
 
 
+@pytest.mark.slow
 def test_analogies_on_real_data_equal_gensim(text8_vectors, data_file):
     wv, kv = text8_vectors
     questions = data_file("questions-words.txt")

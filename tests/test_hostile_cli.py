@@ -512,6 +512,7 @@ def signal_corpus(tmp_path_factory):
     return path
 
 
+@pytest.mark.slow
 def test_stop_signals_at_random_moments_lose_nothing_and_leave_no_temporary(tmp_path,
                                                                           signal_corpus):
     rng = random.Random(10)
