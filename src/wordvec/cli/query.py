@@ -3,6 +3,7 @@ from the command line or, one a line, from standard input (word2vec.c's ``distan
 ``word-analogy``, fastText's ``nn``, ``analogies`` and ``print-word-vectors``)."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -20,7 +21,7 @@ def _stdin_lines(prompt: str):
     when standard input is a terminal (a pipe gets none, so the output is the answers
     alone). A line longer than :data:`MAX_QUERY_LINE` bytes or not UTF-8 is reported on
     standard error and skipped."""
-    stream = click.get_binary_stream("stdin")
+    stream = sys.stdin.buffer
     interactive = stream.isatty()
     while True:
         if interactive:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -256,7 +257,7 @@ def _stdin_spilled(sources: list):
 
     with temporary_file(tempfile.gettempdir(), "stdin-corpus") as (path, f):
         try:
-            shutil.copyfileobj(click.get_binary_stream("stdin"), f, _SPILL_BLOCK)
+            shutil.copyfileobj(sys.stdin.buffer, f, _SPILL_BLOCK)
             f.flush()
         except OSError as exc:
             raise UserError(f"cannot copy standard input to {path}: "
