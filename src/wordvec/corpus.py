@@ -514,6 +514,22 @@ def _decode(token: bytes) -> str:
     return token.decode("utf-8", "replace")
 
 
+def decode_token(token: bytes) -> tuple[str, bool, bool]:
+    """``(word, cut, invalid)``: the word :func:`_decode` makes of a byte token, whether it
+    was cut to :data:`MAX_WORD_BYTES` and whether (the part kept) held invalid UTF-8, for
+    the readers that count and warn. ASCII tokens (nearly all, in English) skip the strict
+    decode attempt."""
+    cut = len(token) > MAX_WORD_BYTES
+    if cut:
+        token = _cut_word(token)
+    if token.isascii():
+        return token.decode("ascii"), cut, False
+    try:
+        return token.decode("utf-8"), cut, False
+    except UnicodeDecodeError:
+        return token.decode("utf-8", "replace"), cut, True
+
+
 def _decode_sentence(tokens: list[bytes]) -> list[str]:
     """``[_decode(t) for t in tokens]``, for a non-empty sentence, without a Python call per
     token: one C-level pass over the lengths finds whether any token must be cut."""

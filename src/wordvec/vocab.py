@@ -25,7 +25,6 @@ import numpy as np
 from wordvec.corpus import (
     BLOCK_SIZE,
     MAX_SENTENCE,
-    MAX_WORD_BYTES,
     InvalidUTF8Warning,
     LongWordWarning,
     Source,
@@ -33,10 +32,9 @@ from wordvec.corpus import (
     _byte_sentences,
     _check_sizes,
     _check_tokens,
-    _cut_word,
-    _decode,
     _resolve,
     _token_lists,
+    decode_token,
 )
 from wordvec.errors import WordvecError, shown
 
@@ -220,27 +218,18 @@ class _Pruner:
 
 def _merge_decoded(byte_counts: dict[bytes, int], counts: dict[str, int]) -> tuple[int, int]:
     """Add ``byte_counts`` (distinct byte tokens -> count) into ``counts`` (word -> count),
-    decoding each token as the reader does (``wordvec.corpus._decode``). Returns
+    decoding each token as the reader does (``wordvec.corpus.decode_token``). Returns
     ``(invalid, cut)``: the numbers of token occurrences that held invalid UTF-8 (in the part
     kept) and that were longer than :data:`~wordvec.corpus.MAX_WORD_BYTES`.
 
     Runs once per distinct token, not per token, which is why the length is checked here
-    and not as tokens are read; ASCII tokens (nearly all, in English) skip the strict decode
-    attempt.
+    and not as tokens are read (:func:`wordvec.corpus.decode_token`).
     """
     invalid = cut = 0
     for token, n in byte_counts.items():
-        if len(token) > MAX_WORD_BYTES:
-            token = _cut_word(token)
-            cut += n
-        if token.isascii():
-            word = token.decode("ascii")
-        else:
-            try:
-                word = token.decode("utf-8")
-            except UnicodeDecodeError:
-                word = _decode(token)
-                invalid += n
+        word, was_cut, was_invalid = decode_token(token)
+        cut += n * was_cut
+        invalid += n * was_invalid
         counts[word] = counts.get(word, 0) + n
     return invalid, cut
 

@@ -59,13 +59,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .corpus import (
-    MAX_WORD_BYTES,
     InvalidUTF8Warning,
     LongWordWarning,
     Source,
-    _cut_word,
     _open_binary,
     _resolve,
+    decode_token,
     word_problem,
 )
 from .errors import ConfigError, WriteError, shown
@@ -205,19 +204,11 @@ def parse_vocab(path) -> VocabFile:
                 if total >= _INT64_LIMIT:
                     raise VectorFileError(path, "the counts add up to 2**63 or more, beyond "
                                           "a 64-bit count", line=line)
-                # Decoded as the corpus reader decodes a token (vocab._merge_decoded).
-                data, lossless = token, True
-                if len(data) > MAX_WORD_BYTES:
-                    data, lossless = _cut_word(data), False
-                    cut += 1
-                if data.isascii():
-                    word = data.decode("ascii")
-                else:
-                    try:
-                        word = data.decode("utf-8")
-                    except UnicodeDecodeError:
-                        word, lossless = data.decode("utf-8", "replace"), False
-                        invalid += 1
+                # Decoded as the corpus reader decodes a token.
+                word, was_cut, was_invalid = decode_token(token)
+                lossless = not (was_cut or was_invalid)
+                cut += was_cut
+                invalid += was_invalid
                 position = where.get(word)
                 if position is None:
                     where[word] = len(words)

@@ -160,8 +160,9 @@ def _load_model(path, mmap):
         with open(path, "rb") as f:
             head = f.read(PICKLE_SNIFF)
         start = head[:8]
-        if pickle_problem(head):
-            raise VectorFileError(path, pickle_problem(head)) from None
+        pickled = pickle_problem(head)
+        if pickled:
+            raise VectorFileError(path, pickled) from None
         if _zip_end_missing(path):
             raise _truncated_error(path) from None
         raise VectorFileError(path, "not a wordvec model file: it is not a zip (.npz) archive "

@@ -174,10 +174,11 @@ def _read_header(buf, path):
         count, dim = int(parts[0]), int(parts[1])
         if dim > 0:
             return count, dim, end + 1
+    pickled = pickle_problem(bytes(buf[:PICKLE_SNIFF]))
     if not buf:
         problem = "the file is empty; expected the header line 'count dim'"
-    elif pickle_problem(bytes(buf[:PICKLE_SNIFF])):
-        problem = pickle_problem(bytes(buf[:PICKLE_SNIFF]))
+    elif pickled:
+        problem = pickled
     elif bytes(buf[:4]) == b"PK\x03\x04":
         problem = "this is a zip (.npz) file, e.g. a native model: read it with load or load_model"
     elif end == -1:
