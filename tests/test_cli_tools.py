@@ -136,6 +136,8 @@ def test_a_saved_vocabulary_read_back_trains_the_same_vectors(tmp_path, corpus):
     (("--save-vocab", "{tmp}/out.bin"), "--save-vocab and -o/--output name the same file"),
     (("--save-vocab", "{corpus}"), "writing it would destroy the corpus"),
     (("--classes", "0"), "Invalid value for '--classes'"),
+    (("--read-vocab", "{tmp}/missing.txt"), "missing.txt: cannot be read: No such file"),
+    (("--read-vocab", "{tmp}"), "Invalid value for '--read-vocab'"),
 ])
 def test_bad_vocabulary_and_classes_options_are_one_line(tmp_path, corpus, extra, message):
     before = corpus.read_bytes()
@@ -143,3 +145,13 @@ def test_bad_vocabulary_and_classes_options_are_one_line(tmp_path, corpus, extra
     code, out, err = run("train", corpus, "-o", tmp_path / "out.bin", *extra, *TRAIN)
     assert code == 2 and out == "" and len(err.splitlines()) == 1 and message in err, err
     assert not (tmp_path / "out.bin").exists() and corpus.read_bytes() == before
+
+
+def test_save_vocab_through_a_link_to_the_corpus_is_refused(tmp_path, corpus):
+    before = corpus.read_bytes()
+    (tmp_path / "link.txt").symlink_to(corpus)
+    code, out, err = run("train", corpus, "-o", tmp_path / "out.bin", "--save-vocab",
+                         tmp_path / "link.txt", *TRAIN)
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert "would destroy the corpus" in err
+    assert corpus.read_bytes() == before and not (tmp_path / "out.bin").exists()
