@@ -585,7 +585,12 @@ def test_every_warning_is_one_line(tmp_path):
     assert len(lines) == 1 and lines[0].startswith("wordvec: warning: ") and "repeated" in lines[0]
 
 
-def test_a_corpus_cut_between_counting_and_training_is_an_error(tmp_path):
+def test_a_corpus_cut_between_counting_and_training_is_an_error(tmp_path, monkeypatch):
+    """Where the corpus is read twice (counting, then encoding: here because the one read
+    is refused its token bytes), a file cut in between is an error."""
+    import wordvec.vocab
+
+    monkeypatch.setattr(wordvec.vocab, "_ONE_PASS_TOKEN_BYTES", 0)
     corpus = tmp_path / "c.txt"
     corpus.write_text(TEXT)
     model = Word2Vec(min_count=1, epochs=1, dim=8).build_vocab(str(corpus))
@@ -594,6 +599,17 @@ def test_a_corpus_cut_between_counting_and_training_is_an_error(tmp_path):
                                           "520 words, reading it again for training 260"):
         model.fit(str(corpus))
     assert model.wv is None
+
+
+def test_a_corpus_read_once_trains_on_what_was_counted(tmp_path):
+    """Counting a file encodes it in the same read: cutting the file before fit changes
+    nothing, the counts and the ids are of the same text."""
+    corpus = tmp_path / "c.txt"
+    corpus.write_text(TEXT)
+    model = Word2Vec(min_count=1, epochs=1, dim=8).build_vocab(str(corpus))
+    corpus.write_text(TEXT[:len(TEXT) // 2])
+    model.fit(str(corpus))
+    assert model.words_read == model.vocab.raw_words == 520
 
 
 def test_a_checkpoint_that_cannot_be_written_warns_and_training_goes_on(tmp_path, monkeypatch):

@@ -37,6 +37,11 @@ so the same invalid bytes always become the same word. Counting also counts the 
 held invalid UTF-8 (checking only the distinct non-ASCII tokens, so counting stays as fast)
 and warns once per file with :class:`InvalidUTF8Warning`.
 
+:func:`read_tokens` reads a file source once before its vocabulary is known, every token
+as the index of its distinct byte token, and :func:`encode_stream` turns that into what
+:func:`encode` gives once the vocabulary is known, so that
+:func:`wordvec.vocab.count_and_encode` counts and encodes in one read of the text.
+
 :func:`encode` also fingerprints what it produced (:attr:`EncodedCorpus.fingerprint`), and
 :func:`file_stats` lists the files a source stands for with their sizes and times, so a
 checkpoint can tell whether it is resumed on the same corpus.
@@ -85,11 +90,14 @@ __all__ = [
     "LongWordWarning",
     "NotReiterableError",
     "Source",
+    "TokenStream",
     "WORD_SEPARATORS",
     "word_problem",
     "encode",
+    "encode_stream",
     "file_stats",
     "iter_sentences",
+    "read_tokens",
 ]
 
 #: Longest sentence handed to a trainer, in tokens; longer lines are cut (gensim's
@@ -651,13 +659,16 @@ class _IdSink:
         else:
             self.file.write(ids.data)
 
-    def finish(self) -> np.ndarray:
+    def finish(self, writable: bool = False) -> np.ndarray:
+        """The ids collected; a memmap of the spilled file, read-only unless ``writable``
+        (an in-memory result is always writable)."""
         if self.file is None:
             return (np.concatenate(self.chunks) if self.chunks
                     else np.empty(0, dtype=np.int32))
         self.file.close()
         path = self.file.name
-        ids = np.memmap(path, dtype=np.int32, mode="r", shape=(self.nbytes // 4,))
+        ids = np.memmap(path, dtype=np.int32, mode="r+" if writable else "r",
+                        shape=(self.nbytes // 4,))
         try:
             # POSIX: the mapping keeps the data alive and the disk space is freed when the
             # last view goes, even if the process dies; nothing is left behind in tmp.
@@ -737,17 +748,23 @@ def encode(source: Source, word_to_id: Mapping[str, int], *, block_size: int = B
     except BaseException:
         sink.abort()
         raise
-    ids = sink.finish()
-    lengths_all = (np.concatenate(kept_lengths) if kept_lengths
-                   else np.empty(0, dtype=np.int64))
-    bounds = np.zeros(lengths_all.shape[0] + 1, dtype=np.int64)
-    np.cumsum(lengths_all, out=bounds[1:])
+    return _encoded(sink.finish(), kept_lengths, raw_words, hasher)
+
+
+def _encoded(ids: np.ndarray, kept_lengths: list[np.ndarray], raw_words: int,
+             hasher) -> EncodedCorpus:
+    """The :class:`EncodedCorpus` of the kept ``ids`` (already hashed into ``hasher``) and
+    the kept sentence lengths of each batch; the bounds are hashed last."""
+    lengths = (np.concatenate(kept_lengths) if kept_lengths
+               else np.empty(0, dtype=np.int64))
+    bounds = np.zeros(lengths.shape[0] + 1, dtype=np.int64)
+    np.cumsum(lengths, out=bounds[1:])
     hasher.update(np.ascontiguousarray(bounds, dtype="<i8").data)
     return EncodedCorpus(ids=ids, bounds=bounds, raw_words=raw_words,
                          fingerprint=hasher.hexdigest())
 
 
-def _kept(ids: np.ndarray, lengths: list[int]) -> tuple[np.ndarray, np.ndarray]:
+def _kept(ids: np.ndarray, lengths: Sequence[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The in-vocabulary ids (>= 0) of a batch and the lengths of its sentences that keep
     any, from sentence ``lengths`` and a running count of kept tokens."""
     keep = ids >= 0
@@ -819,6 +836,131 @@ class _FileIds:
         self.lookup[token] = wid
         self.cached.append(token)
         return wid
+
+
+# ----------------------------------------------------------------------------------------
+# Reading a file corpus once: the tokens as ids before the vocabulary is known.
+
+
+@dataclass(frozen=True, eq=False)  # eq would compare arrays elementwise
+class TokenStream:
+    """A file corpus read once, before its vocabulary is known (:func:`read_tokens`), so
+    that counting and encoding need not each read and split the text.
+
+    tokens: the distinct byte tokens, in order of first occurrence; a token longer than
+        :data:`MAX_WORD_BYTES` is held as its first ``_CARRY_LIMIT`` bytes, which decide its
+        word (:func:`_cut_word`).
+    ids: (raw_words,) int32, every token of the corpus as its index in ``tokens``; writable
+        (:func:`encode_stream` compacts it in place), a memmap of a temporary file when it
+        is larger than the encoder's threshold.
+    lengths: (S,) int64, the tokens of each sentence, as the reader cuts them (never 0).
+    file_ends: the offset in ``ids`` where each file's tokens end, in reading order.
+    files: the files, in reading order.
+    """
+
+    tokens: list[bytes]
+    ids: np.ndarray
+    lengths: np.ndarray
+    file_ends: list[int]
+    files: list[Path]
+
+    @property
+    def raw_words(self) -> int:
+        """Tokens read."""
+        return int(self.ids.shape[0])
+
+
+def read_tokens(source: Source, *, max_distinct: int, max_token_bytes: int,
+                block_size: int = BLOCK_SIZE, max_sentence: int = MAX_SENTENCE,
+                memmap_threshold: int = MEMMAP_THRESHOLD,
+                tmp_dir: str | os.PathLike | None = None) -> TokenStream | None:
+    """Read a path source once into a :class:`TokenStream`: the sentences
+    :func:`iter_sentences` yields, each token as the index of its distinct byte token.
+
+    Returns None for token lists (they are in memory: counting and encoding them costs no
+    reading), and as soon as more than ``max_distinct`` distinct tokens, or distinct tokens
+    of more than ``max_token_bytes`` bytes in all, are held: the caller then counts with
+    word2vec.c's pruning and encodes in a second pass, whose memory is bounded. Raises
+    :class:`CorpusError` as :func:`encode` does.
+    """
+    _check_sizes(block_size, max_sentence)
+    files, _ = _resolve(source)
+    if files is None:
+        return None
+    lookup: dict[bytes, int] = {}
+    sink = _IdSink(memmap_threshold, tmp_dir)
+    lengths: list[np.ndarray] = []
+    file_ends: list[int] = []
+    raw_words = held = 0
+    try:
+        for path in files:
+            for flat, sentence_lengths in _batches(_byte_sentences([path], block_size,
+                                                                   max_sentence),
+                                                   _ENCODE_BATCH):
+                ids, added = _stream_ids(lookup, flat)
+                held += added
+                if len(lookup) > max_distinct or held > max_token_bytes:
+                    sink.abort()
+                    return None
+                sink.append(ids)
+                lengths.append(np.asarray(sentence_lengths, dtype=np.int64))
+                raw_words += len(flat)
+            file_ends.append(raw_words)
+    except BaseException:
+        sink.abort()
+        raise
+    return TokenStream(tokens=list(lookup), ids=sink.finish(writable=True),
+                       lengths=(np.concatenate(lengths) if lengths
+                                else np.empty(0, dtype=np.int64)),
+                       file_ends=file_ends, files=files)
+
+
+def _stream_ids(lookup: dict[bytes, int], flat: list[bytes]) -> tuple[np.ndarray, int]:
+    """The ids of a batch of file tokens in ``lookup`` (distinct byte token -> index), adding
+    the tokens not yet in it; returns them and the bytes of the tokens added. A long token
+    is looked up by its first ``_CARRY_LIMIT`` bytes, so the tokens held stay short."""
+    ids = np.fromiter(map(lookup.get, flat, repeat(-1)), dtype=np.int32, count=len(flat))
+    added = 0
+    missing = np.flatnonzero(ids < 0)
+    if missing.size:
+        setdefault = lookup.setdefault
+        for j in missing.tolist():  # distinct tokens, new ones repeated in the batch, long ones
+            token = flat[j]
+            if len(token) > MAX_WORD_BYTES:
+                token = token[:_CARRY_LIMIT]
+            new = len(lookup)
+            ids[j] = setdefault(token, new)
+            if ids[j] == new:
+                added += len(token)
+    return ids, added
+
+
+def encode_stream(stream: TokenStream, id_of_token: np.ndarray) -> EncodedCorpus:
+    """The :class:`EncodedCorpus` of a :class:`TokenStream` once its vocabulary is known:
+    ``id_of_token[i]`` (int32) is the word id of ``stream.tokens[i]``, -1 out of vocabulary.
+
+    Equal, array for array and fingerprint for fingerprint, to :func:`encode` of the same
+    source with the same vocabulary. The stream's ids are compacted in place, a batch of
+    sentences at a time (the kept ids never overtake the ones still to be read), so no
+    second copy of the corpus is made; the stream is spent.
+    """
+    ids = stream.ids
+    ends = np.cumsum(stream.lengths)
+    hasher = hashlib.blake2b(digest_size=16)
+    kept_lengths: list[np.ndarray] = []
+    written = first = start = 0
+    while first < stream.lengths.shape[0]:
+        last = max(int(np.searchsorted(ends, start + _ENCODE_BATCH, side="right")), first + 1)
+        stop = int(ends[last - 1])
+        kept_ids, kept = _kept(id_of_token[ids[start:stop]], stream.lengths[first:last])
+        ids[written:written + kept_ids.shape[0]] = kept_ids
+        hasher.update(np.ascontiguousarray(kept_ids, dtype="<i4").data)
+        written += kept_ids.shape[0]
+        kept_lengths.append(kept)
+        first, start = last, stop
+    encoded = ids[:written]
+    encoded.flags.writeable = False
+    return _encoded(encoded, kept_lengths, stream.raw_words, hasher)
 
 
 def file_stats(source: Source) -> list[tuple[str, int, int]] | None:

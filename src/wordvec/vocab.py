@@ -17,6 +17,7 @@ import collections
 import os
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import repeat
 
 import numpy as np
 
@@ -25,9 +26,11 @@ import numpy as np
 from wordvec.corpus import (
     BLOCK_SIZE,
     MAX_SENTENCE,
+    EncodedCorpus,
     InvalidUTF8Warning,
     LongWordWarning,
     Source,
+    TokenStream,
     _aligned_blocks,
     _byte_sentences,
     _check_sizes,
@@ -35,10 +38,13 @@ from wordvec.corpus import (
     _resolve,
     _token_lists,
     decode_token,
+    encode_stream,
+    read_tokens,
 )
 from wordvec.errors import WordvecError, shown
 
-__all__ = ["Vocab", "VocabError", "VocabPrunedWarning", "count_sentences", "count_words"]
+__all__ = ["Vocab", "VocabError", "VocabPrunedWarning", "count_and_encode", "count_sentences",
+           "count_words"]
 
 #: Distinct byte tokens :func:`count_words` collects before decoding them into its word
 #: counts, so that a large vocabulary is never held twice (as bytes and as str). A frequent
@@ -46,6 +52,14 @@ __all__ = ["Vocab", "VocabError", "VocabPrunedWarning", "count_sentences", "coun
 #: distinct): 5.6-6.1 s with 2^17, 5.6-5.8 s with 2^20 (noise). text8-head (81k distinct)
 #: never gets there.
 _COUNT_MERGE_AT = 1 << 17
+
+#: Bytes of distinct tokens :func:`count_and_encode` may hold while it reads a corpus once;
+#: past them (a corpus of many long distinct tokens) it counts and encodes in two passes,
+#: whose memory :func:`count_words`'s merging and pruning bound.
+_ONE_PASS_TOKEN_BYTES = 256 << 20
+
+#: Tokens of a stream counted per ``np.bincount`` call (its int64 copy: 32 MiB).
+_BINCOUNT_SLICE = 1 << 22
 
 #: Bytes read by :func:`count_words` before it decodes its byte tokens anyway: the distinct
 #: byte tokens it holds take at most the bytes read since the last merge, which bounds them
@@ -304,19 +318,20 @@ class Vocab:
         0 counts exactly. Raises :class:`VocabError` if no word is kept, and
         :class:`wordvec.corpus.CorpusError` for a source that cannot be read.
         """
-        if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) \
-                or min_count < 0:
-            raise ValueError(f"min_count must be an integer >= 0, got {shown(min_count)}")
-        for name, value in (("max_vocab", max_vocab), ("max_final_vocab", max_final_vocab)):
-            if value is not None and (isinstance(value, bool)
-                                      or not isinstance(value, (int, np.integer)) or value <= 0):
-                raise ValueError(f"{name} must be None or an integer > 0, got {shown(value)}")
+        _check_limits(min_count, max_vocab, max_final_vocab)
         counts, raw_words = count_words(source, block_size=block_size, prune_at=prune_at,
                                         lowered_from=lowered_from)
+        return cls._trimmed(counts, raw_words, min_count, max_vocab, max_final_vocab,
+                            _describe(source))
+
+    @classmethod
+    def _trimmed(cls, counts: dict[str, int], raw_words: int, min_count: int,
+                 max_vocab: int | None, max_final_vocab: int | None, where: str) -> Vocab:
+        """The vocabulary of ``counts`` under the limits of :meth:`build`."""
         if max_final_vocab is not None and max_final_vocab < len(counts):
             ordered = np.sort(np.fromiter(counts.values(), dtype=np.int64, count=len(counts)))
             min_count = max(min_count, int(ordered[::-1][max_final_vocab]) + 1)
-        return cls._from_counter(counts, min_count, max_vocab, raw_words, _describe(source))
+        return cls._from_counter(counts, min_count, max_vocab, raw_words, where)
 
     @classmethod
     def _from_counter(cls, counts: dict[str, int], min_count: int, max_vocab: int | None,
@@ -371,6 +386,85 @@ class Vocab:
         more = ", ..." if len(self.words) > 5 else ""
         return (f"Vocab({len(self):,} words [{head}{more}], total={self.total:,}, "
                 f"raw_words={self.raw_words:,})")
+
+
+def count_and_encode(source: Source, min_count: int = 5, max_vocab: int | None = None, *,
+                     prune_at: int = 0, lowered_from: int | None = None,
+                     block_size: int = BLOCK_SIZE, max_final_vocab: int | None = None,
+                     ) -> tuple[Vocab, EncodedCorpus | None]:
+    """:meth:`Vocab.build` and then :func:`wordvec.corpus.encode` with its vocabulary, from
+    ONE read of a file source; arguments as :meth:`Vocab.build`.
+
+    Returns ``(vocab, encoded)``, each equal to what the two calls give (the same words,
+    counts, ids, bounds and fingerprint, and the same warnings). Every token is given the
+    index of its distinct byte token as it is read (:func:`wordvec.corpus.read_tokens`);
+    once the vocabulary is known, the indices are mapped to word ids in place
+    (:func:`wordvec.corpus.encode_stream`), so the text is read and split once instead of
+    twice. ``encoded`` is None, and the vocabulary counted by :meth:`Vocab.build` for the
+    caller to encode, for token lists and when the corpus holds more than ``prune_at // 2``
+    distinct tokens (or their bytes more than 256 MiB): holding them as bytes while their
+    words are counted takes about twice what counting alone holds, and past ``prune_at``
+    word2vec.c's pruning must apply.
+    """
+    _check_limits(min_count, max_vocab, max_final_vocab)
+    stream = read_tokens(source, max_distinct=prune_at // 2 if prune_at else 2**31 - 1,
+                         max_token_bytes=_ONE_PASS_TOKEN_BYTES, block_size=block_size)
+    if stream is None:
+        vocab = Vocab.build(source, min_count, max_vocab, prune_at=prune_at,
+                            lowered_from=lowered_from, block_size=block_size,
+                            max_final_vocab=max_final_vocab)
+        return vocab, None
+    counts, word_of_token = _stream_counts(stream)
+    vocab = Vocab._trimmed(counts, stream.raw_words, min_count, max_vocab, max_final_vocab,
+                           _describe(source))
+    id_of_token = np.fromiter(map(vocab.word_to_id.get, word_of_token, repeat(-1)),
+                              dtype=np.int32, count=len(word_of_token))
+    return vocab, encode_stream(stream, id_of_token)
+
+
+def _stream_counts(stream: TokenStream) -> tuple[dict[str, int], list[str]]:
+    """The word counts of a token stream, in order of first occurrence, and the word of each
+    of its distinct tokens; warns for each file as :func:`count_words` does."""
+    per_token = np.zeros(len(stream.tokens), dtype=np.int64)
+    # A slice at a time: bincount copies its input as int64, twice the ids' own size.
+    for start in range(0, stream.raw_words, _BINCOUNT_SLICE):
+        per_token += np.bincount(stream.ids[start:start + _BINCOUNT_SLICE],
+                                 minlength=len(stream.tokens))
+    counts: dict[str, int] = {}
+    words: list[str] = []
+    flagged: list[tuple[int, bool, bool]] = []  # (token, cut, invalid) of the odd tokens
+    for i, (token, n) in enumerate(zip(stream.tokens, per_token.tolist())):
+        word, was_cut, was_invalid = decode_token(token)
+        counts[word] = counts.get(word, 0) + n
+        words.append(word)
+        if was_cut or was_invalid:
+            flagged.append((i, was_cut, was_invalid))
+    if flagged:
+        cut = np.zeros(len(stream.tokens), dtype=bool)
+        invalid = np.zeros(len(stream.tokens), dtype=bool)
+        for i, was_cut, was_invalid in flagged:
+            cut[i], invalid[i] = was_cut, was_invalid
+        start = 0
+        for path, end in zip(stream.files, stream.file_ends):
+            tokens = stream.ids[start:end]
+            n_invalid, n_cut = (int(np.count_nonzero(flag[tokens])) for flag in (invalid, cut))
+            if n_invalid:
+                warnings.warn(InvalidUTF8Warning(n_invalid, str(path)), stacklevel=3)
+            if n_cut:
+                warnings.warn(LongWordWarning(n_cut, str(path)), stacklevel=3)
+            start = end
+    return counts, words
+
+
+def _check_limits(min_count, max_vocab, max_final_vocab) -> None:
+    """ValueError unless min_count is an integer >= 0 and the two maxima None or > 0."""
+    if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) \
+            or min_count < 0:
+        raise ValueError(f"min_count must be an integer >= 0, got {shown(min_count)}")
+    for name, value in (("max_vocab", max_vocab), ("max_final_vocab", max_final_vocab)):
+        if value is not None and (isinstance(value, bool)
+                                  or not isinstance(value, (int, np.integer)) or value <= 0):
+            raise ValueError(f"{name} must be None or an integer > 0, got {shown(value)}")
 
 
 def _describe(source) -> str:

@@ -16,7 +16,7 @@ from .hooks import Hooks
 from .memory import MemoryEstimate, MemoryEstimateError
 from .trainers import RESUMABLE, trainer
 from .vectors import WordVectors
-from .vocab import Vocab
+from .vocab import Vocab, count_and_encode
 from .weights import Weights, needed
 
 
@@ -95,11 +95,13 @@ class Word2Vec:
     ``hs=0``; gensim's names), ``vocab`` the
     :class:`Vocab` and ``loss_history`` the mean negative-sampling loss of each epoch.
 
-    Before anything large is allocated, ``fit`` estimates the memory the run needs
+    Before the weights are allocated, ``fit`` estimates the memory the run needs
     (:mod:`wordvec.memory`), keeps it in ``memory_estimate`` and raises
     :class:`~wordvec.memory.MemoryEstimateError` if it exceeds the available memory.
     ``build_vocab(corpus)`` does the counting and this check alone, so a caller can report
-    the estimate before training (the command line does).
+    the estimate before training (the command line does). Counting a file also encodes it
+    in the same read (:func:`wordvec.vocab.count_and_encode`; the ids go to a temporary
+    file past 64 MiB), and ``fit`` on the same corpus trains on those ids.
 
     The backend is a trainer of :mod:`wordvec.trainers`. ``backend="nn"`` trains
     :class:`wordvec.nn.CBOW` / :class:`wordvec.nn.SkipGram` as the book does: windows of full
@@ -125,7 +127,8 @@ class Word2Vec:
         self.words_read: int = 0
         self.memory_estimate: MemoryEstimate | None = None
         self.checkpoint_extra: dict = {}
-        self._counted = None   # (corpus, tokens counted) of build_vocab, until fit reads it
+        # (corpus, tokens counted, its ids or None) of build_vocab, until fit reads it
+        self._counted = None
 
     def build_vocab(self, corpus) -> Word2Vec:
         """Count ``corpus`` into ``vocab`` (min_count, max_vocab, prune_at) and check the
@@ -138,11 +141,12 @@ class Word2Vec:
         cfg = self.config
         # Counting itself must fit: prune_at words may not take more than half the memory.
         prune_at = memory.counting_limit(cfg.prune_at, memory.available_memory())
-        self.vocab = Vocab.build(corpus, min_count=cfg.min_count, max_vocab=cfg.max_vocab,
-                                 max_final_vocab=cfg.max_final_vocab,
-                                 prune_at=prune_at,
-                                 lowered_from=cfg.prune_at if prune_at < cfg.prune_at else None)
-        self._counted = (corpus, self.vocab.raw_words)
+        _remove_stale_spills()
+        self.vocab, encoded = count_and_encode(
+            corpus, min_count=cfg.min_count, max_vocab=cfg.max_vocab,
+            max_final_vocab=cfg.max_final_vocab, prune_at=prune_at,
+            lowered_from=cfg.prune_at if prune_at < cfg.prune_at else None)
+        self._counted = (corpus, self.vocab.raw_words, encoded)
         self.check_memory()
         return self
 
@@ -216,7 +220,7 @@ class Word2Vec:
 
         Raises :class:`~wordvec.corpus.CorpusError` / :class:`~wordvec.vocab.VocabError` for a
         corpus that cannot be used, :class:`MemoryEstimateError` when the run would not
-        fit in memory (checked before encoding and allocating), and
+        fit in memory (checked before the weights are allocated), and
         :class:`~wordvec.errors.DivergenceError` when the weights become NaN or
         infinite (a learning rate too large)."""
         cfg = self.config
@@ -227,9 +231,7 @@ class Word2Vec:
             self.build_vocab(corpus)
         else:
             self.check_memory()
-        _remove_stale_spills()
-        encoded = encode(corpus, self._known_vocab().word_to_id)
-        self._check_unchanged(corpus, encoded)
+        encoded = self._encoded(corpus)
         self.words_read = encoded.raw_words
         save = None
         if checkpoint_dir is not None:
@@ -241,18 +243,28 @@ class Word2Vec:
             self._train(encoded, hooks, weights=self._initial_weights(in_place=in_place))
         return self
 
-    def _check_unchanged(self, corpus, encoded: EncodedCorpus) -> None:
-        """Raise CorpusError when the corpus read for training is not the one counted: a
-        file cut short (or grown) between counting and encoding would otherwise train on
-        what is left, with counts and a schedule that no longer match it."""
+    def _encoded(self, corpus) -> EncodedCorpus:
+        """``corpus`` as ids of the vocabulary: those :meth:`build_vocab` made as it counted
+        this corpus when it could (one read of a file), else encoded now."""
         counted, self._counted = self._counted, None
         same = counted is not None and (counted[0] is corpus or (
             isinstance(corpus, (str, os.PathLike)) and counted[0] == corpus))
-        if not same:
-            return
-        if counted[1] != encoded.raw_words:
+        if same and counted[2] is not None:
+            return counted[2]
+        _remove_stale_spills()
+        encoded = encode(corpus, self._known_vocab().word_to_id)
+        if same:
+            self._check_unchanged(counted[1], encoded)
+        return encoded
+
+    @staticmethod
+    def _check_unchanged(counted_words: int, encoded: EncodedCorpus) -> None:
+        """Raise CorpusError when the corpus read for training is not the one counted: a
+        file cut short (or grown) between counting and encoding would otherwise train on
+        what is left, with counts and a schedule that no longer match it."""
+        if counted_words != encoded.raw_words:
             raise CorpusError(f"the corpus changed while it was read: counting saw "
-                              f"{counted[1]:,} words, reading it again for training "
+                              f"{counted_words:,} words, reading it again for training "
                               f"{encoded.raw_words:,}; train again once nothing writes to it")
 
     @property
