@@ -17,6 +17,7 @@ from wordvec.io import (
     VectorFileError,
     _binary_kernel,
     _scan_binary_rows,
+    _scan_binary_rows_by_find,
     load,
     load_model,
     load_word2vec_format,
@@ -104,24 +105,41 @@ def test_binary_float_bytes_that_look_like_separators(tmp_path):
     assert wv.vectors.tobytes() == b" \n \n" * 3 + struct.pack("<f", 1.0)
 
 
-def test_compiled_kernel_equals_its_python_reference():
+def _scans(blob: bytes, pos: int, rows: int, row_bytes: int):
+    """The results of the three binary scanners (the reference, the compiled kernel and
+    the row-at-a-time Python scan) on ``blob``."""
+    data = np.frombuffer(blob, dtype=np.uint8)
+    scanners = (_scan_binary_rows, _binary_kernel(),
+                lambda _, *args: _scan_binary_rows_by_find(blob, data, *args))
+    results = []
+    for scan in scanners:
+        starts, ends = np.zeros(rows, np.int64), np.zeros(rows, np.int64)
+        out = np.zeros((rows, row_bytes), np.uint8)
+        status = scan(data, pos, row_bytes, starts, ends, out)
+        results.append((tuple(int(x) for x in status), starts, ends, out))
+    return results
+
+
+def test_compiled_kernel_and_row_scan_equal_the_python_reference():
     rng = np.random.default_rng(3)
     rows = [(bytes(rng.integers(97, 123, size=rng.integers(1, 9))), rng.standard_normal(5))
             for _ in range(40)]
-    data = np.frombuffer(c_binary(rows, 5, before=b"\n"), dtype=np.uint8)
-    pos = data.tobytes().index(b"\n") + 1
-    for end in (len(data), len(data) - 7, len(data) - 21):   # whole, cut in a vector, in a word
-        results = []
-        for scan in (_scan_binary_rows, _binary_kernel()):
-            starts, ends = np.zeros(40, np.int64), np.zeros(40, np.int64)
-            out = np.zeros((40, 20), np.uint8)
-            status = scan(data[:end], pos, 20, starts, ends, out)
-            results.append((tuple(int(x) for x in status), starts, ends, out))
-        (status_py, *arrays_py), (status_nb, *arrays_nb) = results
-        assert status_py == status_nb
-        for a, b in zip(arrays_py, arrays_nb):
-            np.testing.assert_array_equal(a, b)
-    assert status_py[2] in (1, 2)
+    blob = c_binary(rows, 5, before=b"\n")
+    pos = blob.index(b"\n") + 1
+    first = pos + 1 + len(rows[0][0]) + 1 + 20 + 1      # where the second row starts
+    statuses = set()
+    for damaged in (blob, blob[:-7], blob[:-21],        # whole, cut in a vector, in a word
+                    blob[:first] + b" " + blob[first:],                  # an empty word
+                    blob[:first + 2] + b"\n" + blob[first + 2:],         # a newline in a word
+                    blob[:first] + b"\n\n\n" + blob[first:],            # newlines between rows
+                    blob[:pos] + b"nospace"):                            # no space at all
+        (reference, *expected), *others = _scans(damaged, pos, 40, 20)
+        statuses.add(reference[2])
+        for status, *arrays in others:
+            assert status == reference
+            for a, b in zip(arrays, expected):
+                np.testing.assert_array_equal(a, b)
+    assert statuses == {0, 1, 2, 3, 4}
 
 
 # --------------------------------------------------------------------------- text and fastText

@@ -28,6 +28,7 @@ from .model import MODEL_FORMAT, MODEL_VERSION, SavedModel, load_model, save_mod
 from .projector import save_projector
 from .word2vec_format import _binary_kernel as _binary_kernel  # imported by tests/test_formats.py
 from .word2vec_format import _scan_binary_rows as _scan_binary_rows
+from .word2vec_format import _scan_binary_rows_by_find as _scan_binary_rows_by_find
 from .word2vec_format import load_word2vec_format, save_word2vec_format
 
 __all__ = ["MODEL_FORMAT", "MODEL_VERSION", "SavedModel", "VectorFileError", "atomic_write",
