@@ -15,10 +15,15 @@ gensim's words/s at analogy and WordSim-353 each no more than 0.01 below gensim'
 ``-hs 1 -negative 0`` (gensim's ``hs=1, negative=0``); its goal is speed ahead of gensim's
 (>= 1.0x) at the same quality bounds.
 
+``--batch-negatives`` trains wordvec's skip-gram with one draw of negatives per center word,
+shared by its window's pairs (``TrainConfig.batch_negatives=1``, pWord2Vec's scheme; CBOW
+ignores it); gensim keeps its per-pair draws, so its rows are the per-pair reference.
+
     pip install ".[bench]"
     python benchmarks/compare_gensim.py --repeat 2          # data from $WORDVEC_DATA
     python benchmarks/compare_gensim.py --threads 2 --seeds 4   # mean over seeds 1..4
     python benchmarks/compare_gensim.py --threads 2 --seeds 4 --output hs
+    python benchmarks/compare_gensim.py --threads 2 --seeds 4 --models skipgram --batch-negatives
 """
 from __future__ import annotations
 
@@ -47,16 +52,16 @@ def data_dir() -> Path:
     return Path(os.environ.get("WORDVEC_DATA", root.parent / "shared" / "data"))
 
 
-def train_wordvec(path, model, threads, seed, init, output):
+def train_wordvec(path, model, threads, seed, init, output, batch_negatives=0):
     from wordvec import Word2Vec
 
     m = Word2Vec(model=model, threads=threads, seed=seed, alpha=ALPHA[model], init=init,
-                 **SETTINGS, **OUTPUTS[output])
+                 batch_negatives=batch_negatives, **SETTINGS, **OUTPUTS[output])
     m.fit(str(path))
     return m.wv.index_to_key, m.wv.vectors, m.train_seconds, m.vocab.raw_words
 
 
-def train_gensim(path, model, threads, seed, init, output):
+def train_gensim(path, model, threads, seed, init, output, batch_negatives=0):
     from gensim.models import Word2Vec
     from gensim.models.word2vec import LineSentence
 
@@ -88,7 +93,8 @@ def worker(args):
     train = train_wordvec if args.worker == "wordvec" else train_gensim
     start = time.perf_counter()
     words, vectors, train_seconds, raw_words = train(args.corpus, args.model, args.threads,
-                                                     args.seed, args.init, args.output)
+                                                     args.seed, args.init, args.output,
+                                                     int(args.batch_negatives))
     wall = time.perf_counter() - start
     np.save(args.out + ".npy", np.asarray(vectors, dtype=np.float32))
     Path(args.out + ".words").write_text("\n".join(words), encoding="utf-8")
@@ -110,11 +116,12 @@ def evaluate(prefix, data):
     return float(analogy), float(pairs[1][0])
 
 
-def run(system, model, threads, seed, corpus, tmp, init, output):
+def run(system, model, threads, seed, corpus, tmp, init, output, batch_negatives=False):
     out = str(Path(tmp) / f"{system}-{model}-{threads}")
     cmd = [sys.executable, __file__, "--worker", system, "--model", model, "--threads",
            str(threads), "--seed", str(seed), "--corpus", str(corpus), "--out", out,
-           "--init", init, "--output", output]
+           "--init", init, "--output", output] + (["--batch-negatives"] if batch_negatives
+                                                  else [])
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"{system} {model} failed:\n{done.stderr}")
@@ -124,9 +131,10 @@ def run(system, model, threads, seed, corpus, tmp, init, output):
     return figures
 
 
-def compare(threads, seeds, corpus, models, init, output):
+def compare(threads, seeds, corpus, models, init, output, batch_negatives=False):
     """One table for ``threads``: each model trained by both systems with each seed, then,
-    with several seeds, the mean and spread of the differences (wordvec - gensim)."""
+    with several seeds, each system's mean figures and the mean and spread of the
+    differences (wordvec - gensim)."""
     print(f"\n{threads} thread(s), load average {os.getloadavg()[0]:.2f}")
     header = (f"{'model':<9} {'system':<8} {'seed':>4} {'wall s':>7} {'words/s':>11} "
               f"{'peak MiB':>9} {'analogy':>8} {'ws353':>7}")
@@ -135,11 +143,13 @@ def compare(threads, seeds, corpus, models, init, output):
     with tempfile.TemporaryDirectory() as tmp:
         for model in models:
             diffs = []
+            runs: dict[str, list[dict]] = {"gensim": [], "wordvec": []}
             for seed in seeds:
                 res = {}
                 for system in ("gensim", "wordvec"):
                     f = res[system] = run(system, model, threads, seed, corpus, tmp, init,
-                                          output)
+                                          output, batch_negatives)
+                    runs[system].append(f)
                     print(f"{model:<9} {system:<8} {seed:>4} {f['wall']:>7.2f} "
                           f"{f['words_per_sec']:>11,.0f} {f['peak_mib']:>9,.0f} "
                           f"{f['analogy']:>8.4f} {f['wordsim']:>7.4f}")
@@ -153,11 +163,24 @@ def compare(threads, seeds, corpus, models, init, output):
                       f"ws353 {diff[2]:+.4f}, peak {diff[3]:+,.0f} MiB -> "
                       f"{_verdict(*diff, output)}")
             if len(seeds) > 1:
+                for system, figures in runs.items():
+                    _print_means(model, system, figures)
                 mean = np.mean(diffs, axis=0)
                 spread = np.std(diffs, axis=0)
                 print(f"{'':<9} mean of {len(seeds)} seeds: {mean[0]:.2f}x words/s; analogy "
                       f"{mean[1]:+.4f} (sd {spread[1]:.4f}), ws353 {mean[2]:+.4f} "
                       f"(sd {spread[2]:.4f}) -> {_verdict(*mean, output)}")
+
+
+def _print_means(model, system, figures) -> None:
+    """One system's mean words/s, analogy and WordSim-353 over the seeds (sd: population)."""
+    def stat(key):
+        values = np.array([f[key] for f in figures])
+        return values.mean(), values.std()
+
+    speed, analogy, wordsim = stat("words_per_sec"), stat("analogy"), stat("wordsim")
+    print(f"{model:<9} {system:<8} mean {speed[0]:>11,.0f} words/s; analogy {analogy[0]:.4f} "
+          f"(sd {analogy[1]:.4f}), ws353 {wordsim[0]:.4f} (sd {wordsim[1]:.4f})")
 
 
 def _verdict(ratio, analogy, wordsim, peak, output) -> str:
@@ -181,6 +204,9 @@ def main(argv=None):
     parser.add_argument("--output", choices=sorted(OUTPUTS), default="ns",
                         help="the output layer: negative sampling (ns, negative 5) or "
                              "hierarchical softmax (hs, word2vec.c's -hs 1 -negative 0)")
+    parser.add_argument("--batch-negatives", action="store_true",
+                        help="wordvec's skip-gram shares one draw of negatives among a "
+                             "window's pairs (TrainConfig.batch_negatives=1)")
     parser.add_argument("--worker", choices=["wordvec", "gensim"], help=argparse.SUPPRESS)
     parser.add_argument("--model", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
@@ -195,12 +221,12 @@ def main(argv=None):
     import gensim
 
     print(f"text8-head, {SETTINGS | OUTPUTS[args.output]}, wordvec init {args.init!r}, "
-          f"gensim {gensim.__version__}")
+          f"batch_negatives={int(args.batch_negatives)}, gensim {gensim.__version__}")
     for r in range(args.repeat):
         print(f"\n=== run {r + 1}/{args.repeat}")
         for threads in args.threads:
             compare(threads, list(range(args.seed, args.seed + args.seeds)), corpus, args.models,
-                    args.init, args.output)
+                    args.init, args.output, args.batch_negatives)
     return 0
 
 

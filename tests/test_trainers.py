@@ -67,7 +67,7 @@ def _other_value(f: dataclasses.Field):
     if meta["choices"]:
         return next(c for c in meta["choices"] if c != f.default)
     if f.type.startswith("int"):
-        up = (f.default or meta["low"] or 1) + 1
+        up = (f.default if f.default is not None else (meta["low"] or 1)) + 1
         return up if meta["high"] is None or up <= meta["high"] else f.default - 1
     return (f.default or 0.5) / 2
 

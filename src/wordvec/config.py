@@ -163,6 +163,13 @@ class TrainConfig:
                                     "(word2vec.c); 0 always uses the full window (gensim's "
                                     "shrink_windows=False)", low=0, high=1,
                                  backends=("engine",))
+    batch_negatives: int = _field(0, "1: skip-gram draws one set of negatives per center word, "
+                                     "shared by all its context words, and scores the window "
+                                     "as one small matrix product (pWord2Vec's scheme, Ji et "
+                                     "al. 2016): faster, but not word2vec.c's fresh draws per "
+                                     "pair; needs negative >= 1 and hs 0; CBOW ignores it (its "
+                                     "window is one example already)", low=0, high=1,
+                                  backends=("engine",))
     chunk_words: int = _field(10_000, "words (whole sentences) a thread trains at a time; "
                                       "the learning rate and checkpoints step per chunk",
                               low=1, high=MAX_WORDS, backends=("engine",))
@@ -202,6 +209,7 @@ class TrainConfig:
             raise ConfigError("negative=0 with hs=0 trains no output layer; use negative=5 "
                               "(negative sampling), hs=1 (hierarchical softmax), or both")
         self._check_backend()
+        self._check_batch_negatives()
 
     def _check_backend(self) -> None:
         """A field the chosen backend does not read must keep its default."""
@@ -212,6 +220,23 @@ class TrainConfig:
                 raise ConfigError(f"{f.name}={shown(value)} is not used by backend="
                                   f"{self.backend!r} (only by the {owner} backend); leave it "
                                   f"at its default, {shown(f.default)}")
+
+    def _check_batch_negatives(self) -> None:
+        """Skip-gram's shared negatives batch negative sampling alone (CBOW ignores them)."""
+        if not self.batch_negatives or self.model != "skipgram":
+            return
+        if self.negative == 0:
+            raise ConfigError("batch_negatives=1 shares negative samples and negative=0 draws "
+                              "none; use negative=5, or batch_negatives=0")
+        if self.hs:
+            raise ConfigError("batch_negatives=1 batches negative sampling alone and hs=1 "
+                              "adds hierarchical softmax; use hs=0, or batch_negatives=0")
+
+    @property
+    def batch_window(self) -> int:
+        """The window of skip-gram's shared negatives: ``window`` when batch_negatives
+        applies (skip-gram), else 0; what each engine thread's window blocks are sized by."""
+        return self.window if self.batch_negatives and self.model == "skipgram" else 0
 
     @property
     def start_alpha(self) -> float:

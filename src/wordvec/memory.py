@@ -133,12 +133,15 @@ class MemoryEstimate:
         return line
 
 
-def thread_bytes(dim: int, negative: int, hs: int = 0) -> int:
+def thread_bytes(dim: int, negative: int, hs: int = 0, batch_window: int = 0) -> int:
     """Bytes of one engine thread: the arrays of ``engine.train.make_state`` (each padded
     onto cache lines of its own) and its resident stack; with ``hs`` its gradients hold a
-    path of the tree (:data:`HS_MAX_PATH` bounds it)."""
+    path of the tree (:data:`HS_MAX_PATH` bounds it); with ``batch_window`` (skip-gram's
+    shared negatives) its window blocks hold ``2 * batch_window`` rows of gradients and of
+    input deltas."""
     grads = max(1 + negative, HS_MAX_PATH if hs else 0)
-    arrays = (2 * 4 * dim, 4 * MAX_SENTENCE, 8, 4 * (1 + negative), 4 * grads, 24)
+    window = 2 * 4 * batch_window * (1 + negative), 2 * 4 * batch_window * dim
+    arrays = (2 * 4 * dim, 4 * MAX_SENTENCE, 8, 4 * (1 + negative), 4 * grads, 24, *window)
     return sum(n + 3 * _LINE for n in arrays) + THREAD_STACK_BYTES
 
 
@@ -151,7 +154,7 @@ def tree_bytes(vocab_size):
 
 
 def _parts(vocab_size, dim: int, corpus_ids, backend: str, window: int, threads: int,
-           negative: int, hs: int):
+           negative: int, hs: int, batch_window: int = 0):
     """The parts of the estimate; vocab_size and corpus_ids may be arrays (vectorised)."""
     per_matrix = 4 * vocab_size * dim
     matrices = 1 + (negative > 0) + hs
@@ -163,7 +166,8 @@ def _parts(vocab_size, dim: int, corpus_ids, backend: str, window: int, threads:
         sentences=(16 * corpus_ids + 9) // 10,  # SENTENCE_BYTES_PER_ID, rounded up
         windows=4 * corpus_ids * (2 * window + 1) if backend == "nn" else 0 * corpus_ids,
         tables=TABLE_BYTES_PER_WORD * vocab_size + (tree_bytes(vocab_size) if hs else 0),
-        threads=(threads * thread_bytes(dim, negative, hs) if backend == "engine" else 0)
+        threads=(threads * thread_bytes(dim, negative, hs, batch_window)
+                 if backend == "engine" else 0)
         + 0 * vocab_size,
         writer=np.minimum(vocab_size, WRITER_ROWS) * (WRITER_BYTES_PER_NUMBER * dim + 64),
     )
@@ -175,12 +179,14 @@ def _mapped(corpus_bytes, memmap_threshold: int):
 
 def estimate(vocab_size: int, dim: int, corpus_ids: int, *, backend: str = "engine",
              window: int = 5, threads: int = 1, negative: int = 5, hs: int = 0,
+             batch_window: int = 0,
              memmap_threshold: int = MEMMAP_THRESHOLD) -> MemoryEstimate:
     """The :class:`MemoryEstimate` for V = ``vocab_size`` words of ``dim`` dimensions and
     T = ``corpus_ids`` in-vocabulary tokens (``Vocab.total``). ``backend`` and ``window``
     matter for ``"nn"`` (Adam state, window arrays), ``threads`` and ``negative`` for the
     engine's per-thread state, ``negative`` and ``hs`` for the output matrices (and the
-    tree); ``memmap_threshold`` is :func:`wordvec.corpus.encode`'s."""
+    tree), ``batch_window`` for the window blocks of skip-gram's shared negatives (0: none);
+    ``memmap_threshold`` is :func:`wordvec.corpus.encode`'s."""
     if (vocab_size < 0 or dim <= 0 or corpus_ids < 0 or threads < 1 or negative < 0
             or hs not in (0, 1)):
         raise ValueError(f"need vocab_size >= 0, dim > 0, corpus_ids >= 0, threads >= 1, "
@@ -188,7 +194,7 @@ def estimate(vocab_size: int, dim: int, corpus_ids: int, *, backend: str = "engi
                          f"{threads}, {negative}, {hs}")
     parts = {k: int(v) for k, v in _parts(int(vocab_size), int(dim), int(corpus_ids), backend,
                                           int(window), int(threads), int(negative),
-                                          int(hs)).items()}
+                                          int(hs), int(batch_window)).items()}
     # The nn path copies ids into its own array, so it maps none of them.
     mapped = int(_mapped(parts["corpus"], memmap_threshold)) if backend == "engine" else 0
     return MemoryEstimate(vocab_size=int(vocab_size), dim=int(dim), corpus_ids=int(corpus_ids),
@@ -197,7 +203,7 @@ def estimate(vocab_size: int, dim: int, corpus_ids: int, *, backend: str = "engi
 
 def largest_vocab(counts, dim: int, available: int, *, backend: str = "engine",
                   window: int = 5, threads: int = 1, negative: int = 5, hs: int = 0,
-                  memmap_threshold: int = MEMMAP_THRESHOLD) -> int:
+                  batch_window: int = 0, memmap_threshold: int = MEMMAP_THRESHOLD) -> int:
     """The largest k such that training on the k most frequent words fits in ``available``
     bytes (``estimate(k, dim, counts[:k].sum()).needed <= available``); 0 if none does.
 
@@ -208,7 +214,7 @@ def largest_vocab(counts, dim: int, available: int, *, backend: str = "engine",
     k = np.arange(counts.shape[0] + 1, dtype=np.int64)
     ids = np.concatenate(([0], np.cumsum(counts)))
     parts = _parts(k, int(dim), ids, backend, int(window), int(threads), int(negative),
-                   int(hs))
+                   int(hs), int(batch_window))
     needed = sum(np.asarray(p, dtype=np.int64) for p in parts.values())
     if backend == "engine":
         needed = needed - _mapped(parts["corpus"], memmap_threshold)

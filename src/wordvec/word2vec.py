@@ -167,7 +167,7 @@ class Word2Vec:
         cfg, vocab = self.config, self._known_vocab()
         counts = vocab.counts
         sizes = dict(backend=cfg.backend, window=cfg.window, threads=cfg.n_threads,
-                     negative=cfg.negative, hs=cfg.hs)
+                     negative=cfg.negative, hs=cfg.hs, batch_window=cfg.batch_window)
         est = memory.estimate(len(vocab), cfg.dim, vocab.total, **sizes)
         self.memory_estimate = est
         if available is None:

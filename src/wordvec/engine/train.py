@@ -117,12 +117,14 @@ def _private(shape, dtype) -> np.ndarray:
 
 
 def make_state(dim: int, negative: int, max_sentence: int, seed: int, thread: int,
-               max_path: int = 0) -> K.ThreadState:
+               max_path: int = 0, batch_window: int = 0) -> K.ThreadState:
     """A fresh :class:`~wordvec.engine.kernels.ThreadState` for thread ``thread``, each array
     on cache lines of its own; ``max_path``: the longest path of the Huffman tree (0 without
-    hierarchical softmax)."""
+    hierarchical softmax); ``batch_window``: the window of skip-gram's shared negatives
+    (``Options.batch``; 0 without them), whose blocks take ``2 * batch_window`` rows."""
     rng = _private((1,), np.uint64)
     rng[:] = K.seed_state(seed, thread)
+    contexts = 2 * max(int(batch_window), 0)
     return K.ThreadState(
         rng=rng,
         neu1=_private((1, dim), np.float32),
@@ -130,6 +132,8 @@ def make_state(dim: int, negative: int, max_sentence: int, seed: int, thread: in
         sent=_private((max(int(max_sentence), 1),), np.int32),
         rows=_private((1 + negative,), np.int32),
         grads=_private((max(1 + negative, max_path),), np.float32),
+        window_grads=_private((contexts, 1 + negative), np.float32),
+        window_deltas=_private((contexts, dim), np.float32),
         sums=_private((3,), np.float64),
     )
 
@@ -383,11 +387,12 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out=None,
     sentence i is ``ids[bounds[i]:bounds[i+1]]`` and no window crosses its ends;
     counts: (V,) word counts (subsampling and the noise distribution);
     config: model, dim, window, negative, sample, epochs, start_alpha/end_alpha, n_threads,
-    seed, and the engine's own fields: saturation, sigmoid, chunk_words (the unit of work
-    handed to a thread), progress_interval; W_in, W_out: (V, dim) float32, C-contiguous (see
-    :func:`init_weights`), W_out None when ``config.negative == 0``; W_hs: (V, dim) float32
-    zeros at first, the inner nodes of hierarchical softmax when ``config.hs == 1``, else
-    None (see :class:`wordvec.weights.Weights`).
+    seed, and the engine's own fields: saturation, sigmoid, batch_negatives (skip-gram's
+    shared negatives), chunk_words (the unit of work handed to a thread), progress_interval;
+    W_in, W_out: (V, dim) float32, C-contiguous (see :func:`init_weights`), W_out None when
+    ``config.negative == 0``; W_hs: (V, dim) float32 zeros at first, the inner nodes of
+    hierarchical softmax when ``config.hs == 1``, else None (see
+    :class:`wordvec.weights.Weights`).
     progress: called as ``progress(info: Progress)`` from the calling thread about every
     ``config.progress_interval`` seconds and once at the end.
 
@@ -426,14 +431,15 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out=None,
     tables = make_tables(counts, config.sample, config.ns_exponent, ns=config.negative > 0,
                          hs=config.hs == 1)
     max_path = int(np.diff(tables.offsets).max()) if tables.offsets.shape[0] > 1 else 0
+    batch = int(config.batch_window > 0)
     states = [make_state(config.dim, config.negative, max_sentence, config.seed, thread,
-                         max_path) for thread in range(n_threads)]
+                         max_path, config.batch_window) for thread in range(n_threads)]
     if start is not None:
         for state, rng in zip(states, np.asarray(start.rng, dtype=np.uint64)):
             state.rng[0] = rng
     opts = K.Options(K.MODELS[config.model], int(config.window),
                      K.SATURATIONS[config.saturation], K.SIGMOIDS[config.sigmoid], config.hs,
-                     int(config.negative > 0), config.cbow_mean, config.shrink_windows)
+                     int(config.negative > 0), config.cbow_mean, config.shrink_windows, batch)
     run = _Run((ids, bounds, tables, weights), schedule,
                states, opts, config, progress, checkpoint, checkpoint_every, epoch_end)
     run.run()
