@@ -39,6 +39,7 @@ from ..sampling import alias_table, keep_probabilities, unigram_probs
 from ..schedule import Schedule, TrainState
 from ..weights import NAMES, needed
 from . import kernels as K
+from .pages import CorpusPages
 
 
 @dataclass
@@ -170,6 +171,8 @@ class _Run:
     def __init__(self, arrays, schedule: Schedule, states, opts: K.Options, config: TrainConfig,
                  progress, checkpoint, checkpoint_every: float, epoch_end=None):
         self.ids, self.bounds, self.tables, weights = arrays
+        self.pages = CorpusPages(self.ids)
+        self.pages.release(0, self.ids.shape[0])   # what reading the corpus left resident
         self.matrices = [W for W in weights if W is not None]
         # The kernel takes all three; a layer not trained gets an empty matrix it never reads.
         empty = np.zeros((1, weights[0].shape[1]), dtype=np.float32)
@@ -227,6 +230,7 @@ class _Run:
                                   self.W_out, self.W_hs, alpha, schedule.step, self.opts,
                                   state)
             loss, examples, kept = state.sums
+            self.pages.release(int(self.bounds[first]), int(self.bounds[last]))
         finally:
             with cond:
                 self.running -= 1
