@@ -294,18 +294,33 @@ def test_rlimit_as_bounds_the_available_memory():
     assert 0 < available <= 300 << 20
 
 
-def test_training_beyond_an_rlimit_is_refused_with_advice(tmp_path):
+def _train_under_rlimit(tmp_path, preload: str):
+    """``wordvec train`` at dim 5000 in a process whose address space is limited to 150 MiB
+    above what it holds once ``preload`` has run."""
     corpus = tmp_path / "c.txt"
     rng = np.random.default_rng(0)
     corpus.write_text(" ".join(f"w{i}" for i in rng.integers(0, 5000, 60_000)) + "\n")
     code = ("import resource, sys; from wordvec import memory; from wordvec.__main__ import run; "
-            "size = memory._status_bytes(b'VmSize:'); "
+            f"{preload}; size = memory._status_bytes(b'VmSize:'); "
             "resource.setrlimit(resource.RLIMIT_AS, (size + (150 << 20), resource.RLIM_INFINITY)); "
             "sys.argv = ['wordvec'] + sys.argv[1:]; run()")
-    result = subprocess.run([sys.executable, "-c", code, "train", str(corpus), "-o",
-                             str(tmp_path / "v.bin"), "--dim", "5000", "--min-count", "1",
-                             "--threads", "1"], capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-c", code, "train", str(corpus), "-o",
+                           str(tmp_path / "v.bin"), "--dim", "5000", "--min-count", "1",
+                           "--threads", "1"], capture_output=True, text=True, timeout=120)
+
+
+def test_training_beyond_an_rlimit_is_refused_with_advice(tmp_path):
+    """With the compiler loaded, the estimate refuses a run the limit cannot hold."""
+    result = _train_under_rlimit(tmp_path, "import wordvec.scan, wordvec.engine")
     one_line_error(result, "of memory", "use --max-vocab")
+    assert not (tmp_path / "v.bin").exists()
+
+
+def test_a_compiler_that_cannot_load_under_an_rlimit_is_one_line(tmp_path):
+    """Below what Numba's LLVM library needs, the run stops at its first kernel with one line
+    naming the limit, not llvmlite's traceback."""
+    result = _train_under_rlimit(tmp_path, "pass")
+    one_line_error(result, "cannot load Numba", "raise the limit")
     assert not (tmp_path / "v.bin").exists()
 
 

@@ -38,7 +38,8 @@ held invalid UTF-8 (checking only the distinct non-ASCII tokens, so counting sta
 and warns once per file with :class:`InvalidUTF8Warning`.
 
 :func:`read_tokens` reads a file source once before its vocabulary is known, every token
-as the index of its distinct byte token, and :func:`encode_stream` turns that into what
+as the index of its distinct byte token (split and numbered by a Numba kernel,
+:mod:`wordvec.scan`, by the same rules), and :func:`encode_stream` turns that into what
 :func:`encode` gives once the vocabulary is known, so that
 :func:`wordvec.vocab.count_and_encode` counts and encodes in one read of the text.
 
@@ -77,6 +78,7 @@ from typing import IO, Any, BinaryIO
 
 import numpy as np
 
+from .compiler import require_numba
 from .errors import WordvecError, shown
 
 __all__ = [
@@ -877,62 +879,47 @@ def read_tokens(source: Source, *, max_distinct: int, max_token_bytes: int,
     """Read a path source once into a :class:`TokenStream`: the sentences
     :func:`iter_sentences` yields, each token as the index of its distinct byte token.
 
+    The pieces of each file (:func:`_aligned_blocks`) are split and numbered by a Numba
+    kernel (:class:`wordvec.scan.TokenScanner`, imported here so that reading a corpus in
+    any other way never loads Numba) by the rules :func:`_byte_sentences` follows; a token
+    longer than :data:`MAX_WORD_BYTES` is held by its first ``_CARRY_LIMIT`` bytes.
+
     Returns None for token lists (they are in memory: counting and encoding them costs no
-    reading), and as soon as more than ``max_distinct`` distinct tokens, or distinct tokens
-    of more than ``max_token_bytes`` bytes in all, are held: the caller then counts with
-    word2vec.c's pruning and encodes in a second pass, whose memory is bounded. Raises
-    :class:`CorpusError` as :func:`encode` does.
+    reading), and as soon as a piece leaves more than ``max_distinct`` distinct tokens, or
+    distinct tokens of more than ``max_token_bytes`` bytes in all, held: the caller then
+    counts with word2vec.c's pruning and encodes in a second pass, whose memory is bounded.
+    Raises :class:`CorpusError` as :func:`encode` does.
     """
     _check_sizes(block_size, max_sentence)
     files, _ = _resolve(source)
     if files is None:
         return None
-    lookup: dict[bytes, int] = {}
+    require_numba()
+    from .scan import TokenScanner
+
+    scanner = TokenScanner(_CARRY_LIMIT, max_sentence)
     sink = _IdSink(memmap_threshold, tmp_dir)
     lengths: list[np.ndarray] = []
     file_ends: list[int] = []
-    raw_words = held = 0
+    raw_words = 0
     try:
         for path in files:
-            for flat, sentence_lengths in _batches(_byte_sentences([path], block_size,
-                                                                   max_sentence),
-                                                   _ENCODE_BATCH):
-                ids, added = _stream_ids(lookup, flat)
-                held += added
-                if len(lookup) > max_distinct or held > max_token_bytes:
+            for piece in _aligned_blocks(path, block_size):
+                ids, finished = scanner.scan(piece)
+                if scanner.distinct > max_distinct or scanner.key_bytes > max_token_bytes:
                     sink.abort()
                     return None
                 sink.append(ids)
-                lengths.append(np.asarray(sentence_lengths, dtype=np.int64))
-                raw_words += len(flat)
+                lengths.append(finished)
+                raw_words += ids.shape[0]
+            lengths.append(scanner.end_file())
             file_ends.append(raw_words)
     except BaseException:
         sink.abort()
         raise
-    return TokenStream(tokens=list(lookup), ids=sink.finish(writable=True),
-                       lengths=(np.concatenate(lengths) if lengths
-                                else np.empty(0, dtype=np.int64)),
-                       file_ends=file_ends, files=files)
-
-
-def _stream_ids(lookup: dict[bytes, int], flat: list[bytes]) -> tuple[np.ndarray, int]:
-    """The ids of a batch of file tokens in ``lookup`` (distinct byte token -> index), adding
-    the tokens not yet in it; returns them and the bytes of the tokens added. A long token
-    is looked up by its first ``_CARRY_LIMIT`` bytes, so the tokens held stay short."""
-    ids = np.fromiter(map(lookup.get, flat, repeat(-1)), dtype=np.int32, count=len(flat))
-    added = 0
-    missing = np.flatnonzero(ids < 0)
-    if missing.size:
-        setdefault = lookup.setdefault
-        for j in missing.tolist():  # distinct tokens, new ones repeated in the batch, long ones
-            token = flat[j]
-            if len(token) > MAX_WORD_BYTES:
-                token = token[:_CARRY_LIMIT]
-            new = len(lookup)
-            ids[j] = setdefault(token, new)
-            if ids[j] == new:
-                added += len(token)
-    return ids, added
+    # Each file adds its end_file() array, so ``lengths`` is never empty.
+    return TokenStream(tokens=scanner.tokens(), ids=sink.finish(writable=True),
+                       lengths=np.concatenate(lengths), file_ends=file_ends, files=files)
 
 
 def encode_stream(stream: TokenStream, id_of_token: np.ndarray) -> EncodedCorpus:

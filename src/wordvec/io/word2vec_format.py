@@ -30,6 +30,7 @@ import zlib
 
 import numpy as np
 
+from ..compiler import require_numba
 from ..corpus import WORD_SEPARATORS, word_problem
 from ..errors import WriteError
 from .atomic import atomic_write
@@ -351,6 +352,7 @@ _PYTHON_SCAN_ROWS = 100_000
 @functools.cache
 def _binary_kernel():
     """``_scan_binary_rows`` compiled by Numba (imported on first use; cached on disk)."""
+    require_numba()
     import numba
 
     return numba.njit(cache=True, nogil=True)(_scan_binary_rows)

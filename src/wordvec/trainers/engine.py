@@ -5,6 +5,7 @@ import functools
 
 import numpy as np
 
+from ..compiler import require_numba
 from ..config import TrainConfig
 from ..hooks import Hooks, Progress, TrainRecord
 from ..schedule import TrainState, make_chunks
@@ -16,6 +17,7 @@ def train(encoded, counts, config: TrainConfig, weights: Weights, hooks: Hooks,
     """Train ``weights`` in place with word2vec.c's rules; see :mod:`wordvec.trainers`.
     ``words`` counts this call's raw corpus words (a resumed run did part before). With
     ``hooks.by_epoch`` the epochs run one at a time (:func:`_by_epoch`)."""
+    require_numba()
     from .. import engine
 
     checkpoint = None
@@ -65,6 +67,7 @@ def _by_epoch(run, bounds, config: TrainConfig, hooks: Hooks, start: TrainState 
 def initial_weights(vocab_size: int, config: TrainConfig) -> Weights:
     """word2vec.c's (or gensim's, by ``config.init``) initial weights: ``W_in`` by
     :func:`wordvec.engine.init_weights`, the output matrices ``config`` needs as zeros."""
+    require_numba()
     from ..engine import init_weights
 
     W_in, _ = init_weights(vocab_size, config.dim, seed=config.seed, init=config.init)
