@@ -450,8 +450,9 @@ def test_word2vec_writes_what_train_writes(tmp_path, corpus, flags, train_option
     vocab = Vocab.build(str(corpus), min_count=min_count)
     assert stdout.decode() == (f"Starting training using file {corpus}\nVocab size: "
                                f"{len(vocab)}\nWords in train file: {vocab.total}\n")
+    # word2vec.c's initial range (InitNet), which wordvec word2vec keeps.
     code, _, err = cli("train", corpus, "-o", tmp_path / "ref.bin", "--dim", 12, "--epochs", 1,
-                       "--threads", 1, "-q", *train_options)
+                       "--threads", 1, "-q", "--init", "word2vec", *train_options)
     assert code == 0, err
     assert out.read_bytes() == (tmp_path / "ref.bin").read_bytes()
     text = flags[1] == 0
@@ -467,7 +468,7 @@ def test_word2vec_classes_vocabulary_and_stdin(tmp_path, corpus):
     assert stdout == b"Starting training using file -\n" and err == ""
     code, _, err = cli("train", corpus, "-o", tmp_path / "ref.txt", "--classes", 5,
                        "--save-vocab", tmp_path / "ref-vocab.txt", "--dim", 12, "--epochs", 1,
-                       "--threads", 1, "-q")
+                       "--threads", 1, "-q", "--init", "word2vec")
     assert classes.read_bytes() == (tmp_path / "ref.txt").read_bytes()
     assert vocab.read_bytes() == (tmp_path / "ref-vocab.txt").read_bytes()
     assert re.fullmatch(r"(\S+ \d+\n)+", classes.read_text())

@@ -469,7 +469,7 @@ def word2vec(train_file, out, classes, debug, binary, save_vocab, read_vocab, cb
     """
     from .train import _Classes
 
-    config = dict(fields, model="cbow" if cbow else "skipgram")
+    config = dict(fields, model="cbow" if cbow else "skipgram", init="word2vec")  # InitNet
     _out(f"Starting training using file {train_file}\n")
     on_vocab = _w2v_vocab_lines if debug >= 1 else (lambda vocab: None)
     with _spoken_as(_W2V_NAMES):
