@@ -192,9 +192,9 @@ def test_the_table_stays_at_most_half_full():
     assert scanner.tokens() == [b"k%d" % i for i in range(30000)]
 
 
-def fnv1a(data: bytes) -> int:
-    """FNV-1a 64-bit, as the kernel hashes a key."""
-    h = 0xCBF29CE484222325
+def fnv1a(data: bytes, seed: int) -> int:
+    """FNV-1a 64-bit from the offset basis XOR ``seed``, as the kernel hashes a key."""
+    h = 0xCBF29CE484222325 ^ seed
     for b in data:
         h = ((h ^ b) * 0x100000001B3) & (2**64 - 1)
     return h
@@ -203,18 +203,32 @@ def fnv1a(data: bytes) -> int:
 def test_keys_in_the_same_slot_are_told_apart():
     """Tokens whose hashes share their low bits start probing at the same slot of the
     first table (1,024 slots); each keeps its own index."""
+    scanner = TokenScanner(_CARRY_LIMIT, MAX_SENTENCE)
     by_slot: dict[int, list[bytes]] = {}
     for i in range(20000):
         token = b"t%d" % i
-        by_slot.setdefault(fnv1a(token) & 1023, []).append(token)
+        by_slot.setdefault(fnv1a(token, int(scanner.seed)) & 1023, []).append(token)
     same = max(by_slot.values(), key=len)[:6]
     assert len(same) == 6
-    scanner = TokenScanner(_CARRY_LIMIT, MAX_SENTENCE)
     ids, lengths = scanner.scan(b" ".join(same + same[::-1]) + b"\n")
     assert scanner.table.shape[0] == 1024
     assert ids.tolist() == [0, 1, 2, 3, 4, 5, 5, 4, 3, 2, 1, 0]
     assert lengths.tolist() == [12]
     assert scanner.tokens() == same
+
+
+def test_the_hash_is_seeded_per_scanner_and_the_ids_do_not_depend_on_it():
+    """Tokens chosen to share a slot under one scanner's seed (a hash-flooding corpus for
+    it) are spread under another's, and both number the tokens alike."""
+    first, second = (TokenScanner(_CARRY_LIMIT, MAX_SENTENCE) for _ in range(2))
+    assert first.seed != second.seed
+    flood = [t for t in (b"f%d" % i for i in range(40000))
+             if fnv1a(t, int(first.seed)) & 1023 == 0][:30]
+    assert len({fnv1a(t, int(second.seed)) & 1023 for t in flood}) > 20
+    piece = b" ".join(flood * 2) + b"\n"
+    results = [scanner.scan(piece) for scanner in (first, second)]
+    for ids, lengths in results:
+        assert ids.tolist() == list(range(30)) * 2 and lengths.tolist() == [60]
 
 
 def test_a_line_goes_on_across_pieces_until_its_newline():

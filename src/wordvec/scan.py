@@ -15,14 +15,17 @@ cuts the sentences as :func:`wordvec.corpus._byte_sentences` cuts them:
 
 State (all NumPy arrays, grown in Python between pieces, so the kernel never allocates):
 an open-addressing table of int32 slots (-1: empty; linear probing on FNV-1a 64-bit hashes),
-kept at most half full *before* a piece could add its worst case of new keys; the keys'
-bytes one after the other in a uint8 arena with int64 offsets, and each key's hash.
+kept at most half full *before* a piece could add its worst case of new keys, the hash
+started from a random value per scanner; the keys' bytes one after the other in a uint8
+arena with int64 offsets, and each key's hash.
 
 This module imports Numba when it is imported; :mod:`wordvec.corpus` imports it only inside
 :func:`~wordvec.corpus.read_tokens`, so the commands that do not train never load Numba.
 It imports no other module of the package.
 """
 from __future__ import annotations
+
+import os
 
 import numpy as np
 from numba import njit
@@ -47,9 +50,10 @@ def _is_space(c) -> bool:
 
 
 @njit(nogil=True, cache=True)
-def _fnv1a(buf, start, stop):
-    """FNV-1a 64-bit hash of ``buf[start:stop]`` (uint8), as uint64."""
-    h = _FNV_OFFSET
+def _fnv1a(buf, start, stop, seed):
+    """FNV-1a 64-bit hash of ``buf[start:stop]`` (uint8) from the offset basis XOR ``seed``,
+    as uint64."""
+    h = _FNV_OFFSET ^ seed
     for i in range(start, stop):
         h = (h ^ np.uint64(buf[i])) * _FNV_PRIME
     return h
@@ -103,8 +107,8 @@ def _add_key(buf, start, length, h, slot, table, hashes, offsets, arena, state):
 
 
 @njit(nogil=True, cache=True)
-def _scan_piece(buf, key_limit, max_sentence, line_tokens, table, hashes, offsets, arena,
-                state, ids, lengths):
+def _scan_piece(buf, key_limit, max_sentence, line_tokens, seed, table, hashes, offsets,
+                arena, state, ids, lengths):
     """Tokenise one piece and number its tokens (see the module docstring).
 
     buf: (n,) uint8, the piece; no token goes on past its end. ``line_tokens``: tokens of
@@ -131,7 +135,7 @@ def _scan_piece(buf, key_limit, max_sentence, line_tokens, table, hashes, offset
         while i < n and not _is_space(buf[i]):
             i += 1
         length = min(i - start, key_limit)
-        h = _fnv1a(buf, start, start + length)
+        h = _fnv1a(buf, start, start + length, seed)
         key = _find_key(buf, start, length, h, table, hashes, offsets, arena)
         if key < 0:
             key = _add_key(buf, start, length, h, -1 - key, table, hashes, offsets, arena,
@@ -180,6 +184,10 @@ class TokenScanner:
             raise ValueError("key_limit and max_sentence must be > 0")
         self.key_limit = key_limit
         self.max_sentence = max_sentence
+        # A secret start for the hash: a corpus cannot be written so that its tokens all
+        # fall in one run of the table (which would make each lookup walk them all). The
+        # ids do not depend on it: they number the keys in order of first occurrence.
+        self.seed = np.uint64(int.from_bytes(os.urandom(8), "little"))
         self.table = np.full(_MIN_SLOTS, -1, dtype=np.int32)
         self.hashes = np.empty(_MIN_SLOTS // 2, dtype=np.uint64)
         self.offsets = np.zeros(_MIN_SLOTS // 2 + 1, dtype=np.int64)
@@ -210,7 +218,7 @@ class TokenScanner:
         most = (buf.shape[0] + 1) // 2  # tokens, hence new keys, a piece can hold
         self._reserve(most, buf.shape[0])
         n_ids, n_lengths, self.line_tokens = _scan_piece(
-            buf, self.key_limit, self.max_sentence, self.line_tokens, self.table,
+            buf, self.key_limit, self.max_sentence, self.line_tokens, self.seed, self.table,
             self.hashes, self.offsets, self.arena, self.state, self.piece_ids,
             self.piece_lengths)
         return self.piece_ids[:n_ids].copy(), self.piece_lengths[:n_lengths].copy()
