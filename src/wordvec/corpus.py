@@ -849,15 +849,15 @@ class TokenStream:
     """A file corpus read once, before its vocabulary is known (:func:`read_tokens`), so
     that counting and encoding need not each read and split the text.
 
-    tokens: the distinct byte tokens, in order of first occurrence; a token longer than
-        :data:`MAX_WORD_BYTES` is held as its first ``_CARRY_LIMIT`` bytes, which decide its
-        word (:func:`_cut_word`).
-    ids: (raw_words,) int32, every token of the corpus as its index in ``tokens``; writable
-        (:func:`encode_stream` compacts it in place), a memmap of a temporary file when it
-        is larger than the encoder's threshold.
-    lengths: (S,) int64, the tokens of each sentence, as the reader cuts them (never 0).
-    file_ends: the offset in ``ids`` where each file's tokens end, in reading order.
-    files: the files, in reading order.
+    - ``tokens``: the distinct byte tokens, in order of first occurrence; a token longer than
+      :data:`MAX_WORD_BYTES` is held as its first ``_CARRY_LIMIT`` bytes, which decide its
+      word (:func:`_cut_word`).
+    - ``ids``: (raw_words,) int32, every token of the corpus as its index in ``tokens``;
+      writable (:func:`encode_stream` compacts it in place), a memmap of a temporary file
+      when it is larger than the encoder's threshold.
+    - ``lengths``: (S,) int64, the tokens of each sentence, as the reader cuts them (never 0).
+    - ``file_ends``: the offset in ``ids`` where each file's tokens end, in reading order.
+    - ``files``: the files, in reading order.
     """
 
     tokens: list[bytes]
