@@ -39,6 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
+from wordvec.config import TrainConfig
+
 SETTINGS = dict(dim=100, window=5, sample=1e-3, min_count=5, epochs=5)
 ALPHA = {"cbow": 0.05, "skipgram": 0.025}
 #: The output layer: negative sampling, or hierarchical softmax alone.
@@ -198,9 +200,9 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=1,
                         help="train with this many seeds (seed, seed+1, ...) and print the mean "
                              "and spread of the differences")
-    parser.add_argument("--init", choices=["word2vec", "gensim"], default="word2vec",
-                        help="wordvec's initial range (TrainConfig.init); gensim always uses "
-                             "its own, twice word2vec.c's")
+    parser.add_argument("--init", choices=["word2vec", "gensim"], default=TrainConfig().init,
+                        help="wordvec's initial range (default: TrainConfig's); gensim always "
+                             "uses its own, twice word2vec.c's")
     parser.add_argument("--output", choices=sorted(OUTPUTS), default="ns",
                         help="the output layer: negative sampling (ns, negative 5) or "
                              "hierarchical softmax (hs, word2vec.c's -hs 1 -negative 0)")
