@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from engine_reference import SplitMix64, below, noise_draw, topic_corpus
 from wordvec.config import TrainConfig
 from wordvec.engine import init_weights, train
 from wordvec.engine import kernels as K
@@ -120,42 +121,15 @@ def test_one_window_checks_its_arguments():
 
 
 # -------------------------------------------------------------------- the training loop
-_MASK = (1 << 64) - 1
-
-
-class _SplitMix64:
-    """The kernels' random stream (SplitMix64), in Python."""
-
-    def __init__(self, state):
-        self.state = int(state)
-
-    def next(self):
-        self.state = (self.state + 0x9E3779B97F4A7C15) & _MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-        return z ^ (z >> 31)
-
-
-def _below(z, n):
-    return ((z >> 32) * n) >> 32
-
-
-def _noise_draw(noise, z):
-    column = _below(z, len(noise))
-    entry = int(noise[column])
-    return column if (z & 0xFFFFFFFF) < (entry >> 32) else entry & 0xFFFFFFFF
-
-
 def _reference_sentence(sent, W_in, W_out, noise, window, negative, alpha, rng):
     """Shared negatives over one sentence (no subsampling): per position the reduced window's
     draw, then, if it has a context, ``negative`` draws for the whole window."""
     for i, center in enumerate(sent):
-        b = _below(rng.next(), window)
+        b = below(rng.next(), window)
         ctx = [sent[c] for c in range(i - window + b, i + window - b + 1)
                if c != i and 0 <= c < len(sent)]
         if ctx:
-            negs = [_noise_draw(noise, rng.next()) for _ in range(negative)]
+            negs = [noise_draw(noise, rng.next()) for _ in range(negative)]
             _reference_window(W_in, W_out, np.array(ctx), center, np.array(negs, dtype=np.int64),
                               alpha)
 
@@ -173,7 +147,7 @@ def test_training_loop_matches_a_plain_loop(dim):
     opts = K.Options(K.MODEL_SKIPGRAM, window, K.SATURATION_NONE, K.SIGMOID_EXACT, 0, 1,
                      batch=1)
     state = make_state(dim, negative, 15, seed=11, thread=0, batch_window=window)
-    ref_rng = _SplitMix64(state.rng[0])
+    ref_rng = SplitMix64(state.rng[0])
     E_in, E_out = W_in.copy(), W_out.copy()
     K.train_range(ids, bounds, 0, len(sentences), tables, E_in, E_out, E_out[:1], alpha, 0.0,
                   opts, state)
@@ -207,19 +181,8 @@ def test_the_kernel_refuses_blocks_that_do_not_fit_and_hierarchical_softmax():
         K.train_range(ids, bounds, 0, 1, tables, W_in, W_out, W_out[:1], 0.1, 0.0, hs, state)
 
 
-def _topic_corpus(n_topics=4, words_per_topic=10, n_sentences=400, length=20, seed=0):
-    """Sentences each drawn from one topic's words."""
-    rng = np.random.default_rng(seed)
-    topic = rng.integers(0, n_topics, n_sentences)
-    ids = (topic[:, None] * words_per_topic
-           + rng.integers(0, words_per_topic, (n_sentences, length))).astype(np.int32).ravel()
-    bounds = np.arange(0, ids.size + 1, length, dtype=np.int64)
-    counts = np.bincount(ids, minlength=n_topics * words_per_topic).astype(np.int64)
-    return ids, bounds, counts
-
-
 def _trained(batch_negatives, dim=16, model="skipgram"):
-    ids, bounds, counts = _topic_corpus()
+    ids, bounds, counts = topic_corpus()
     cfg = TrainConfig(model=model, dim=dim, window=3, threads=1, epochs=2, seed=5,
                       batch_negatives=batch_negatives)
     W_in, W_out = init_weights(len(counts), dim, 1)

@@ -12,6 +12,7 @@ import sys
 import numpy as np
 import pytest
 
+from engine_reference import SplitMix64, below, noise_draw, topic_corpus
 from wordvec.config import TrainConfig
 from wordvec.engine import cbow_step, init_weights, skipgram_step, train
 from wordvec.engine import kernels as K
@@ -209,31 +210,6 @@ def test_repeated_negative_is_updated_twice_in_sequence():
 # The training loop against a plain-Python word2vec.c (TrainModelThread), float64, fed with
 # the same random stream: pins the window reduction, which row predicts which in skip-gram,
 # the order of the updates, negatives equal to the target, and every random draw.
-_MASK = (1 << 64) - 1
-
-
-class _SplitMix64:
-    def __init__(self, state):
-        self.state = int(state)
-
-    def next(self):
-        self.state = (self.state + 0x9E3779B97F4A7C15) & _MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-        return z ^ (z >> 31)
-
-
-def _below(z, n):
-    return ((z >> 32) * n) >> 32
-
-
-def _noise_draw(noise, z):
-    column = _below(z, len(noise))
-    entry = int(noise[column])
-    return column if (z & 0xFFFFFFFF) < (entry >> 32) else entry & 0xFFFFFFFF
-
-
 def _reference_sentence(model, sent, W_in, W_out, noise, window, negative, alpha, rng,
                         W_hs=None, tree=None, cbow_mean=True, shrink=True):
     """word2vec.c's loop over one sentence (no subsampling, exact sigmoid), in float64; with
@@ -243,7 +219,7 @@ def _reference_sentence(model, sent, W_in, W_out, noise, window, negative, alpha
     sigmoid = lambda f: 1.0 / (1.0 + math.exp(-f))  # noqa: E731
 
     def ns(h, word):
-        negs = [_noise_draw(noise, rng.next()) for _ in range(negative)]
+        negs = [noise_draw(noise, rng.next()) for _ in range(negative)]
         neu1e = np.zeros_like(h)
         if W_hs is not None:
             for node, code in zip(*tree.path(word)):
@@ -259,7 +235,7 @@ def _reference_sentence(model, sent, W_in, W_out, noise, window, negative, alpha
         return neu1e
 
     for i, word in enumerate(sent):
-        b = _below(rng.next(), window) if shrink else 0
+        b = below(rng.next(), window) if shrink else 0
         ctx = [sent[c] for c in range(i - window + b, i + window - b + 1)
                if c != i and 0 <= c < len(sent)]
         if model == "cbow":
@@ -289,7 +265,7 @@ def test_training_loop_matches_a_plain_word2vec_c_loop(model, negative, hs):
                      int(negative > 0))
     state = make_state(dim, negative, 15, seed=11, thread=0,
                        max_path=int(np.diff(tables.offsets).max()) if hs else 0)
-    ref_rng = _SplitMix64(state.rng[0])
+    ref_rng = SplitMix64(state.rng[0])
     E_in, E_out, E_hs = W_in.copy(), W_out.copy(), W_hs.copy()
     K.train_range(ids, bounds, 0, len(sentences), tables, E_in, E_out, E_hs, alpha, 0.0, opts,
                   state)
@@ -322,7 +298,7 @@ def test_gensims_cbow_sum_and_full_windows_match_the_plain_loop(model, cbow_mean
     opts = K.Options(K.MODELS[model], window, K.SATURATION_NONE, K.SIGMOID_EXACT, 0, 1,
                      cbow_mean, shrink)
     state = make_state(dim, negative, 15, seed=11, thread=0)
-    ref_rng = _SplitMix64(state.rng[0])
+    ref_rng = SplitMix64(state.rng[0])
     E_in, E_out = W_in.copy(), W_out.copy()
     K.train_range(ids, bounds, 0, len(sentences), tables, E_in, E_out, E_out[:1], alpha, 0.0,
                   opts, state)
@@ -338,7 +314,7 @@ def test_gensims_cbow_sum_and_full_windows_match_the_plain_loop(model, cbow_mean
 def test_the_options_reach_the_kernels(monkeypatch):
     """ns_exponent shapes the noise table train() builds; cbow_mean and shrink_windows
     change the run (each alone), and the defaults leave it as it was."""
-    ids, bounds, counts = _topic_corpus()
+    ids, bounds, counts = topic_corpus()
     seen = []
     real = make_tables
 
@@ -415,20 +391,9 @@ def test_table_sigmoid_is_word2vecs_table():
 
 # --------------------------------------------------------------------------------------
 # Whole runs on synthetic corpora.
-def _topic_corpus(n_topics=4, words_per_topic=10, n_sentences=400, length=20, seed=0):
-    """Sentences each drawn from one topic's words: strong co-occurrence structure."""
-    rng = np.random.default_rng(seed)
-    topic = rng.integers(0, n_topics, n_sentences)
-    ids = (topic[:, None] * words_per_topic
-           + rng.integers(0, words_per_topic, (n_sentences, length))).astype(np.int32)
-    bounds = np.arange(0, ids.size + 1, length, dtype=np.int64)
-    counts = np.bincount(ids.ravel(), minlength=n_topics * words_per_topic).astype(np.int64)
-    return ids.ravel(), bounds, counts
-
-
 def _run(model="cbow", threads=1, seed=1, epochs=3, dim=16, corpus=None, sample=0.0,
          chunk_words=1000):
-    ids, bounds, counts = corpus if corpus is not None else _topic_corpus()
+    ids, bounds, counts = corpus if corpus is not None else topic_corpus()
     config = TrainConfig(model=model, dim=dim, window=3, negative=5, sample=sample,
                          epochs=epochs, threads=threads, seed=seed)
     W_in, W_out = init_weights(len(counts), dim, seed)
@@ -555,7 +520,7 @@ def test_two_threads_train_as_well_as_one():
 def test_progress_is_reported_from_the_calling_thread():
     import threading
 
-    ids, bounds, counts = _topic_corpus(n_sentences=2000)
+    ids, bounds, counts = topic_corpus(n_sentences=2000)
     seen = []
 
     def progress(info):
@@ -576,7 +541,7 @@ def test_progress_is_reported_from_the_calling_thread():
 
 
 def test_bad_inputs_are_refused_with_a_reason():
-    ids, bounds, counts = _topic_corpus()
+    ids, bounds, counts = topic_corpus()
     config = TrainConfig(dim=16)
     W_in, W_out = init_weights(len(counts), 16, 1)
     with pytest.raises(TypeError, match="int32"):
@@ -592,7 +557,7 @@ def test_bad_inputs_are_refused_with_a_reason():
 
 
 def test_kernel_state_holds_rng_and_loss_sums():
-    ids, bounds, counts = _topic_corpus()
+    ids, bounds, counts = topic_corpus()
     tables = make_tables(counts, 0.0)
     opts = K.Options(K.MODEL_SKIPGRAM, 3, K.SATURATION_CLIP, K.SIGMOID_EXACT, 0, 1)
     W_in, W_out = init_weights(len(counts), 16, 1)
