@@ -753,3 +753,17 @@ def test_an_option_of_the_other_backend_or_out_of_range_is_one_line_naming_it(tm
     result = invoke("train", corpus, "-o", tmp_path / "v.bin", *args)
     assert one_line_error(result) == expected
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.txt"]
+
+
+@pytest.mark.parametrize("options, fix", [
+    (["--batch-negatives", "1", "--negative", "0", "--hs", "1"], "use --negative 5"),
+    (["--batch-negatives", "1", "--hs", "1"], "use --hs 0"),
+    (["--batch-negatives", "2"], "--batch-negatives must be"),
+])
+def test_shared_negatives_refused_where_they_cannot_apply(corpus, tmp_path, options, fix):
+    """--batch-negatives: out of range, or with no negatives to share, or beside hierarchical
+    softmax, is one line naming the fix; nothing is written."""
+    out = tmp_path / "v.bin"
+    result = run_cli("train", str(corpus), "-o", str(out), "--model", "skipgram", *options)
+    one_line_error(result, fix)
+    assert not out.exists()
