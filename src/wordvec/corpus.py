@@ -11,6 +11,8 @@ A corpus *source* is one of
   listed or looked at (no permission, a dangling link, a link loop, an I/O error) raises
   :class:`CorpusError` naming it: training silently on part of a corpus is worse;
 - a list or tuple of such paths, read one after the other;
+- a :class:`FilePart`, bytes ``start`` to ``end`` of a plain text file cut at whitespace
+  (a shard of a cluster run, :mod:`wordvec.cluster`), alone or in such a list;
 - a re-iterable of token lists, e.g. ``[["the", "cat"], ["a", "dog"]]``. It is read more
   than once (counting, then encoding), so a one-shot generator or iterator is refused with
   :class:`NotReiterableError` rather than silently giving an empty second pass.
@@ -206,6 +208,52 @@ class NotReiterableError(CorpusError, TypeError):
 # Resolving a source
 
 
+@dataclass(frozen=True)
+class FilePart:
+    """Bytes ``start`` (inclusive) to ``end`` (exclusive) of the plain (not compressed) text
+    file ``path``, read as a corpus file of its own: a shard of a large file. Cut it where a
+    token ends (:func:`wordvec.cluster.shards.plan_shards` does), or the token cut in two
+    counts as two. A line it cuts is a sentence on each side."""
+    path: Path
+    start: int
+    end: int
+
+    def __post_init__(self):
+        if not 0 <= self.start <= self.end:
+            raise CorpusError(f"a part of corpus file {_show_path(self.path)} must run from "
+                              f"a byte offset >= 0 to one no smaller, not {self.start:,} to "
+                              f"{self.end:,}")
+        if Path(self.path).suffix.lower() in _OPENERS:
+            raise CorpusError(f"corpus file {_show_path(self.path)} is compressed, so it "
+                              "cannot be read from a byte offset; pass it whole")
+
+    def __fspath__(self) -> str:
+        return os.fspath(self.path)
+
+    @property
+    def suffix(self) -> str:
+        return Path(self.path).suffix
+
+
+class _PartReader:
+    """``read(n)`` of an open binary file, stopping ``size`` bytes on (a :class:`FilePart`)."""
+
+    def __init__(self, f: BinaryIO, size: int):
+        self.f, self.left = f, size
+
+    def read(self, n: int = -1) -> bytes:
+        n = self.left if n < 0 else min(n, self.left)
+        data = self.f.read(n)
+        self.left -= len(data)
+        return data
+
+    def __enter__(self) -> _PartReader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.f.close()
+
+
 def _is_path(x) -> bool:
     return isinstance(x, (str, bytes, os.PathLike))
 
@@ -219,6 +267,8 @@ def _names_paths(source) -> bool:
 def _show_path(path) -> str:
     """A path for a message: whole if short, else its head and its tail (the file's name).
     A "path" may be a whole text passed by mistake, which must not be echoed."""
+    if isinstance(path, FilePart):
+        return f"{_show_path(path.path)} (bytes {path.start:,} to {path.end:,})"
     text = os.fsdecode(path)
     if len(text) > 120:
         return repr(text[:60]) + "..." + repr(text[-40:])
@@ -267,8 +317,14 @@ def _stat(path: Path) -> os.stat_result:
                           "such as [['the', 'cat']])") from None
 
 
-def _expand_path(path: Path) -> list[Path]:
-    """One path -> the files it stands for (itself, or a folder's files in name order)."""
+def _expand_path(path) -> list:
+    """One path -> the files it stands for (itself, or a folder's files in name order); a
+    :class:`FilePart` of a regular file stands for itself."""
+    if isinstance(path, FilePart):
+        if not stat.S_ISREG(_stat(path.path).st_mode):
+            raise CorpusError(f"corpus path {_show_path(path)} is not a regular file")
+        return [path]
+    path = Path(os.fsdecode(path))
     mode = _stat(path).st_mode
     if stat.S_ISREG(mode):
         return [path]
@@ -308,7 +364,7 @@ def _resolve(source) -> tuple[list[Path] | None, Iterable | None]:
     Returns ``(files, None)`` for a path source and ``(None, source)`` for token lists.
     """
     if _is_path(source):
-        return _expand_path(Path(os.fsdecode(source))), None
+        return _expand_path(source), None
     if _names_paths(source):
         if not all(_is_path(x) for x in source):
             raise CorpusError("the corpus list mixes strings (read as file paths) and token "
@@ -317,7 +373,7 @@ def _resolve(source) -> tuple[list[Path] | None, Iterable | None]:
         files = []
         for x in source:
             try:
-                files.extend(_expand_path(Path(os.fsdecode(x))))
+                files.extend(_expand_path(x))
             except CorpusError as e:
                 if isinstance(x, str) and any(c.isspace() for c in x):
                     # ["the cat sat"] is a likely mistake: a list of strings reads as paths.
@@ -343,7 +399,11 @@ def _resolve(source) -> tuple[list[Path] | None, Iterable | None]:
 # Reading bytes
 
 
-def _open_binary(path: Path) -> BinaryIO:
+def _open_binary(path) -> BinaryIO:
+    if isinstance(path, FilePart):
+        f = open(path.path, "rb")
+        f.seek(path.start)
+        return _PartReader(f, path.end - path.start)  # type: ignore[return-value]
     opener = _OPENERS.get(path.suffix.lower(), open)
     return opener(path, "rb")
 
@@ -628,6 +688,16 @@ class EncodedCorpus:
     def n_sentences(self) -> int:
         """S, the number of sentences."""
         return int(self.bounds.shape[0]) - 1
+
+    @property
+    def tokens(self) -> int:
+        """T, the number of ids."""
+        return int(self.ids.shape[0])
+
+    @property
+    def longest_sentence(self) -> int:
+        """The ids of the longest sentence (0 for an empty corpus)."""
+        return int(np.diff(self.bounds).max()) if self.n_sentences else 0
 
     def sentence(self, i: int) -> np.ndarray:
         """Sentence ``i`` as a (length,) int32 view into ``ids``."""

@@ -38,12 +38,14 @@ from wordvec.corpus import (
     _resolve,
     _token_lists,
     decode_token,
+    encode,
     encode_stream,
     read_tokens,
 )
 from wordvec.errors import WordvecError, shown
 
-__all__ = ["Vocab", "VocabError", "VocabPrunedWarning", "count_and_encode", "count_sentences",
+__all__ = ["Vocab", "VocabError", "VocabPrunedWarning", "Counted", "count_and_encode",
+           "count_corpus", "count_sentences",
            "count_words"]
 
 #: Distinct byte tokens :func:`count_words` collects before decoding them into its word
@@ -397,30 +399,66 @@ def count_and_encode(source: Source, min_count: int = 5, max_vocab: int | None =
     ONE read of a file source; arguments as :meth:`Vocab.build`.
 
     Returns ``(vocab, encoded)``, each equal to what the two calls give (the same words,
-    counts, ids, bounds and fingerprint, and the same warnings). Every token is given the
-    index of its distinct byte token as it is read (:func:`wordvec.corpus.read_tokens`);
-    once the vocabulary is known, the indices are mapped to word ids in place
-    (:func:`wordvec.corpus.encode_stream`), so the text is read and split once instead of
-    twice. ``encoded`` is None, and the vocabulary counted by :meth:`Vocab.build` for the
-    caller to encode, for token lists and when the corpus holds more than ``prune_at // 2``
-    distinct tokens (or their bytes more than 256 MiB): holding them as bytes while their
-    words are counted takes about twice what counting alone holds, and past ``prune_at``
-    word2vec.c's pruning must apply.
+    counts, ids, bounds and fingerprint, and the same warnings): :func:`count_corpus`, then
+    its :meth:`Counted.encode`. ``encoded`` is None, and the vocabulary counted by
+    :meth:`Vocab.build` for the caller to encode, where :func:`count_corpus` cannot keep the
+    tokens read (:attr:`Counted.one_pass` is false).
     """
     _check_limits(min_count, max_vocab, max_final_vocab)
+    counted = count_corpus(source, prune_at=prune_at, lowered_from=lowered_from,
+                           block_size=block_size)
+    vocab = Vocab._trimmed(counted.counts, counted.raw_words, min_count, max_vocab,
+                           max_final_vocab, _describe(source))
+    return vocab, counted.encode(vocab.word_to_id) if counted.one_pass else None
+
+
+class Counted:
+    """A corpus counted and not yet encoded (:func:`count_corpus`): ``counts`` (word ->
+    count, in order of first occurrence) and ``raw_words`` (tokens read), and what encoding
+    it with the vocabulary made from those counts needs."""
+
+    def __init__(self, source: Source, counts: dict[str, int], raw_words: int,
+                 stream: TokenStream | None = None, word_of_token: list[str] | None = None):
+        self.source, self.counts, self.raw_words = source, counts, raw_words
+        self._stream, self._word_of_token = stream, word_of_token
+
+    @property
+    def one_pass(self) -> bool:
+        """Whether :meth:`encode` maps the tokens read while counting (no second read)."""
+        return self._stream is not None
+
+    def encode(self, word_to_id) -> EncodedCorpus:
+        """The corpus as ids of ``word_to_id`` (word -> id >= 0): the tokens read while
+        counting, mapped in place (once: the stream is then spent), else the source read
+        again by :func:`wordvec.corpus.encode`."""
+        stream, self._stream = self._stream, None
+        if stream is None:
+            return encode(self.source, word_to_id)
+        words = self._word_of_token or []
+        id_of_token = np.fromiter(map(word_to_id.get, words, repeat(-1)), dtype=np.int32,
+                                  count=len(words))
+        return encode_stream(stream, id_of_token)
+
+
+def count_corpus(source: Source, *, prune_at: int = 0, lowered_from: int | None = None,
+                 block_size: int = BLOCK_SIZE) -> Counted:
+    """Count every token of ``source`` as :func:`count_words` does, keeping what encoding
+    it needs. Every token is given the index of its distinct byte token as it is read
+    (:func:`wordvec.corpus.read_tokens`), so that once the vocabulary is known the indices
+    are mapped to word ids in place (:func:`wordvec.corpus.encode_stream`) and the text is
+    read and split once instead of twice. For token lists, and when the corpus holds more
+    than ``prune_at // 2`` distinct tokens (or their bytes more than 256 MiB), the counts are
+    :func:`count_words`' and encoding reads the source again: holding the tokens as bytes
+    while their words are counted takes about twice what counting alone holds, and past
+    ``prune_at`` word2vec.c's pruning must apply."""
     stream = read_tokens(source, max_distinct=prune_at // 2 if prune_at else 2**31 - 1,
                          max_token_bytes=_ONE_PASS_TOKEN_BYTES, block_size=block_size)
     if stream is None:
-        vocab = Vocab.build(source, min_count, max_vocab, prune_at=prune_at,
-                            lowered_from=lowered_from, block_size=block_size,
-                            max_final_vocab=max_final_vocab)
-        return vocab, None
+        counts, raw_words = count_words(source, block_size=block_size, prune_at=prune_at,
+                                        lowered_from=lowered_from)
+        return Counted(source, counts, raw_words)
     counts, word_of_token = _stream_counts(stream)
-    vocab = Vocab._trimmed(counts, stream.raw_words, min_count, max_vocab, max_final_vocab,
-                           _describe(source))
-    id_of_token = np.fromiter(map(vocab.word_to_id.get, word_of_token, repeat(-1)),
-                              dtype=np.int32, count=len(word_of_token))
-    return vocab, encode_stream(stream, id_of_token)
+    return Counted(source, counts, stream.raw_words, stream, word_of_token)
 
 
 def _stream_counts(stream: TokenStream) -> tuple[dict[str, int], list[str]]:
