@@ -595,11 +595,17 @@ def test_gensims_errors_and_arguments():
 
 
 def test_wordvecs_own_word2vec_names_gensims_arguments():
-    for name, ours in (("vector_size", "'dim'"), ("sg", "'model'"), ("workers", "'threads'"),
+    for name, ours in (("vector_size", "'dim'"), ("sg", "'model'"),
                        ("batch_words", "'chunk_words'"), ("trim_rule", "wordvec.gensim")):
         with pytest.raises(ConfigTypeError, match=f"'{name}' is gensim's name: .*{ours}") as e:
             wordvec.Word2Vec(**{name: 1})
         assert "\n" not in str(e.value) and "wordvec.gensim.Word2Vec takes gensim's" in str(e.value)
+    # workers is wordvec's too (a cluster run's), so alone it names gensim's meaning.
+    with pytest.raises(ConfigError, match=r"^workers=3 sets the workers of a cluster run and "
+                                          r"cluster is not set; use cluster='auto' to train "
+                                          r"on Ray, or threads=3 for this machine's threads "
+                                          r"\(gensim's workers\)$"):
+        wordvec.Word2Vec(workers=3)
     with pytest.raises(TypeError):
         wordvec.Word2Vec(no_such_option=1)
 

@@ -144,8 +144,8 @@ INT_FIELDS = [f for f in TrainConfig.__dataclass_fields__.values() if f.type.sta
 FLOAT_FIELDS = [f for f in TrainConfig.__dataclass_fields__.values()
                 if f.type.startswith("float")]
 #: Settings under which every value of a field's own range is valid: negative=0 needs hs=1
-#: (some output layer), the one rule that joins two fields.
-PARTNERS = {"negative": {"hs": 1}}
+#: (some output layer), and a cluster run's workers need a cluster.
+PARTNERS = {"negative": {"hs": 1}, "workers": {"cluster": "local"}}
 
 
 @settings(max_examples=300, deadline=None)

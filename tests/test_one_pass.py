@@ -189,15 +189,17 @@ def test_fit_trains_on_the_ids_counting_made(tmp_path, monkeypatch):
     the vectors equal those of a run that encodes in a second pass."""
     path = tmp_path / "c.txt"
     path.write_text(_zipf_text(random.Random(11), 6000))
-    import wordvec.word2vec as module
+    import wordvec.corpus
+    import wordvec.vocab
 
     cfg = dict(dim=8, epochs=1, threads=1, min_count=2, seed=3)
     reads = []
-    original = module.encode
-    monkeypatch.setattr(module, "encode", lambda *a, **k: reads.append(1) or original(*a, **k))
+    original = wordvec.corpus.encode
+    monkeypatch.setattr(wordvec.corpus, "encode",
+                        lambda *a, **k: reads.append(1) or original(*a, **k))
     one = Word2Vec(**cfg).fit(path)
     assert reads == []
-    monkeypatch.setattr(module, "count_and_encode",
+    monkeypatch.setattr(wordvec.vocab, "count_and_encode",
                         lambda source, **kw: (Vocab.build(source, **kw), None))
     two = Word2Vec(**cfg).fit(path)
     assert reads == [1]

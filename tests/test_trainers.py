@@ -62,8 +62,16 @@ def test_stop_at_ends_a_schedule_early():
 
 
 # ----------------------------------------------------------------------- the configuration
+#: Values of the free-text fields, and what a field that only means something beside
+#: another (a cluster run's workers) is set with.
+_TEXT_VALUES = {"cluster": "local", "sync_every": "5s"}
+_SET_WITH = {"workers": {"cluster": "local"}, "sync_every": {"cluster": "local"}}
+
+
 def _other_value(f: dataclasses.Field):
     meta = f.metadata
+    if f.name in _TEXT_VALUES:
+        return _TEXT_VALUES[f.name]
     if meta["choices"]:
         return next(c for c in meta["choices"] if c != f.default)
     if f.type.startswith("int"):
@@ -80,7 +88,7 @@ def test_a_field_the_backend_does_not_read_is_an_error_naming_it(f):
     owner = f.metadata["backends"][0]
     other = next(b for b in ("engine", "nn") if b != owner)
     value = _other_value(f)
-    TrainConfig(backend=owner, **{f.name: value})         # the owner reads it
+    TrainConfig(backend=owner, **{f.name: value}, **_SET_WITH.get(f.name, {}))  # it reads it
     with pytest.raises(ConfigError, match=rf"^{f.name}=.* is not used by backend='{other}' "
                                           rf"\(only by the {owner} backend\)"):
         TrainConfig(backend=other, **{f.name: value})

@@ -9,6 +9,7 @@ import dataclasses
 import math
 import numbers
 import os
+import re
 from dataclasses import dataclass, field
 
 from .errors import ConfigError, ConfigTypeError, shown
@@ -33,6 +34,15 @@ MAX_SEED = 2**64 - 1
 MAX_ALPHA = 10.0
 #: Largest minibatch of the nn backend (about a million examples).
 MAX_BATCH = 2**20
+#: Most workers of a cluster run: each holds a copy of the model, and the driver averages
+#: them all at every synchronisation.
+MAX_WORKERS = 4096
+#: Longest synchronisation interval in seconds (a day); in words, the counting limit.
+MAX_SYNC_SECONDS = 86_400.0
+
+#: A Ray address: host:port or ray://host:port (a host name, IPv4, or [IPv6]).
+_ADDRESS = re.compile(r"^(ray://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]{0,252}))"
+                      r":[0-9]{1,5}$")
 
 
 def default_threads() -> int:
@@ -45,13 +55,16 @@ def default_threads() -> int:
 BACKENDS = ("engine", "nn")
 
 
-def _field(default, help, *, low=None, high=None, above=None, choices=None, backends=BACKENDS):
+def _field(default, help, *, low=None, high=None, above=None, choices=None, backends=BACKENDS,
+           valid=None, text=None):
     """A TrainConfig field: ``help`` documents it; ``low``/``high`` bound it (inclusive),
-    ``above`` bounds it from below strictly, ``choices`` lists its values; ``backends`` names
-    the trainers that read it (setting it away from its default for another is an error)."""
+    ``above`` bounds it from below strictly, ``choices`` lists its values, or ``valid(value)
+    -> bool`` checks a free string, ``text`` saying what it accepts; ``backends`` names the
+    trainers that read it (setting it away from its default for another is an error)."""
     return field(default=default, metadata={"help": help, "low": low, "high": high,
                                             "above": above, "choices": choices,
-                                            "backends": backends})
+                                            "backends": backends, "valid": valid,
+                                            "text": text})
 
 
 def range_text(f: dataclasses.Field, with_none: bool = True) -> str:
@@ -60,6 +73,8 @@ def range_text(f: dataclasses.Field, with_none: bool = True) -> str:
     meta = f.metadata
     if meta["choices"]:
         return "one of " + ", ".join(repr(c) for c in meta["choices"])
+    if meta["text"]:
+        return meta["text"] + (" (or None)" if with_none and f.type.endswith("| None") else "")
     integer = f.type.startswith("int")
     kind = "an integer" if integer else "a finite number"
     number = (lambda v: f"{v:,}") if integer else (lambda v: f"{v:g}")
@@ -79,6 +94,8 @@ def _in_range(f: dataclasses.Field, value) -> bool:
     meta = f.metadata
     if meta["choices"]:
         return value in meta["choices"]
+    if meta["valid"]:
+        return meta["valid"](value)
     if isinstance(value, float) and not math.isfinite(value):
         return False
     return ((meta["low"] is None or value >= meta["low"])
@@ -186,6 +203,28 @@ class TrainConfig:
                                       "a sentence (a line), 'corpus' runs it over the whole "
                                       "corpus as the book's create_contexts_target, across "
                                       "lines", choices=("sentence", "corpus"), backends=("nn",))
+    # A cluster run's options: the engine on Ray workers (wordvec.cluster, the [ray] extra).
+    cluster: str | None = _field(None, "train on a Ray cluster: 'auto' joins the cluster "
+                                       "this machine belongs to or starts one here, 'local' "
+                                       "starts one here, an address (head:6379 or "
+                                       "ray://head:10001) joins that one; each worker trains "
+                                       "a copy of the model on its shard of the corpus with "
+                                       "the engine, averaged every sync_every (default: train "
+                                       "on this machine alone)",
+                                 valid=lambda v: v in ("auto", "local") or bool(_ADDRESS.match(v)),
+                                 text="'auto', 'local' or a Ray address host:port",
+                                 backends=("engine",))
+    workers: int | None = _field(None, "workers of a cluster run, each a Ray actor with its "
+                                       "threads (default: 2 on a cluster started here, one a "
+                                       "machine on a cluster joined)", low=1,
+                                 high=MAX_WORKERS, backends=("engine",))
+    sync_every: str = _field("1000000", "how often a cluster run averages its workers' "
+                                        "models: every N words trained by all workers "
+                                        "together ('1000000'), or every N seconds ('5s')",
+                             valid=lambda v: _sync_interval(v) is not None,
+                             text=f"a whole number of words from 1 to {MAX_WORDS:,}, or of "
+                                  f"seconds ('5s') from 0.01s to {MAX_SYNC_SECONDS:g}s",
+                             backends=("engine",))
 
     def __post_init__(self):
         """Check every field's type and range (:func:`range_text`), in field order: a wrong
@@ -211,6 +250,7 @@ class TrainConfig:
                               "(negative sampling), hs=1 (hierarchical softmax), or both")
         self._check_backend()
         self._check_batch_negatives()
+        self._check_cluster()
 
     def _check_backend(self) -> None:
         """A field the chosen backend does not read must keep its default."""
@@ -232,6 +272,27 @@ class TrainConfig:
         if self.hs:
             raise ConfigError("batch_negatives=1 batches negative sampling alone and hs=1 "
                               "adds hierarchical softmax; use hs=0, or batch_negatives=0")
+
+    def _check_cluster(self) -> None:
+        """workers and sync_every tell a cluster run how to train: alone they mean nothing."""
+        if self.cluster is not None:
+            return
+        if self.workers is not None:
+            raise ConfigError(f"workers={self.workers} sets the workers of a cluster run and "
+                              "cluster is not set; use cluster='auto' to train on Ray, or "
+                              f"threads={self.workers} for this machine's threads (gensim's "
+                              "workers)")
+        if self.sync_every != _SYNC_DEFAULT:
+            raise ConfigError(f"sync_every={self.sync_every!r} sets how often a cluster run "
+                              "averages its workers and cluster is not set; use "
+                              "cluster='auto', or leave sync_every out")
+
+    @property
+    def sync_interval(self) -> tuple[str, float]:
+        """``sync_every`` parsed: ``("words", n)`` or ``("seconds", s)``."""
+        interval = _sync_interval(self.sync_every)
+        assert interval is not None    # checked when the configuration was made
+        return interval
 
     @property
     def batch_window(self) -> int:
@@ -285,6 +346,22 @@ class TrainConfig:
 
 
 _KINDS = {"int": numbers.Integral, "float": numbers.Real, "str": str,
-          "int | None": numbers.Integral, "float | None": numbers.Real}
+          "int | None": numbers.Integral, "float | None": numbers.Real, "str | None": str}
+_SYNC_DEFAULT = next(f.default for f in dataclasses.fields(TrainConfig)
+                     if f.name == "sync_every")
+_SYNC_WORDS = re.compile(r"^[0-9]{1,10}$")
+_SYNC_SECONDS = re.compile(r"^([0-9]{1,6}(\.[0-9]{1,6})?|\.[0-9]{1,6})s$")
+
+
+def _sync_interval(text: str) -> tuple[str, float] | None:
+    """``sync_every`` as ``("words", n)`` or ``("seconds", s)``; None when it is neither,
+    or out of its range."""
+    if _SYNC_WORDS.match(text):
+        words = int(text)
+        return ("words", words) if 1 <= words <= MAX_WORDS else None
+    if _SYNC_SECONDS.match(text):
+        seconds = float(text[:-1])
+        return ("seconds", seconds) if 0.01 <= seconds <= MAX_SYNC_SECONDS else None
+    return None
 _KIND_NAMES = {numbers.Integral: "an integer", numbers.Real: "a number", str: "a string"}
 

@@ -74,10 +74,12 @@ class TrainRecord:
     epoch_loss: mean loss per example of each epoch of this call; iteration_loss: the loss of
     every optimiser step (the nn backend; empty for the engine); words: this call's unit of
     work done (see :class:`Progress`); seconds: its wall time of training; history: every
-    :class:`Progress` reported.
+    :class:`Progress` reported; stats: figures of the trainer's own (a cluster run's
+    synchronisations, bytes moved and per-worker rates), by name.
     """
     epoch_loss: list[float]
     words: int
     seconds: float
     iteration_loss: list[float] = field(default_factory=list)
     history: list[Progress] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)

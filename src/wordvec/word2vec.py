@@ -8,15 +8,15 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import checkpointing, memory
+from . import checkpointing, memory, trainers
 from .config import TrainConfig
-from .corpus import CorpusError, EncodedCorpus, encode
+from .corpus import CorpusError
 from .errors import ConfigError, ConfigTypeError, WordvecError
 from .hooks import Hooks
 from .memory import MemoryEstimate, MemoryEstimateError
-from .trainers import RESUMABLE, trainer
+from .trainers import RESUMABLE, resumable, trainer_for
 from .vectors import WordVectors
-from .vocab import Vocab, count_and_encode
+from .vocab import Vocab
 from .weights import Weights, needed
 
 
@@ -70,8 +70,13 @@ GENSIM_ELSEWHERE = {
 def _check_gensim_names(names) -> None:
     """A :class:`~wordvec.errors.ConfigTypeError` for the first of ``names`` that is one of
     gensim's argument names (:data:`GENSIM_FIELDS`, :data:`GENSIM_ELSEWHERE`), saying what
-    wordvec calls it; other unknown names are left to TrainConfig."""
+    wordvec calls it; other unknown names are left to TrainConfig, and so are names that
+    are TrainConfig's too (``workers``: a cluster run's workers, which says so when no
+    cluster is set)."""
+    ours_too = {f.name for f in dataclasses.fields(TrainConfig)}
     for name in names:
+        if name in ours_too:
+            continue
         if name in GENSIM_FIELDS:
             ours = f"wordvec's Word2Vec calls it {GENSIM_FIELDS[name]!r}"
         elif name in GENSIM_ELSEWHERE:
@@ -125,6 +130,7 @@ class Word2Vec:
         self.train_seconds: float = 0.0
         self.words_trained: int = 0
         self.words_read: int = 0
+        self.train_stats: dict = {}
         self.memory_estimate: MemoryEstimate | None = None
         self.checkpoint_extra: dict = {}
         # (corpus, tokens counted, its ids or None) of build_vocab, until fit reads it
@@ -142,13 +148,23 @@ class Word2Vec:
         # Counting itself must fit: prune_at words may not take more than half the memory.
         prune_at = memory.counting_limit(cfg.prune_at, memory.available_memory())
         _remove_stale_spills()
-        self.vocab, encoded = count_and_encode(
-            corpus, min_count=cfg.min_count, max_vocab=cfg.max_vocab,
-            max_final_vocab=cfg.max_final_vocab, prune_at=prune_at,
+        self.vocab, encoded = trainers.count_and_encode(
+            corpus, cfg, prune_at=prune_at,
             lowered_from=cfg.prune_at if prune_at < cfg.prune_at else None)
         self._counted = (corpus, self.vocab.raw_words, encoded)
-        self.check_memory()
+        try:
+            self.check_memory()
+        except BaseException:
+            self._release_counted()
+            raise
         return self
+
+    def _release_counted(self) -> None:
+        """Let go of what :meth:`build_vocab` kept for ``fit``: a cluster run's workers end."""
+        counted, self._counted = self._counted, None
+        close = getattr(counted[2], "close", None) if counted is not None else None
+        if close is not None:
+            close()
 
     def _known_vocab(self) -> Vocab:
         """``vocab``, which training and estimates need: set by build_vocab, fit or load."""
@@ -224,14 +240,20 @@ class Word2Vec:
         :class:`~wordvec.errors.DivergenceError` when the weights become NaN or
         infinite (a learning rate too large)."""
         cfg = self.config
-        if checkpoint_dir is not None and cfg.backend not in RESUMABLE:
-            raise ConfigError(f"checkpoints are written by the {' and '.join(RESUMABLE)} "
-                              f"backend only, not backend={cfg.backend!r}")
-        if self.vocab is None:
-            self.build_vocab(corpus)
-        else:
-            self.check_memory()
-        encoded = self._encoded(corpus)
+        try:
+            if checkpoint_dir is not None and not resumable(cfg):
+                where = (f"not backend={cfg.backend!r}" if cfg.cluster is None else
+                         "not yet by a cluster run")
+                raise ConfigError(f"checkpoints are written by the {' and '.join(RESUMABLE)} "
+                                  f"backend only, {where}")
+            if self.vocab is None:
+                self.build_vocab(corpus)
+            else:
+                self.check_memory()
+            encoded = self._encoded(corpus)
+        except BaseException:
+            self._release_counted()
+            raise
         self.words_read = encoded.raw_words
         save = None
         if checkpoint_dir is not None:
@@ -243,22 +265,23 @@ class Word2Vec:
             self._train(encoded, hooks, weights=self._initial_weights(in_place=in_place))
         return self
 
-    def _encoded(self, corpus) -> EncodedCorpus:
+    def _encoded(self, corpus):
         """``corpus`` as ids of the vocabulary: those :meth:`build_vocab` made as it counted
-        this corpus when it could (one read of a file), else encoded now."""
+        this corpus when it could (one read of a file), else encoded now; for a cluster run
+        the workers holding the shards (:mod:`wordvec.trainers`)."""
         counted, self._counted = self._counted, None
         same = counted is not None and (counted[0] is corpus or (
             isinstance(corpus, (str, os.PathLike)) and counted[0] == corpus))
         if same and counted[2] is not None:
             return counted[2]
         _remove_stale_spills()
-        encoded = encode(corpus, self._known_vocab().word_to_id)
+        encoded = trainers.encode(corpus, self.config, self._known_vocab())
         if same:
             self._check_unchanged(counted[1], encoded)
         return encoded
 
     @staticmethod
-    def _check_unchanged(counted_words: int, encoded: EncodedCorpus) -> None:
+    def _check_unchanged(counted_words: int, encoded) -> None:
         """Raise CorpusError when the corpus read for training is not the one counted: a
         file cut short (or grown) between counting and encoding would otherwise train on
         what is left, with counts and a schedule that no longer match it."""
@@ -282,20 +305,20 @@ class Word2Vec:
         weights = self.weights
         if weights is not None:
             return weights if in_place and _trainable(weights) else weights.copy()
-        return trainer(self.config.backend).initial_weights(len(self._known_vocab()),
-                                                            self.config)
+        return trainer_for(self.config).initial_weights(len(self._known_vocab()), self.config)
 
-    def _train(self, encoded: EncodedCorpus, hooks: Hooks, *, start=None, weights=None):
+    def _train(self, encoded, hooks: Hooks, *, start=None, weights=None):
         """Run the configured trainer (:mod:`wordvec.trainers`) and keep what it returns."""
         weights = weights if weights is not None else self._initial_weights()
         vocab = self._known_vocab()
-        record = trainer(self.config.backend).train(encoded, vocab.counts, self.config,
-                                                    weights, hooks, start=start)
+        record = trainer_for(self.config).train(encoded, vocab.counts, self.config, weights,
+                                                hooks, start=start)
         self.loss_history += record.epoch_loss
         self.iteration_loss = record.iteration_loss
         self._warn_if_no_examples(record.epoch_loss, encoded)
         self.train_seconds = record.seconds
         self.words_trained = record.words
+        self.train_stats = record.stats
         self._keep(vocab, weights)
 
     def _keep(self, vocab: Vocab, weights: Weights) -> None:
@@ -304,21 +327,21 @@ class Word2Vec:
         self.syn1neg = weights.W_out
         self.syn1 = weights.W_hs
 
-    def _warn_if_no_examples(self, epoch_loss, encoded: EncodedCorpus) -> None:
+    def _warn_if_no_examples(self, epoch_loss, encoded) -> None:
         """A :class:`NoExamplesWarning` naming the epochs without a single example (their
         loss is nan; the engine stops at any other non-finite loss) and the likely cause."""
         empty = [i + 1 for i, loss in enumerate(epoch_loss) if loss != loss]
         if not empty:
             return
         cfg = self.config
-        longest = int(np.diff(encoded.bounds).max()) if encoded.n_sentences else 0
+        longest = encoded.longest_sentence
         if longest < 2:
             why = (f"no sentence holds two words of the vocabulary ({len(self.vocab or ()):,} "
                    "words), so no word has a context; use a larger corpus or a smaller "
                    "min_count")
         else:
             why = (f"subsampling dropped nearly every word of this small corpus "
-                   f"({encoded.ids.shape[0]:,} tokens, sample={cfg.sample:g}); use sample=0 "
+                   f"({encoded.tokens:,} tokens, sample={cfg.sample:g}); use sample=0 "
                    "for a corpus this small")
         if len(empty) == len(epoch_loss):
             which = "no epoch had a training example, so training left the vectors as they were"

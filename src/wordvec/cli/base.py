@@ -82,7 +82,7 @@ def main():
 
 
 _CLICK_TYPES = {"int": click.INT, "float": click.FLOAT, "str": click.STRING,
-                "int | None": click.INT, "float | None": click.FLOAT}
+                "int | None": click.INT, "float | None": click.FLOAT, "str | None": click.STRING}
 
 
 def config_option(name: str, *, default=None, help: str | None = None):

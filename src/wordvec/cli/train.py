@@ -143,7 +143,14 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
     model = Word2Vec(**config)
     if checkpoint_dir is not None and model.config.backend != "engine":
         raise UserError("--checkpoint-dir needs --backend engine")
+    if checkpoint_dir is not None and model.config.cluster is not None:
+        raise UserError("--checkpoint-dir is not written by a cluster run yet; train without "
+                        "--checkpoint-dir, or on this machine alone (no --cluster)")
     sources = [str(p) for p in corpus]
+    if STDIN in sources and model.config.cluster is not None:
+        raise UserError("a cluster run reads its corpus from files, which each worker reads "
+                        "its shard of; standard input cannot be cut into shards: save it to "
+                        "a file first")
     _check_stdin(sources, checkpoint_dir)
     files_read = [s for s in sources if s != STDIN]
     _check_output(out, files_read, checkpoint_dir)

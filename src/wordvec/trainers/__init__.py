@@ -19,8 +19,43 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-#: The backends that can resume from a checkpoint's state.
+#: The backends that can resume from a checkpoint's state (not on a cluster).
 RESUMABLE = ("engine",)
+
+
+def trainer_for(config) -> ModuleType:
+    """The trainer of a :class:`~wordvec.config.TrainConfig`: the cluster's when
+    ``cluster`` is set, else its backend's."""
+    return trainer("cluster" if config.cluster is not None else config.backend)
+
+
+def resumable(config) -> bool:
+    """Whether ``config``'s trainer writes checkpoints and resumes from them."""
+    return config.cluster is None and config.backend in RESUMABLE
+
+
+def count_and_encode(corpus, config, *, prune_at: int, lowered_from: int | None):
+    """``(vocab, encoded)`` of ``corpus`` under ``config``'s limits, as
+    :func:`wordvec.vocab.count_and_encode` (``encoded`` None when it must be encoded after),
+    or the cluster trainer's."""
+    if config.cluster is not None:
+        return trainer_for(config).count_and_encode(corpus, config, prune_at=prune_at,
+                                                    lowered_from=lowered_from)
+    from ..vocab import count_and_encode as count_here
+
+    return count_here(corpus, min_count=config.min_count, max_vocab=config.max_vocab,
+                      max_final_vocab=config.max_final_vocab, prune_at=prune_at,
+                      lowered_from=lowered_from)
+
+
+def encode(corpus, config, vocab):
+    """``corpus`` as ids of ``vocab`` for ``config``'s trainer
+    (:func:`wordvec.corpus.encode`, or the cluster trainer's)."""
+    if config.cluster is not None:
+        return trainer_for(config).encode(corpus, config, vocab)
+    from ..corpus import encode as encode_here
+
+    return encode_here(corpus, vocab.word_to_id)
 
 
 def trainer(backend: str) -> ModuleType:
@@ -32,4 +67,4 @@ def trainer(backend: str) -> ModuleType:
     return importlib.import_module(_MODULES[backend], __name__)
 
 
-_MODULES = {"engine": ".engine", "nn": ".nn"}
+_MODULES = {"engine": ".engine", "nn": ".nn", "cluster": ".cluster"}

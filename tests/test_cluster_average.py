@@ -1,0 +1,59 @@
+"""The synchronisation of a cluster run (wordvec.cluster.average): Spark's per-row average
+over the workers that changed a row, and the rows a worker reports as changed."""
+import numpy as np
+import pytest
+
+from wordvec.cluster.average import average_rows, changed_rows
+
+
+def _base(V=8, dim=3, seed=0):
+    return np.random.default_rng(seed).standard_normal((V, dim)).astype(np.float32)
+
+
+def test_rows_touched_by_some_workers_only_average_over_those_workers():
+    base = _base()
+    a, b = base.copy(), base.copy()
+    a[[1, 3]] += np.float32(1.0)
+    b[[3, 5]] -= np.float32(0.5)
+    b[6] = base[6]                          # written back unchanged: not an update
+    result = average_rows(base, [changed_rows(a, base), changed_rows(b, base)])
+    assert np.array_equal(result[1], a[1])                          # A alone: A's row whole
+    assert np.array_equal(result[5], b[5])                          # B alone: B's row whole
+    expected = ((a[3].astype(np.float64) + b[3]) / 2).astype(np.float32)
+    assert np.array_equal(result[3], expected)                      # both: their mean
+    untouched = [0, 2, 4, 6, 7]
+    assert np.array_equal(result[untouched], base[untouched])       # nobody: the base
+    assert result.dtype == np.float32 and result is not base
+
+
+def test_changed_rows_are_exactly_the_rows_that_differ():
+    base = _base(V=6)
+    W = base.copy()
+    W[4, 2] = np.nextafter(W[4, 2], np.float32(np.inf))             # one ulp is a change
+    W[0] = -W[0]
+    rows, values = changed_rows(W, base)
+    assert rows.tolist() == [0, 4] and np.array_equal(values, W[[0, 4]])
+    values[0] = 0                                                   # a copy, not a view
+    assert np.array_equal(W[0], -base[0])
+
+
+def test_one_worker_is_copied_bit_for_bit():
+    base = _base(V=50, dim=7)
+    W = base + np.random.default_rng(1).standard_normal(base.shape).astype(np.float32) * 1e-3
+    W[10] = base[10]
+    assert np.array_equal(average_rows(base, [changed_rows(W, base)]), W)
+
+
+def test_many_workers_on_one_row_use_a_float64_mean():
+    base = np.zeros((2, 1), dtype=np.float32)
+    values = [np.array([[v]], dtype=np.float32) for v in (1e8, 1.0, -1e8)]
+    result = average_rows(base, [(np.array([0]), v) for v in values])
+    assert result[0, 0] == np.float32(1.0 / 3) and result[1, 0] == 0
+
+
+def test_an_update_of_the_wrong_shape_is_refused():
+    base = _base(V=4, dim=3)
+    with pytest.raises(ValueError, match=r"an update of 2 rows has values of shape \(2, 4\), "
+                                         r"not \(2, 3\)"):
+        average_rows(base, [(np.array([0, 1]), np.zeros((2, 4), np.float32))])
+    assert np.array_equal(average_rows(base, []), base)

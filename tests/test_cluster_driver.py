@@ -1,0 +1,259 @@
+"""A cluster run (wordvec.cluster.driver) on a local Ray cluster the tests start themselves
+(``ray.init(num_cpus=2)``, no network): with one worker and one thread it is the engine bit
+for bit; its vocabulary by map-reduce is the single machine's; a worker killed mid-run is
+rebuilt and the run ends as if it had not been; its options and inputs are checked as every
+other's. The pure schedule of its rounds is tested without Ray."""
+import glob
+import os
+import re
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wordvec import TrainConfig, Word2Vec
+from wordvec.cli import main
+from wordvec.cluster import ClusterError
+from wordvec.cluster.driver import Rounds
+from wordvec.errors import ConfigError
+
+
+# ------------------------------------------------------------------------------ the rounds
+def test_word_rounds_split_the_run_evenly_and_end_on_every_workers_last_job():
+    rounds = Rounds(("words", 250), jobs=[10, 7, 3], total_words=1000)
+    stops = []
+    while not rounds.done:
+        stops.append(rounds.next_stops())
+    assert stops == [[3, 2, 1], [5, 4, 2], [8, 6, 3], [10, 7, 3]]
+
+
+def test_second_rounds_follow_the_pace_so_far():
+    rounds = Rounds(("seconds", 2.0), jobs=[100, 50], total_words=10**6)
+    assert rounds.next_stops() == [1, 1]                  # the first: one job of the largest
+    assert rounds.next_stops(last_seconds=0.5) == [5, 3]  # 0.01 in 0.5 s: 0.04 more in 2 s
+    assert rounds.next_stops(last_seconds=100.0) == [6, 3]    # slower: at least one job
+    while not rounds.done:
+        last = rounds.next_stops(last_seconds=0.01)
+    assert last == [100, 50]
+
+
+def test_without_ray_a_cluster_run_says_how_to_install_it(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "ray", None)
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a b c\n" * 50)
+    with pytest.raises(ClusterError, match=r"^a cluster run needs Ray, which is not "
+                                           r"installed: pip install 'wordvec\[ray\]'$"):
+        Word2Vec(cluster="auto", min_count=1).fit(corpus)
+
+
+def test_the_core_never_imports_ray():
+    code = ("import sys, wordvec, wordvec.cli, wordvec.trainers.cluster, wordvec.cluster.driver;"
+            "print('ray' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+
+
+# ------------------------------------------------------------------------ a local cluster
+@pytest.fixture(scope="module")
+def local_ray():
+    """One local Ray cluster of two CPUs for this module's runs (started in about 4 s); the
+    tests that need it are skipped where Ray is not installed (the [ray] extra)."""
+    ray = pytest.importorskip("ray")
+    started = not ray.is_initialized()
+    if started:
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+                 logging_level="ERROR")
+    yield ray
+    if started:
+        ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def ptb_valid():
+    root = os.environ.get("WORDVEC_DATA", "")
+    found = glob.glob(os.path.join(root, "**", "ptb.valid.txt"), recursive=True)
+    if not found:
+        pytest.skip("PTB is not in WORDVEC_DATA")
+    return found[0]
+
+
+SMALL = dict(dim=16, epochs=2, threads=1, seed=3, min_count=2)
+
+
+@pytest.mark.slow
+def test_one_worker_with_one_thread_is_the_engine_bit_for_bit(local_ray, ptb_valid):
+    alone = Word2Vec(**SMALL).fit(ptb_valid)
+    seen = []
+    cluster = Word2Vec(cluster="auto", workers=1, sync_every="15000", progress_interval=0.01,
+                       **SMALL).fit(ptb_valid, progress=seen.append)
+    assert cluster.vocab == alone.vocab
+    assert np.array_equal(cluster.wv.vectors, alone.wv.vectors)
+    assert np.array_equal(cluster.syn1neg, alone.syn1neg)
+    assert cluster.loss_history == alone.loss_history
+    assert cluster.words_trained == alone.words_trained
+    assert cluster.train_stats["syncs"] == -(-2 * alone.vocab.total // 15000)
+    assert seen[-1].words_done == seen[-1].total_words == alone.words_trained
+    assert [p.words_done for p in seen] == sorted(p.words_done for p in seen)
+
+
+@pytest.mark.slow
+def test_the_vocabulary_by_map_reduce_is_the_single_machines(local_ray, ptb_valid, tmp_path):
+    # Two files, the second cut between the workers: order and ties as one machine reads.
+    first = tmp_path / "first.txt"
+    first.write_text("zz yy zz xx\n" * 3)
+    corpus = [first, ptb_valid]
+    alone = Word2Vec(min_count=3, max_vocab=5000).build_vocab(corpus)
+    cluster = Word2Vec(cluster="auto", workers=2, min_count=3, max_vocab=5000)
+    cluster.build_vocab(corpus)
+    assert cluster.vocab == alone.vocab
+    assert cluster._counted[2].raw_words == alone.vocab.raw_words
+    cluster._release_counted()
+    assert local_ray.util.list_named_actors() == []
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_run_is_rebuilt_and_the_run_ends_as_without_it(local_ray,
+                                                                           ptb_valid):
+    options = dict(cluster="auto", workers=2, sync_every="20000", progress_interval=0.001,
+                   **SMALL)
+    whole = Word2Vec(**options).fit(ptb_valid)
+    killed = []
+
+    def kill_worker_1(info):
+        if not killed and info.fraction > 0.3:
+            name = next(n for n in local_ray.util.list_named_actors() if n.endswith("-worker-1"))
+            local_ray.kill(local_ray.get_actor(name))
+            killed.append(info.fraction)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = Word2Vec(**options).fit(ptb_valid, progress=kill_worker_1)
+    assert killed and 0.3 < killed[0] < 1
+    lost = [w for w in caught if "worker 1 was lost" in str(w.message)]
+    assert len(lost) == 1
+    # Each worker's seeds and schedule are the driver's to keep: the rebuilt worker
+    # re-trains its interval exactly, so the vectors are those of the run nobody killed.
+    assert np.array_equal(model.wv.vectors, whole.wv.vectors)
+    assert model.loss_history == whole.loss_history
+    assert local_ray.util.list_named_actors() == []
+
+
+@pytest.mark.slow
+def test_two_workers_average_their_models_and_report_the_bytes(local_ray, ptb_valid):
+    model = Word2Vec(cluster="auto", workers=2, sync_every="50000", **SMALL).fit(ptb_valid)
+    stats = model.train_stats
+    V, dim = len(model.vocab), SMALL["dim"]
+    assert stats["bytes_down_per_sync"] == 2 * 2 * V * dim * 4        # 2 workers x 2 matrices
+    assert 0 < stats["bytes_up_per_sync"] <= 2 * 2 * V * (dim * 4 + 8)
+    assert len(stats["worker_words_per_sec"]) == 2
+    assert all(np.isfinite(model.loss_history)) and model.loss_history[1] < model.loss_history[0]
+
+
+def test_bad_cluster_options_are_one_line_naming_the_fix(tmp_path):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a b c d\n" * 30)
+    out = tmp_path / "v.bin"
+    cases = [
+        (["--cluster", "nowhere"], "--cluster must be 'auto', 'local' or a Ray address "
+                                   "host:port, got 'nowhere'"),
+        (["--workers", "3"], "--workers 3 sets the workers of a cluster run and cluster is "
+                             "not set; use --cluster 'auto' to train on Ray, or --threads 3"),
+        (["-", "--cluster", "auto"], "standard input cannot be cut into shards"),
+        (["--cluster", "auto", "--sync-every", "0s"], "--sync-every must be a whole number "
+                                                      "of words from 1 to 2,147,483,647"),
+        (["--cluster", "auto", "--backend", "nn"], "--cluster 'auto' is not used by "
+                                                   "--backend 'nn'"),
+        (["--cluster", "auto", "--workers", "0"], "--workers must be an integer from 1 to "
+                                                  "4,096, got 0"),
+    ]
+    from click.testing import CliRunner
+
+    for options, message in cases:
+        result = CliRunner().invoke(main, ["train", str(corpus), "-o", str(out), *options])
+        assert result.exit_code == 2, (options, result.output)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and message in lines[0], (options, result.output)
+        assert not out.exists()
+
+
+@pytest.mark.slow
+def test_the_command_line_trains_on_the_cluster_and_refuses_what_it_cannot_do(
+        local_ray, ptb_valid, tmp_path):
+    from click.testing import CliRunner
+
+    out = tmp_path / "v.txt"
+    run = ["train", ptb_valid, "-o", str(out), "--cluster", "auto", "--threads", "1",
+           "--dim", "8", "--epochs", "1", "-q"]
+    result = CliRunner().invoke(main, run + ["--workers", "2"])
+    assert result.exit_code == 0, result.output
+    alone = Word2Vec(min_count=5).build_vocab(ptb_valid).vocab
+    lines = out.read_text().splitlines()
+    assert lines[0] == f"{len(alone)} 8" and [line.split()[0] for line in lines[1:]] == alone.words
+
+    out.unlink()
+    for extra, message in [
+            (["--workers", "3"], "the Ray cluster has 2 CPUs and each worker takes one; use "
+                                 "--workers 2 or fewer"),
+            (["--workers", "2", "--checkpoint-dir", str(tmp_path / "ck")],
+             "--checkpoint-dir is not written by a cluster run yet")]:
+        result = CliRunner().invoke(main, run + extra)
+        assert result.exit_code == 2 and message in result.output, result.output
+        assert len(result.output.strip().splitlines()) == 1 and not out.exists()
+    assert local_ray.util.list_named_actors() == []
+
+
+@pytest.mark.slow
+def test_token_lists_and_tiny_corpora_are_refused_with_the_fix(local_ray, tmp_path):
+    with pytest.raises(ConfigError, match="a cluster run reads its corpus from files"):
+        Word2Vec(cluster="auto", workers=2, min_count=1).fit([["a", "b"], ["c", "d"]])
+    tiny = tmp_path / "tiny.txt"
+    tiny.write_text("justoneword")
+    with pytest.raises(ClusterError, match=r"cuts into only 1 shard\(s\) for workers=2; use "
+                                           r"workers=1 or fewer$"):
+        Word2Vec(cluster="auto", workers=2, min_count=1).fit(tiny)
+    assert local_ray.util.list_named_actors() == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=14) | st.from_regex(r"\A[0-9]{0,12}(\.[0-9]{0,8})?s?\Z"))
+def test_any_sync_every_is_words_or_seconds_in_range_or_one_line_naming_them(text):
+    try:
+        config = TrainConfig(cluster="local", sync_every=text)
+    except ConfigError as exc:
+        assert str(exc).startswith("sync_every must be a whole number of words from 1 to ")
+        assert "\n" not in str(exc) and len(str(exc)) < 200
+        if re.fullmatch(r"[0-9]+", text):
+            assert not 1 <= int(text) <= 2**31 - 1
+    else:
+        kind, amount = config.sync_interval
+        if kind == "words":
+            assert re.fullmatch(r"[0-9]+", text) and amount == int(text) >= 1
+        else:
+            assert text.endswith("s") and 0.01 <= amount == float(text[:-1]) <= 86_400
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=30) | st.from_regex(r"\A(ray://)?[a-z0-9.:\[\]-]{1,20}\Z"))
+def test_any_cluster_address_is_checked_before_anything_connects(text):
+    try:
+        config = TrainConfig(cluster=text)
+    except ConfigError as exc:
+        assert str(exc).startswith("cluster must be 'auto', 'local' or a Ray address host:port")
+    else:
+        assert text in ("auto", "local") or re.fullmatch(r"(ray://)?\S+:[0-9]{1,5}", text)
+        assert not any(c.isspace() or c in "/@?#" for c in text.removeprefix("ray://"))
+        assert config.cluster == text
+
+
+def test_a_cluster_config_round_trips_as_json():
+    config = TrainConfig(cluster="ray://head:10001", workers=16, sync_every="2.5s")
+    import dataclasses
+    import json
+
+    again = TrainConfig.from_dict(json.loads(json.dumps(dataclasses.asdict(config))))
+    assert again == config and again.sync_interval == ("seconds", 2.5)
