@@ -12,7 +12,7 @@ with as many CPU slots as the most workers asked for (Ray's CPUs are scheduling 
 
     pip install ".[ray]"
     python benchmarks/cluster.py                         # quality table, seeds 1 and 2
-    python benchmarks/cluster.py --workers 1 2 --sync 1000000 --seeds 3
+    python benchmarks/cluster.py --workers 1 2 --sync 1000000 --merge sum --seeds 3
     python benchmarks/cluster.py --speed --repeat 2      # speed and bytes only
 """
 from __future__ import annotations
@@ -48,35 +48,36 @@ def fit(corpus: Path, model: str, seed: int, **options):
 
 
 def quality_table(corpus: Path, model: str, workers: list[int], syncs: list[str],
-                  seeds: list[int]) -> None:
+                  merges: list[str], seeds: list[int]) -> None:
     data = corpus.parent
     print(f"quality of {model} on {corpus.name} by workers and sync interval, mean of seeds "
           f"{', '.join(map(str, seeds))} (sd over seeds in brackets)")
-    print("| run | sync every (words) | syncs | analogy (sd) | WordSim-353 (sd) |")
-    print("|---|---:|---:|---:|---:|")
+    print("| run | merge | sync every (words) | syncs | analogy (sd) | WordSim-353 (sd) |")
+    print("|---|---|---:|---:|---:|---:|")
     base = [quality(fit(corpus, model, s, threads=1)[0], data) for s in seeds]
-    _row("one machine, 1 thread", "-", base, 0)
+    _row("one machine, 1 thread", "-", "-", base, 0)
     for n in workers:
-        for sync in syncs:
-            runs = [fit(corpus, model, s, cluster="local", workers=n, threads=1,
-                        sync_every=sync)[0] for s in seeds]
-            syncs_done = runs[0].train_stats["syncs"]
-            _row(f"{n} worker{'s' if n > 1 else ''}", sync, [quality(m, data) for m in runs],
-                 syncs_done)
+        for merge in merges if n > 1 else merges[:1]:
+            for sync in syncs:
+                runs = [fit(corpus, model, s, cluster="local", workers=n, threads=1,
+                            sync_every=sync, sync_merge=merge)[0] for s in seeds]
+                _row(f"{n} worker{'s' if n > 1 else ''}", merge, sync,
+                     [quality(m, data) for m in runs], runs[0].train_stats["syncs"])
 
 
-def _row(label: str, sync: str, figures: list[tuple[float, float]], syncs: int) -> None:
+def _row(label: str, merge: str, sync: str, figures: list[tuple[float, float]],
+         syncs: int) -> None:
     analogy = [a for a, _ in figures]
     wordsim = [w for _, w in figures]
     sd = (lambda xs: statistics.stdev(xs) if len(xs) > 1 else 0.0)
-    print(f"| {label:<22} | {sync:>9} | {syncs:>5} | {statistics.mean(analogy):.4f} "
+    print(f"| {label:<22} | {merge:<5} | {sync:>9} | {syncs:>5} | {statistics.mean(analogy):.4f} "
           f"({sd(analogy):.4f}) | {statistics.mean(wordsim):.4f} ({sd(wordsim):.4f}) |",
           flush=True)
 
 
 def speed(corpus: Path, model: str, repeat: int, sync: str) -> None:
     print(f"speed of {model} on {corpus.name}: whole fit seconds (training seconds), "
-          f"sync_every {sync}")
+          f"sync_every {sync}, the default merge")
     for r in range(repeat):
         engine, engine_wall = fit(corpus, model, 1, threads=2)
         cluster, cluster_wall = fit(corpus, model, 1, cluster="local", workers=2, threads=1,
@@ -98,6 +99,8 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4, 8])
     parser.add_argument("--sync", nargs="+", default=["250000", "1000000", "4000000"],
                         help="sync intervals (words of all workers, or seconds as '2s')")
+    parser.add_argument("--merge", nargs="+", default=["mean", "sqrt", "sum"],
+                        help="merge rules of a row several workers changed")
     parser.add_argument("--seeds", type=int, default=2, help="seeds 1..N")
     parser.add_argument("--speed", action="store_true", help="speed and bytes only")
     parser.add_argument("--repeat", type=int, default=2)
@@ -110,7 +113,7 @@ def main(argv=None) -> int:
     if args.speed:
         speed(corpus, args.model, args.repeat, args.sync[0])
     else:
-        quality_table(corpus, args.model, args.workers, args.sync,
+        quality_table(corpus, args.model, args.workers, args.sync, args.merge,
                       list(range(1, args.seeds + 1)))
     ray.shutdown()
     return 0

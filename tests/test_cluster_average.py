@@ -1,29 +1,41 @@
-"""The synchronisation of a cluster run (wordvec.cluster.average): Spark's per-row average
-over the workers that changed a row, and the rows a worker reports as changed."""
+"""The synchronisation of a cluster run (wordvec.cluster.average): a row several workers
+changed merged by each rule (Spark's mean over the workers that changed it, the sum of
+their changes, the sum over the root of their number), a row one worker changed taking
+its value, the others kept; and the rows a worker reports as changed."""
 import numpy as np
 import pytest
 
-from wordvec.cluster.average import average_rows, changed_rows
+from wordvec.cluster.average import RULES, changed_rows, merge_rows
 
 
 def _base(V=8, dim=3, seed=0):
     return np.random.default_rng(seed).standard_normal((V, dim)).astype(np.float32)
 
 
-def test_rows_touched_by_some_workers_only_average_over_those_workers():
+@pytest.mark.parametrize("rule, divisor", [("mean", 2.0), ("sqrt", np.sqrt(2.0)),
+                                           ("sum", 1.0)])
+def test_rows_touched_by_some_workers_only_merge_over_those_workers(rule, divisor):
     base = _base()
     a, b = base.copy(), base.copy()
     a[[1, 3]] += np.float32(1.0)
-    b[[3, 5]] -= np.float32(0.5)
+    b[[3, 5]] -= np.float32(0.25)
     b[6] = base[6]                          # written back unchanged: not an update
-    result = average_rows(base, [changed_rows(a, base), changed_rows(b, base)])
+    result = merge_rows(base, [changed_rows(a, base), changed_rows(b, base)], rule)
     assert np.array_equal(result[1], a[1])                          # A alone: A's row whole
     assert np.array_equal(result[5], b[5])                          # B alone: B's row whole
-    expected = ((a[3].astype(np.float64) + b[3]) / 2).astype(np.float32)
-    assert np.array_equal(result[3], expected)                      # both: their mean
+    change = (a[3].astype(np.float64) - base[3]) + (b[3].astype(np.float64) - base[3])
+    expected = (base[3] + change / divisor).astype(np.float32)
+    assert np.array_equal(result[3], expected)                      # both: by the rule
     untouched = [0, 2, 4, 6, 7]
     assert np.array_equal(result[untouched], base[untouched])       # nobody: the base
     assert result.dtype == np.float32 and result is not base
+
+
+def test_the_mean_of_rows_is_their_mean():
+    base = _base(V=3, dim=4, seed=2)
+    rows = [base + np.float32(k) for k in (1, 2, 6)]
+    result = merge_rows(base, [changed_rows(W, base) for W in rows], "mean")
+    assert np.allclose(result, base + np.float32(3), atol=1e-6)
 
 
 def test_changed_rows_are_exactly_the_rows_that_differ():
@@ -37,23 +49,29 @@ def test_changed_rows_are_exactly_the_rows_that_differ():
     assert np.array_equal(W[0], -base[0])
 
 
-def test_one_worker_is_copied_bit_for_bit():
+@pytest.mark.parametrize("rule", RULES)
+def test_one_worker_is_copied_bit_for_bit_by_every_rule(rule):
     base = _base(V=50, dim=7)
-    W = base + np.random.default_rng(1).standard_normal(base.shape).astype(np.float32) * 1e-3
+    noise = np.random.default_rng(1).standard_normal(base.shape).astype(np.float32)
+    W = base + noise * np.float32(1e-3)
+    W[3] = base[3] * np.float32(1e7)                                # far-apart magnitudes
     W[10] = base[10]
-    assert np.array_equal(average_rows(base, [changed_rows(W, base)]), W)
+    assert np.array_equal(merge_rows(base, [changed_rows(W, base)], rule), W)
 
 
-def test_many_workers_on_one_row_use_a_float64_mean():
+def test_many_workers_on_one_row_sum_in_float64():
     base = np.zeros((2, 1), dtype=np.float32)
     values = [np.array([[v]], dtype=np.float32) for v in (1e8, 1.0, -1e8)]
-    result = average_rows(base, [(np.array([0]), v) for v in values])
+    result = merge_rows(base, [(np.array([0]), v) for v in values], "mean")
     assert result[0, 0] == np.float32(1.0 / 3) and result[1, 0] == 0
 
 
-def test_an_update_of_the_wrong_shape_is_refused():
+def test_an_update_of_the_wrong_shape_or_an_unknown_rule_is_refused():
     base = _base(V=4, dim=3)
     with pytest.raises(ValueError, match=r"an update of 2 rows has values of shape \(2, 4\), "
                                          r"not \(2, 3\)"):
-        average_rows(base, [(np.array([0, 1]), np.zeros((2, 4), np.float32))])
-    assert np.array_equal(average_rows(base, []), base)
+        merge_rows(base, [(np.array([0, 1]), np.zeros((2, 4), np.float32))])
+    with pytest.raises(ValueError, match=r"no merge rule 'median'; the rules are mean, sqrt, "
+                                         r"sum"):
+        merge_rows(base, [], "median")
+    assert np.array_equal(merge_rows(base, []), base)

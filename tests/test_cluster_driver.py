@@ -164,6 +164,10 @@ def test_bad_cluster_options_are_one_line_naming_the_fix(tmp_path):
         (["--workers", "3"], "--workers 3 sets the workers of a cluster run and cluster is "
                              "not set; use --cluster 'auto' to train on Ray, or --threads 3"),
         (["-", "--cluster", "auto"], "standard input cannot be cut into shards"),
+        (["--sync-merge", "sum"], "--sync-merge 'sum' sets how a cluster run merges its "
+                                  "workers and cluster is not set"),
+        (["--worker-rates"], "--worker-rates reports the workers of a cluster run; add "
+                             "--cluster auto"),
         (["--cluster", "auto", "--sync-every", "0s"], "--sync-every must be a whole number "
                                                       "of words from 1 to 2,147,483,647"),
         (["--cluster", "auto", "--backend", "nn"], "--cluster 'auto' is not used by "
@@ -189,8 +193,10 @@ def test_the_command_line_trains_on_the_cluster_and_refuses_what_it_cannot_do(
     out = tmp_path / "v.txt"
     run = ["train", ptb_valid, "-o", str(out), "--cluster", "auto", "--threads", "1",
            "--dim", "8", "--epochs", "1", "-q"]
-    result = CliRunner().invoke(main, run + ["--workers", "2"])
+    result = CliRunner().invoke(main, run + ["--workers", "2", "--worker-rates"])
     assert result.exit_code == 0, result.output
+    assert re.fullmatch(r"workers' words/s 0: [\d,]+, 1: [\d,]+; \d+ synchronisations, each "
+                        r"[\d.]+ MiB to the workers and [\d.]+ MiB back\n", result.output)
     alone = Word2Vec(min_count=5).build_vocab(ptb_valid).vocab
     lines = out.read_text().splitlines()
     assert lines[0] == f"{len(alone)} 8" and [line.split()[0] for line in lines[1:]] == alone.words

@@ -65,7 +65,7 @@ def test_stop_at_ends_a_schedule_early():
 #: Values of the free-text fields, and what a field that only means something beside
 #: another (a cluster run's workers) is set with.
 _TEXT_VALUES = {"cluster": "local", "sync_every": "5s"}
-_SET_WITH = {"workers": {"cluster": "local"}, "sync_every": {"cluster": "local"}}
+_SET_WITH = {name: {"cluster": "local"} for name in ("workers", "sync_every", "sync_merge")}
 
 
 def _other_value(f: dataclasses.Field):

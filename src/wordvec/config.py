@@ -209,7 +209,7 @@ class TrainConfig:
                                        "starts one here, an address (head:6379 or "
                                        "ray://head:10001) joins that one; each worker trains "
                                        "a copy of the model on its shard of the corpus with "
-                                       "the engine, averaged every sync_every (default: train "
+                                       "the engine, merged every sync interval (default: train "
                                        "on this machine alone)",
                                  valid=lambda v: v in ("auto", "local") or bool(_ADDRESS.match(v)),
                                  text="'auto', 'local' or a Ray address host:port",
@@ -218,13 +218,21 @@ class TrainConfig:
                                        "threads (default: 2 on a cluster started here, one a "
                                        "machine on a cluster joined)", low=1,
                                  high=MAX_WORKERS, backends=("engine",))
-    sync_every: str = _field("1000000", "how often a cluster run averages its workers' "
+    sync_every: str = _field("1000000", "how often a cluster run merges its workers' "
                                         "models: every N words trained by all workers "
                                         "together ('1000000'), or every N seconds ('5s')",
                              valid=lambda v: _sync_interval(v) is not None,
                              text=f"a whole number of words from 1 to {MAX_WORDS:,}, or of "
                                   f"seconds ('5s') from 0.01s to {MAX_SYNC_SECONDS:g}s",
                              backends=("engine",))
+    sync_merge: str = _field("sqrt", "how a cluster run merges a row several workers changed "
+                                     "(a row one worker changed takes its value): 'mean' "
+                                     "their mean (Spark MLlib's), 'sum' their changes added "
+                                     "up (each worker's steps whole: best with 2 workers, "
+                                     "diverges with 4 on text8-head), 'sqrt' the sum of the "
+                                     "changes over the square root of their number (measured "
+                                     "best from 4 workers on)",
+                             choices=("mean", "sqrt", "sum"), backends=("engine",))
 
     def __post_init__(self):
         """Check every field's type and range (:func:`range_text`), in field order: a wrong
@@ -274,7 +282,8 @@ class TrainConfig:
                               "adds hierarchical softmax; use hs=0, or batch_negatives=0")
 
     def _check_cluster(self) -> None:
-        """workers and sync_every tell a cluster run how to train: alone they mean nothing."""
+        """workers, sync_every and sync_merge tell a cluster run how to train: alone they
+        mean nothing."""
         if self.cluster is not None:
             return
         if self.workers is not None:
@@ -282,10 +291,12 @@ class TrainConfig:
                               "cluster is not set; use cluster='auto' to train on Ray, or "
                               f"threads={self.workers} for this machine's threads (gensim's "
                               "workers)")
-        if self.sync_every != _SYNC_DEFAULT:
-            raise ConfigError(f"sync_every={self.sync_every!r} sets how often a cluster run "
-                              "averages its workers and cluster is not set; use "
-                              "cluster='auto', or leave sync_every out")
+        for name, what in (("sync_every", "how often a cluster run merges its workers"),
+                           ("sync_merge", "how a cluster run merges its workers")):
+            value = getattr(self, name)
+            if value != _CLUSTER_DEFAULTS[name]:
+                raise ConfigError(f"{name}={value!r} sets {what} and cluster is not set; use "
+                                  f"cluster='auto', or leave {name} out")
 
     @property
     def sync_interval(self) -> tuple[str, float]:
@@ -347,8 +358,8 @@ class TrainConfig:
 
 _KINDS = {"int": numbers.Integral, "float": numbers.Real, "str": str,
           "int | None": numbers.Integral, "float | None": numbers.Real, "str | None": str}
-_SYNC_DEFAULT = next(f.default for f in dataclasses.fields(TrainConfig)
-                     if f.name == "sync_every")
+_CLUSTER_DEFAULTS = {f.name: f.default for f in dataclasses.fields(TrainConfig)
+                     if f.name in ("sync_every", "sync_merge")}
 _SYNC_WORDS = re.compile(r"^[0-9]{1,10}$")
 _SYNC_SECONDS = re.compile(r"^([0-9]{1,6}(\.[0-9]{1,6})?|\.[0-9]{1,6})s$")
 

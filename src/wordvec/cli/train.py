@@ -109,9 +109,12 @@ _SECONDS = _Seconds()
 @click.option("--read-vocab", type=click.Path(dir_okay=False, path_type=Path),
               help="take the vocabulary from a word2vec.c vocabulary file instead of "
                    "counting the corpus (-read-vocab); --min-count applies to it")
+@click.option("--worker-rates", is_flag=True,
+              help="after a cluster run (--cluster), print each worker's words/s, the "
+                   "synchronisations and the bytes each one moved")
 @click.option("-q", "--quiet", is_flag=True, help="no progress bar, no summary")
 def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir, classes,
-          save_vocab, read_vocab, **config):
+          save_vocab, read_vocab, worker_rates, **config):
     """Train word vectors on CORPUS (files, folders, .gz/.bz2/.xz files; - for standard
     input).
 
@@ -143,6 +146,9 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
     model = Word2Vec(**config)
     if checkpoint_dir is not None and model.config.backend != "engine":
         raise UserError("--checkpoint-dir needs --backend engine")
+    if worker_rates and model.config.cluster is None:
+        raise UserError("--worker-rates reports the workers of a cluster run; add --cluster "
+                        "auto, or leave --worker-rates out")
     if checkpoint_dir is not None and model.config.cluster is not None:
         raise UserError("--checkpoint-dir is not written by a cluster run yet; train without "
                         "--checkpoint-dir, or on this machine alone (no --cluster)")
@@ -171,6 +177,8 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
                          lambda: _saved_since(checkpoint_dir, started))
         if _saved_since(checkpoint_dir, started):
             _remove_finished_checkpoint(checkpoint_dir, quiet)
+    if worker_rates:
+        _print_worker_rates(model.train_stats)
 
 
 class _Classes(str):
@@ -486,6 +494,14 @@ def _summary(model, out: Path, fmt: str, quiet: bool) -> None:
                    f"({model.words_trained / max(model.train_seconds, 1e-9):,.0f} words/s), "
                    f"vocabulary {len(model.vocab):,}, final loss {loss:.4f}; wrote {out} ({fmt})",
                    err=True)
+
+
+def _print_worker_rates(stats: dict) -> None:
+    """A cluster run's figures (``Word2Vec.train_stats``), one line."""
+    rates = ", ".join(f"{k}: {rate:,.0f}" for k, rate in enumerate(stats["worker_words_per_sec"]))
+    click.echo(f"workers' words/s {rates}; {stats['syncs']:,} synchronisations, each "
+               f"{stats['bytes_down_per_sync'] / 2**20:,.1f} MiB to the workers and "
+               f"{stats['bytes_up_per_sync'] / 2**20:,.1f} MiB back", err=True)
 
 
 def _write_output(model, out: Path, fmt: str, checkpoint_dir) -> None:

@@ -1,14 +1,28 @@
-"""Synchronising the workers' models, pure: Spark MLlib's per-row average.
+"""Synchronising the workers' models, pure: each row several workers changed is merged by
+a rule, each row one worker changed takes its value, each row nobody changed stays.
 
 After a sync interval each worker reports, for each matrix, the rows it changed and their
-new values. A row changed by some workers becomes the mean of those workers' rows; a row no
-worker changed keeps the synchronised value. Averaging only over the workers that touched a
-row keeps a rare word's update whole (a plain average over all workers would divide it by
-the number of workers), which is why Spark averages this way.
+new values. For a row that ``n`` workers changed, each by ``d_k = value_k - base``, the
+rules are (:data:`RULES`):
+
+- ``"mean"``: ``base + sum(d_k) / n``, the mean of their rows: Spark MLlib's per-row
+  average over the workers that touched the row. A rare word's update stays whole (a mean
+  over all workers would divide it by their number), but a frequent word's progress counts
+  once for ``n`` workers' data: quality falls as workers are added, as Spark warns.
+- ``"sum"``: ``base + sum(d_k)``: every worker's steps count whole, as asynchronous SGD whose
+  steps are one interval stale. Right while a row's steps are few; a frequent row's steps,
+  each made from the same stale base, overshoot ``n``-fold.
+- ``"sqrt"``: ``base + sum(d_k) / sqrt(n)``, between the two.
+
+Sums are in float64; with one worker every rule gives that worker's rows exactly (the
+difference of two float32 numbers, and its sum with the first, are exact in float64).
 """
 from __future__ import annotations
 
 import numpy as np
+
+#: The merge rules of a row several workers changed (``TrainConfig.sync_merge``).
+RULES = ("mean", "sqrt", "sum")
 
 
 def changed_rows(W: np.ndarray, base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -18,29 +32,38 @@ def changed_rows(W: np.ndarray, base: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return rows, W[rows]
 
 
-def average_rows(base: np.ndarray, updates) -> np.ndarray:
+def merge_rows(base: np.ndarray, updates, rule: str = "mean") -> np.ndarray:
     """The synchronised matrix: ``base`` (V, dim) float32 with each row that some of
-    ``updates`` changed replaced by the mean of their values for it.
+    ``updates`` changed merged by ``rule`` (see the module's docstring); a new array.
 
     updates: one ``(rows, values)`` per worker, rows (k,) int64 distinct ids in ``[0, V)``,
-    values (k, dim) float32 (from :func:`changed_rows`). The mean sums in float64; with one
-    worker the result is that worker's rows exactly (a float32 value divided by 1)."""
+    values (k, dim) float32 (from :func:`changed_rows`)."""
+    if rule not in RULES:
+        raise ValueError(f"no merge rule {rule!r}; the rules are {', '.join(RULES)}")
     dim = base.shape[1]
+    updates = _checked(updates, dim)
+    result = base.copy()
+    if not updates:
+        return result
+    # Over the touched rows only: (U, dim), not a float64 copy of the whole matrix.
+    touched = np.unique(np.concatenate([rows for rows, _ in updates]))
+    change = np.zeros((touched.shape[0], dim), dtype=np.float64)
+    times = np.zeros(touched.shape[0], dtype=np.float64)
+    for rows, values in updates:
+        at = np.searchsorted(touched, rows)   # rows are distinct within one update
+        change[at] += values - base[rows].astype(np.float64)
+        times[at] += 1
+    if rule != "sum":
+        change /= (times if rule == "mean" else np.sqrt(times))[:, None]
+    result[touched] = (base[touched] + change).astype(base.dtype)
+    return result
+
+
+def _checked(updates, dim: int) -> list:
+    """``updates`` as a list of ``(rows int64, values)``, each values (k, dim)."""
     updates = [(np.asarray(rows, dtype=np.int64), values) for rows, values in updates]
     for rows, values in updates:
         if rows.shape[0] != values.shape[0] or values.shape[1:] != (dim,):
             raise ValueError(f"an update of {rows.shape[0]} rows has values of shape "
                              f"{values.shape}, not ({rows.shape[0]}, {dim})")
-    result = base.copy()
-    if not updates:
-        return result
-    # Sums over the touched rows only: (U, dim), not a float64 copy of the whole matrix.
-    touched = np.unique(np.concatenate([rows for rows, _ in updates]))
-    sums = np.zeros((touched.shape[0], dim), dtype=np.float64)
-    times = np.zeros(touched.shape[0], dtype=np.int64)
-    for rows, values in updates:
-        at = np.searchsorted(touched, rows)   # rows are distinct within one update
-        sums[at] += values
-        times[at] += 1
-    result[touched] = (sums / times[:, None]).astype(base.dtype)
-    return result
+    return updates

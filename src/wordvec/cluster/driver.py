@@ -24,7 +24,7 @@ from ..hooks import Hooks, Progress, TrainRecord
 from ..vocab import Vocab, _describe
 from ..weights import Weights
 from . import ClusterError
-from .average import average_rows
+from .average import merge_rows
 from .shards import plan_shards
 from .worker import Interval, Shape, ShardWorker
 
@@ -253,8 +253,9 @@ class Cluster:
             stops = rounds.next_stops(last)
             begun = time.perf_counter()
             results = self._round(synced, stops, states)
-            synced = Weights(*(None if W is None else average_rows(
-                W, [r.changes[name] for r in results]) for name, W in zip(synced._fields, synced)))
+            synced = Weights(*(None if W is None else merge_rows(
+                W, [r.changes[name] for r in results], cfg.sync_merge)
+                for name, W in zip(synced._fields, synced)))
             states = [r.state for r in results]
             last = time.perf_counter() - begun
             tracker.after_round(results, synced)

@@ -51,7 +51,8 @@ def worker_config(config: TrainConfig, index: int) -> TrainConfig:
     (``seed + index``, so that the workers do not draw the same subsampling and negatives),
     without the cluster's own fields."""
     return config.replace(seed=(config.seed + index) % (MAX_SEED + 1), cluster=None,
-                          workers=None, sync_every=_default("sync_every"))
+                          workers=None, sync_every=_default("sync_every"),
+                          sync_merge=_default("sync_merge"))
 
 
 def _default(name: str):
