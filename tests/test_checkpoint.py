@@ -237,7 +237,7 @@ def reseal(path):
     (lambda m: m.update(corpus="a.txt"), "its corpus is not a list of paths"),
     (lambda m: m.update(loss_history=["x"]), "loss_history entry 0 must be a number >= 0 or NaN, "
                                               "got 'x'"),
-    (lambda m: m.update(version="1"), "is not a wordvec checkpoint of version <= 2"),
+    (lambda m: m.update(version="1"), "is not a wordvec checkpoint of version <= 3"),
     (lambda m: m["config"].update(hs=1), "member W_hs.npy is missing, but its configuration "
                                          "(negative=5, hs=1) trains such matrix"),
     (lambda m: m["config"].update(hs=1, negative=0), "member W_out.npy is present, but its "

@@ -401,11 +401,13 @@ def file_cases():
     for label, tamper in [
             ("format other", meta_set("format", "wordvec-model")),
             ("no format", meta_pop("format")),
-            ("version 0", meta_set("version", 0)), ("version 3", meta_set("version", 3)),
+            ("version 0", meta_set("version", 0)), ("version 4", meta_set("version", 4)),
             ("version -1", meta_set("version", -1)), ("version '2'", meta_set("version", "2")),
             ("version true", meta_set("version", True)), ("version 2.0", meta_set("version", 2.0)),
             ("version null", meta_set("version", None)),
             ("version 1 with a fingerprint", meta_set("version", 1)),
+            ("version 2 with a cluster field", meta_set("version", 2)),
+            ("no cluster field", meta_pop("cluster")),
             ("a field more", meta_set("notes", "x")), ("no words", meta_pop("words")),
             ("no extra", meta_pop("extra")), ("no fingerprint", meta_pop("corpus_fingerprint")),
             ("meta not JSON", raw_meta(b"{not json")), ("meta not UTF-8", raw_meta(b"\xff\xfe")),
@@ -522,7 +524,7 @@ def test_a_version_1_file_without_checksum_or_fingerprint_resumes(bases, untouch
     # The previous version's unfinished runs are accepted, with every field check.
     arrays, meta = parts(bases["small"][1])
     meta["version"] = 1
-    del meta["corpus_fingerprint"]
+    del meta["corpus_fingerprint"], meta["cluster"]
     path = write(tmp_path / "ckpt" / "checkpoint.npz", arrays, meta, seal=False)
     assert load_checkpoint(path).fingerprint is None
     model = Word2Vec.resume(path, save_checkpoints=False)
@@ -530,6 +532,17 @@ def test_a_version_1_file_without_checksum_or_fingerprint_resumes(bases, untouch
     # ... but not one whose epochs do not add up.
     arrays["epoch_sums"][1, 3] = 5
     assert verdict(write(tmp_path / "bad" / "checkpoint.npz", arrays, meta, seal=False)) == "load"
+
+
+def test_a_version_2_file_without_a_cluster_field_resumes(bases, untouched, tmp_path):
+    # The unfinished runs of the version before cluster runs are accepted as they are.
+    arrays, meta = parts(bases["small"][1])
+    meta["version"] = 2
+    del meta["cluster"]
+    path = write(tmp_path / "ckpt" / "checkpoint.npz", arrays, meta)
+    assert load_checkpoint(path).cluster is None
+    model = Word2Vec.resume(path, save_checkpoints=False)
+    assert (sha(model.wv.vectors), sha(model.syn1neg)) == untouched
 
 
 # --------------------------------------------------------------------------------------

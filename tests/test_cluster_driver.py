@@ -4,11 +4,13 @@ for bit; its vocabulary by map-reduce is the single machine's; a worker killed m
 rebuilt and the run ends as if it had not been; its options and inputs are checked as every
 other's. The pure schedule of its rounds is tested without Ray."""
 import glob
+import math
 import os
 import re
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wordvec import TrainConfig, Word2Vec
+from wordvec.checkpoint import CheckpointError, load_checkpoint
 from wordvec.cli import main
 from wordvec.cluster import ClusterError
 from wordvec.cluster.driver import Rounds
@@ -205,8 +208,7 @@ def test_the_command_line_trains_on_the_cluster_and_refuses_what_it_cannot_do(
     for extra, message in [
             (["--workers", "3"], "the Ray cluster has 2 CPUs and each worker takes one; use "
                                  "--workers 2 or fewer"),
-            (["--workers", "2", "--checkpoint-dir", str(tmp_path / "ck")],
-             "--checkpoint-dir is not written by a cluster run yet")]:
+            (["--workers", "2", "-"], "standard input cannot be cut into shards")]:
         result = CliRunner().invoke(main, run + extra)
         assert result.exit_code == 2 and message in result.output, result.output
         assert len(result.output.strip().splitlines()) == 1 and not out.exists()
@@ -263,3 +265,137 @@ def test_a_cluster_config_round_trips_as_json():
 
     again = TrainConfig.from_dict(json.loads(json.dumps(dataclasses.asdict(config))))
     assert again == config and again.sync_interval == ("seconds", 2.5)
+
+
+# ---------------------------------------------------------------- checkpoints of a cluster run
+CHECKPOINTED = dict(cluster="auto", workers=2, sync_every="20000", progress_interval=0.001,
+                    **SMALL)
+
+
+def _interrupted(corpus, folder, at=0.45):
+    def stop(info):
+        if info.fraction > at:
+            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        Word2Vec(**CHECKPOINTED).fit(corpus, progress=stop, checkpoint_dir=folder,
+                                     checkpoint_every=1000.0)
+    return Path(folder) / "checkpoint.npz"
+
+
+@pytest.fixture(scope="module")
+def cluster_checkpoint(local_ray, ptb_valid, tmp_path_factory):
+    """(corpus copy, checkpoint bytes, the uninterrupted run's vectors) of a 2-worker run
+    stopped by Ctrl-C a little before half way."""
+    folder = tmp_path_factory.mktemp("cluster-ckpt")
+    corpus = folder / "ptb.valid.txt"
+    corpus.write_bytes(Path(ptb_valid).read_bytes())
+    whole = Word2Vec(**CHECKPOINTED).fit(corpus)
+    path = _interrupted(corpus, folder / "ckpt")
+    return corpus, path.read_bytes(), whole
+
+
+@pytest.mark.slow
+def test_a_stopped_cluster_run_resumes_bit_for_bit(local_ray, cluster_checkpoint, tmp_path):
+    corpus, data, whole = cluster_checkpoint
+    path = tmp_path / "checkpoint.npz"
+    path.write_bytes(data)
+    ckpt = load_checkpoint(path)
+    assert ckpt.config.cluster == "auto" and len(ckpt.cluster.workers) == 2
+    assert 0.3 < ckpt.cluster.fraction < 0.5
+    assert [w.next_job for w in ckpt.cluster.workers] == [
+        math.ceil(ckpt.cluster.fraction * w.n_jobs) for w in ckpt.cluster.workers]
+    assert ckpt.state.next_job == sum(w.next_job for w in ckpt.cluster.workers)
+    seen = []
+    model = Word2Vec.resume(path, progress=seen.append, save_checkpoints=False)
+    # Each worker goes on from its own state on the synchronised model: the run nobody
+    # stopped, bit for bit, and the progress counts on from where it stopped.
+    assert np.array_equal(model.wv.vectors, whole.wv.vectors)
+    assert np.array_equal(model.syn1neg, whole.syn1neg)
+    assert model.loss_history == whole.loss_history
+    assert model.words_trained + ckpt.state.epoch_sums[:, 3].sum() == whole.words_trained
+    assert seen[0].words_done > ckpt.state.epoch_sums[:, 3].sum()
+    assert local_ray.util.list_named_actors() == []
+
+
+@pytest.mark.slow
+def test_a_cluster_run_resumed_on_a_changed_shard_is_refused(local_ray, cluster_checkpoint,
+                                                             tmp_path):
+    corpus, data, _ = cluster_checkpoint
+    changed = tmp_path / "ptb.valid.txt"
+    text = corpus.read_bytes()
+    at = text.rindex(b" the ")
+    changed.write_bytes(text[:at] + b" one " + text[at + 5:])     # same size, other words
+    path = tmp_path / "ckpt" / "checkpoint.npz"
+    path.parent.mkdir()
+    path.write_bytes(data)
+    with pytest.raises(CheckpointError, match=r"cannot be resumed: the corpus holds other "
+                                              r"text than when the run started"):
+        Word2Vec.resume(path, changed, save_checkpoints=False)
+    assert local_ray.util.list_named_actors() == []
+
+
+def _cluster_tampers():
+    def worker(key, value):
+        return lambda a, m: m["cluster"]["workers"][1].__setitem__(key, value)
+
+    def bump(key):
+        return lambda a, m: m["cluster"]["workers"][0].__setitem__(
+            key, m["cluster"]["workers"][0][key] + 1)
+
+    def cluster_set(key, value):
+        return lambda a, m: m["cluster"].__setitem__(key, value)
+
+    def array(name, change):
+        return lambda a, m: a.__setitem__(name, change(a[name]))
+
+    return [
+        ("fraction 1.5", cluster_set("fraction", 1.5), "cluster fraction must be a number"),
+        ("fraction 0", cluster_set("fraction", 0.0), "cluster fraction must be a number"),
+        ("fraction '0.4'", cluster_set("fraction", "0.4"), "cluster fraction must be"),
+        ("fraction moved", cluster_set("fraction", 0.2), "is not where the rounds stop it"),
+        ("no workers", cluster_set("workers", []), "cluster workers must be a list of 1 to"),
+        ("a key more", cluster_set("notes", 1), "cluster must be a mapping of fraction"),
+        ("next_job +1", bump("next_job"), "is not where the rounds stop it"),
+        ("n_jobs +1", bump("n_jobs"), "n_jobs"),
+        ("threads 0", worker("threads", 0), "cluster worker 1 threads must be an integer"),
+        ("threads 2", worker("threads", 2), "rng.npy must be"),
+        ("digest short", worker("digest", "abc"), "cluster worker 1 digest must be 32 hex"),
+        ("digest other", worker("digest", "0" * 32), "shards do not make up the corpus"),
+        ("ids +1", bump("ids"), "cluster_sums.npy (worker 0)'s raw words"),
+        ("raw_words 0", worker("raw_words", 0), "cluster worker 1 raw_words must be"),
+        ("worker a key less", lambda a, m: m["cluster"]["workers"][0].pop("ids"),
+         "cluster worker 0 must be a mapping"),
+        ("cluster null", lambda a, m: m.__setitem__("cluster", None), "its cluster field is "
+                                                                      "null"),
+        ("config without cluster", lambda a, m: m["config"].update(
+            cluster=None, workers=None, sync_every="1000000", sync_merge="sqrt"),
+         "configuration sets no cluster"),
+        ("no cluster_sums", lambda a, m: a.pop("cluster_sums"), "cluster_sums.npy must be"),
+        ("cluster_sums of one worker", array("cluster_sums", lambda s: s[:1]),
+         "cluster_sums.npy must be (2, 2, 4) float64"),
+        ("a worker's sums moved", array("cluster_sums", lambda s: s + np.eye(2, 4)[None]),
+         "cluster_sums.npy (worker 0)"),
+        ("total next_job", lambda a, m: m.__setitem__("next_job", m["next_job"] - 1),
+         "must be the sums of its workers'"),
+        ("total sums", array("epoch_sums", lambda s: s * 1.5),
+         "epoch_sums.npy must be the sum of cluster_sums.npy"),
+        ("rng a state less", array("rng", lambda r: r[:-1]), "rng.npy must be (2,) uint64"),
+        ("version 2", lambda a, m: (m.__setitem__("version", 2), m.pop("cluster")),
+         "its configuration or its cluster_sums.npy member says a cluster run wrote it"),
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("label, tamper, message", _cluster_tampers(),
+                         ids=[c[0] for c in _cluster_tampers()])
+def test_a_tampered_cluster_checkpoint_is_refused_naming_the_field(cluster_checkpoint, tmp_path,
+                                                                   label, tamper, message):
+    from test_checkpoint_tamper import parts, write
+
+    arrays, meta = parts(cluster_checkpoint[1])
+    tamper(arrays, meta)
+    path = write(tmp_path / "ckpt" / "checkpoint.npz", arrays, meta)
+    with pytest.raises(CheckpointError) as caught:
+        load_checkpoint(path)
+    assert str(path) in str(caught.value) and message in str(caught.value), str(caught.value)
+    assert "\n" not in str(caught.value)

@@ -15,8 +15,16 @@ Members: ``W_in.npy`` and the output matrices the configuration trains (``W_out.
 schedule: job ``j`` is epoch ``j // (n_jobs / epochs)``), chunk_words (the schedule's unit),
 corpus (absolute paths, or null for an in-memory corpus), corpus_fingerprint (see
 :class:`CorpusFingerprint`; null when the writer had none), loss_history (epoch losses of
-earlier ``fit`` calls) and extra (what the caller asked to keep, e.g. the command line's
-output path and format).
+earlier ``fit`` calls), extra (what the caller asked to keep, e.g. the command line's
+output path and format) and cluster (null, or a cluster run's progress).
+
+A cluster run (:mod:`wordvec.cluster`) writes the same file with its synchronised matrices,
+its schedule as the sum of its workers' (next_job, n_jobs, epoch_sums; rng their threads'
+states in worker order) and, beside it, each worker's: ``cluster`` is ``{"fraction": f,
+"workers": [{"next_job", "n_jobs", "threads", "digest", "ids", "raw_words"}, ...]}`` (the
+share of the run the rounds reached, and per worker its schedule and the fingerprint of its
+encoded shard) and member ``cluster_sums.npy`` (workers, epochs, 4) float64 their epoch
+sums. Every worker's part is checked as a single run's is.
 
 A checkpoint is untrusted input: it may have been cut short, had a byte flipped by a disk,
 or been edited. Two guards:
@@ -31,7 +39,8 @@ or been edited. Two guards:
   file whose checksum was recomputed after an edit still cannot make training skip epochs,
   read rows that are not there or run on NaN.
 
-Version 1 files (before the checksum and the corpus fingerprint) are still accepted: they
+Version 2 files (before the cluster field) and version 1 files (before the checksum and the
+corpus fingerprint) are still accepted: they
 are the unfinished runs of the previous version, each possibly hours of training, and every
 field check applies to them; zip's CRC-32 still guards their array and JSON bytes. What they
 lack is the corpus fingerprint, so resuming one checks the corpus only as far as its size
@@ -54,20 +63,25 @@ import numpy as np
 
 from .config import TrainConfig
 from .errors import WordvecError, shown
-from .schedule import TrainState
+from .schedule import ClusterState, TrainState, cluster_stop
 from .weights import NAMES, Weights, needed
 
 FORMAT = "wordvec-checkpoint"
-VERSION = 2
+VERSION = 3
 FILENAME = "checkpoint.npz"
 #: The members every checkpoint holds, and in the order written (after W_in) the output
 #: matrices that those whose configuration trains them hold.
 MEMBERS = ("W_in", "counts", "rng", "epoch_sums", "meta")
 OUTPUTS = NAMES[1:]
+#: The member only a cluster run's checkpoint holds, written after MEMBERS.
+CLUSTER_MEMBER = "cluster_sums"
+#: What a cluster run's ``cluster`` field keeps per worker.
+_WORKER_KEYS = frozenset({"next_job", "n_jobs", "threads", "digest", "ids", "raw_words"})
 
 _V1_FIELDS = frozenset({"format", "version", "words", "config", "next_job", "n_jobs",
                         "chunk_words", "corpus", "loss_history", "extra"})
-_FIELDS = {1: _V1_FIELDS, 2: _V1_FIELDS | {"corpus_fingerprint"}}
+_FIELDS = {1: _V1_FIELDS, 2: _V1_FIELDS | {"corpus_fingerprint"},
+           3: _V1_FIELDS | {"corpus_fingerprint", "cluster"}}
 
 _DIGEST_LEN = 64                   # hex digits of a SHA-256
 _EOCD = b"PK\x05\x06"              # the zip's end-of-central-directory record, 22 bytes
@@ -112,7 +126,8 @@ class Checkpoint:
     :class:`~wordvec.schedule.TrainState`; chunk_words: int; corpus: list of paths or
     None; loss_history: list of float; extra: dict; path: the file read; fingerprint: the
     :class:`CorpusFingerprint` or None (version 1, or a writer that had none); version: the
-    file's format version."""
+    file's format version; cluster: a cluster run's :class:`~wordvec.schedule.ClusterState`
+    (``state`` is then its workers' sum), else None."""
     words: list
     counts: np.ndarray
     W_in: np.ndarray
@@ -127,6 +142,7 @@ class Checkpoint:
     fingerprint: CorpusFingerprint | None = None
     version: int = VERSION
     W_hs: np.ndarray | None = None
+    cluster: ClusterState | None = None
 
     @property
     def weights(self) -> Weights:
@@ -157,7 +173,13 @@ def corpus_fingerprint(corpus, encoded) -> CorpusFingerprint:
     files = file_stats(corpus)
     return CorpusFingerprint(files=None if files is None else [list(f) for f in files],
                              digest=encoded.fingerprint, raw_words=int(encoded.raw_words),
-                             ids=int(encoded.ids.shape[0]))
+                             ids=int(encoded.tokens))
+
+
+def shards_digest(digests: list[str]) -> str:
+    """The fingerprint of a corpus encoded in shards: BLAKE2b (``digest_size=16``) of the
+    shards' fingerprints, in order, as ASCII hex joined by commas (32 hex digits)."""
+    return hashlib.blake2b(",".join(digests).encode("ascii"), digest_size=16).hexdigest()
 
 
 def words_problem(words) -> str | None:
@@ -189,22 +211,29 @@ def save_checkpoint(directory, *, words, counts, W_in, W_out=None, W_hs=None, co
     words: V str (see :func:`words_problem`); counts: (V,) int; W_in and the output matrices
     ``config`` trains (W_out, W_hs; None for one it does not): (V, dim) float32; config:
     dict of TrainConfig fields; state: a TrainState (next_job, n_jobs, rng (n_threads,)
-    uint64, epoch_sums (epochs, 4) float64); corpus: as :func:`corpus_paths` takes it;
+    uint64, epoch_sums (epochs, 4) float64), or a cluster run's
+    :class:`~wordvec.schedule.ClusterState`; corpus: as :func:`corpus_paths` takes it;
     extra: a JSON-serialisable dict kept as is; fingerprint: the corpus's
     (:func:`corpus_fingerprint`), which :meth:`wordvec.Word2Vec.resume` needs.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    cluster = state if isinstance(state, ClusterState) else None
+    if cluster is not None:
+        state = cluster.total
     meta = {"format": FORMAT, "version": VERSION, "words": list(words), "config": dict(config),
             "next_job": int(state.next_job), "n_jobs": int(state.n_jobs),
             "chunk_words": int(chunk_words), "corpus": corpus_paths(corpus),
             "corpus_fingerprint": (None if fingerprint is None
                                    else dataclasses.asdict(fingerprint)),
-            "loss_history": [float(x) for x in loss_history], "extra": dict(extra or {})}
+            "loss_history": [float(x) for x in loss_history], "extra": dict(extra or {}),
+            "cluster": None if cluster is None else _cluster_meta(cluster)}
     arrays = {"W_in": W_in, "W_out": W_out, "W_hs": W_hs,
               "counts": np.asarray(counts, dtype=np.int64),
               "rng": np.asarray(state.rng, dtype=np.uint64),
-              "epoch_sums": np.asarray(state.epoch_sums, dtype=np.float64)}
+              "epoch_sums": np.asarray(state.epoch_sums, dtype=np.float64),
+              CLUSTER_MEMBER: None if cluster is None else np.array(
+                  [w.epoch_sums for w in cluster.workers], dtype=np.float64)}
     path = checkpoint_path(directory)
     _write_file(path, arrays, meta)
     return path
@@ -223,10 +252,10 @@ def _write_file(path, arrays: dict, meta: dict) -> None:
     blob = np.frombuffer(json.dumps(meta, ensure_ascii=True).encode("ascii"), dtype=np.uint8)
     with atomic_write(path, "w+b") as f:
         with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
-            for name in ("W_in", *OUTPUTS, *MEMBERS[1:]):
+            for name in ("W_in", *OUTPUTS, *MEMBERS[1:], CLUSTER_MEMBER):
                 if name == "meta":
                     write_member(zf, f, name, blob)
-                elif arrays[name] is not None:
+                elif arrays.get(name) is not None:
                     write_member(zf, f, name, arrays[name])
             zf.comment = b"0" * _DIGEST_LEN     # the checksum's place, filled in below
         _write_digest(f)
@@ -276,7 +305,7 @@ def load_checkpoint(directory) -> Checkpoint:
 
     try:
         sealed = _check_digest(path)
-        arrays = read_npz_members(path, MEMBERS, optional=OUTPUTS)
+        arrays = read_npz_members(path, MEMBERS, optional=(*OUTPUTS, CLUSTER_MEMBER))
     except OSError as exc:
         raise CheckpointError(f"cannot read {path}: {exc.strerror or exc}") from None
     except VectorFileError as exc:
@@ -355,10 +384,14 @@ def _checkpoint(path: Path, meta: dict, arrays: dict) -> Checkpoint:
     weights = _matrices(arrays, config, len(words))
     T = None if fingerprint is None else fingerprint.ids
     chunk_words = _int(meta["chunk_words"], "chunk_words", 1, _INT64_MAX)
-    n_jobs, next_job = _schedule(meta["n_jobs"], meta["next_job"], config.epochs,
-                                 chunk_words, T)
-    rng = _rng(arrays["rng"], config.threads)
-    sums = _epoch_sums(arrays["epoch_sums"], config, next_job, n_jobs, chunk_words, T)
+    cluster = _cluster(meta.get("cluster"), arrays, config, chunk_words, fingerprint)
+    if cluster is None:
+        n_jobs, next_job = _schedule(meta["n_jobs"], meta["next_job"], config.epochs,
+                                     chunk_words, T)
+        rng = _rng(arrays["rng"], config.threads)
+        sums = _epoch_sums(arrays["epoch_sums"], config, next_job, n_jobs, chunk_words, T)
+    else:
+        n_jobs, next_job, rng, sums = _cluster_totals(cluster, meta, arrays)
     loss_history = _loss_history(meta["loss_history"])
     extra = meta["extra"]
     if not isinstance(extra, dict):
@@ -368,7 +401,7 @@ def _checkpoint(path: Path, meta: dict, arrays: dict) -> Checkpoint:
                       W_hs=weights.W_hs, config=config,
                       state=state, chunk_words=chunk_words, corpus=corpus,
                       loss_history=loss_history, extra=extra, path=path,
-                      fingerprint=fingerprint, version=version)
+                      fingerprint=fingerprint, version=version, cluster=cluster)
 
 
 # --------------------------------------------------------------------------- field checks
@@ -547,15 +580,18 @@ def _file_stats(files, corpus: list) -> list:
     return files
 
 
-def _schedule(n_jobs, next_job, epochs: int, chunk_words: int, T: int | None):
+def _schedule(n_jobs, next_job, epochs: int, chunk_words: int, T: int | None, *,
+              name: str = "", inside: bool = True):
     """(n_jobs, next_job): ``n_jobs`` a multiple of ``epochs`` (every epoch has the same
     chunks), no more chunks per epoch than T words allow, and ``next_job`` strictly inside
-    (a checkpoint is written only between two jobs of an unfinished run)."""
+    (a checkpoint is written only between two jobs of an unfinished run); a cluster worker's
+    (``inside`` False, ``name`` naming it) may stand at either end of its schedule."""
     from .corpus import MAX_SENTENCE
 
-    n_jobs = _int(n_jobs, "n_jobs", max(epochs, 2), _INT64_MAX)
+    n_jobs = _int(n_jobs, f"{name}n_jobs", max(epochs, 2 if inside else 1), _INT64_MAX)
     if n_jobs % epochs:
-        raise _Damage(f"n_jobs ({n_jobs:,}) must be a multiple of config epochs ({epochs:,})")
+        raise _Damage(f"{name}n_jobs ({n_jobs:,}) must be a multiple of config epochs "
+                      f"({epochs:,})")
     chunks = n_jobs // epochs
     if T is not None:
         # Every chunk but an epoch's last holds chunk_words words or more, and at most
@@ -563,11 +599,106 @@ def _schedule(n_jobs, next_job, epochs: int, chunk_words: int, T: int | None):
         most = (T - 1) // chunk_words + 1
         least = -(-T // (chunk_words + MAX_SENTENCE - 1))
         if not least <= chunks <= most:
-            raise _Damage(f"n_jobs ({n_jobs:,}) gives {chunks:,} chunks per epoch, but "
+            raise _Damage(f"{name}n_jobs ({n_jobs:,}) gives {chunks:,} chunks per epoch, but "
                           f"{T:,} words in chunks of {chunk_words:,} make {least:,} to "
                           f"{most:,}")
-    next_job = _int(next_job, "next_job", 1, n_jobs - 1)
+    next_job = _int(next_job, f"{name}next_job", 1 if inside else 0,
+                    n_jobs - 1 if inside else n_jobs)
     return n_jobs, next_job
+
+
+def _cluster_meta(cluster: ClusterState) -> dict:
+    """The ``cluster`` field of a cluster run's checkpoint (see the module's docstring)."""
+    return {"fraction": float(cluster.fraction),
+            "workers": [{"next_job": int(w.next_job), "n_jobs": int(w.n_jobs),
+                         "threads": int(np.shape(w.rng)[0]), "digest": digest,
+                         "ids": int(ids), "raw_words": int(raw)}
+                        for w, (digest, ids, raw) in zip(cluster.workers, cluster.shards)]}
+
+
+def _cluster(data, arrays: dict, config, chunk_words: int,
+             fingerprint: CorpusFingerprint | None) -> ClusterState | None:
+    """A cluster run's progress (None for a run of one machine): every worker's schedule,
+    threads' states and epoch sums checked as a single run's are, at the rounds' fraction,
+    on shards whose fingerprints make the corpus's."""
+    from .config import MAX_THREADS, MAX_WORKERS
+
+    if data is None:
+        if config.cluster is not None or CLUSTER_MEMBER in arrays:
+            raise _Damage("its cluster field is null, but its configuration or its "
+                          f"{CLUSTER_MEMBER}.npy member says a cluster run wrote it")
+        return None
+    if config.cluster is None:
+        raise _Damage("its cluster field holds a cluster run's progress, but its "
+                      "configuration sets no cluster")
+    if not isinstance(data, dict) or data.keys() != {"fraction", "workers"}:
+        raise _Damage(f"cluster must be a mapping of fraction and workers, got {shown(data)}")
+    fraction, workers = data["fraction"], data["workers"]
+    if type(fraction) is not float or not 0 < fraction < 1:
+        raise _Damage(f"cluster fraction must be a number between 0 and 1, got "
+                      f"{shown(fraction)}")
+    if not isinstance(workers, list) or not 1 <= len(workers) <= MAX_WORKERS:
+        raise _Damage(f"cluster workers must be a list of 1 to {MAX_WORKERS:,} workers, got "
+                      f"{shown(workers)}")
+    if fingerprint is None or fingerprint.files is None:
+        raise _Damage("a cluster run reads files, but its corpus_fingerprint lists none")
+    sums = _array(arrays.get(CLUSTER_MEMBER, np.zeros(0)), CLUSTER_MEMBER, np.float64,
+                  (len(workers), config.epochs, 4))
+    threads = [_int(w.get("threads") if isinstance(w, dict) else None,
+                    f"cluster worker {k} threads", 1, MAX_THREADS)
+               for k, w in enumerate(workers)]
+    rng = _array(arrays["rng"], "rng", np.uint64, (sum(threads),))
+    states, shards, first = [], [], 0
+    for k, (w, n) in enumerate(zip(workers, threads)):
+        states.append(_worker(k, w, rng[first:first + n], sums[k], config, chunk_words,
+                              fraction))
+        shards.append((w["digest"], w["ids"], w["raw_words"]))
+        first += n
+    digests = [digest for digest, _, _ in shards]
+    if (shards_digest(digests), sum(i for _, i, _ in shards), sum(r for _, _, r in shards)) \
+            != (fingerprint.digest, fingerprint.ids, fingerprint.raw_words):
+        raise _Damage("its workers' shards do not make up the corpus of its "
+                      "corpus_fingerprint (their fingerprints, ids or raw words)")
+    return ClusterState(workers=states, fraction=fraction, shards=shards)
+
+
+def _worker(k: int, w: dict, rng: np.ndarray, sums: np.ndarray, config, chunk_words: int,
+            fraction: float) -> TrainState:
+    """Worker ``k``'s state from its entry ``w`` of the cluster field."""
+    if w.keys() != _WORKER_KEYS:
+        raise _Damage(f"cluster worker {k} must be a mapping of "
+                      f"{', '.join(sorted(_WORKER_KEYS))}, got {shown(w)}")
+    name = f"cluster worker {k} "
+    digest = w["digest"]
+    if not isinstance(digest, str) or not _FINGERPRINT_HEX.fullmatch(digest):
+        raise _Damage(f"{name}digest must be 32 hex digits, got {shown(digest)}")
+    ids = _int(w["ids"], f"{name}ids", 1, _INT64_MAX)
+    _int(w["raw_words"], f"{name}raw_words", ids, _INT64_MAX)
+    n_jobs, next_job = _schedule(w["n_jobs"], w["next_job"], config.epochs, chunk_words, ids,
+                                 name=name, inside=False)
+    if next_job != cluster_stop(fraction, n_jobs):
+        raise _Damage(f"{name}next_job ({next_job:,} of {n_jobs:,}) is not where the "
+                      f"rounds stop it at the cluster's fraction {fraction!r}")
+    if config.threads not in (0, rng.shape[0]):
+        raise _Damage(f"{name}has {rng.shape[0]:,} thread states, config threads is "
+                      f"{config.threads:,}")
+    sums = _epoch_sums(np.ascontiguousarray(sums), config, next_job, n_jobs, chunk_words, ids,
+                       where=f"{CLUSTER_MEMBER}.npy (worker {k})")
+    return TrainState(next_job=next_job, rng=rng.copy(), epoch_sums=sums, n_jobs=n_jobs)
+
+
+def _cluster_totals(cluster: ClusterState, meta: dict, arrays: dict):
+    """The top-level schedule of a cluster run's checkpoint: its workers' sum, exactly."""
+    total = cluster.total
+    if (meta["n_jobs"], meta["next_job"]) != (total.n_jobs, total.next_job):
+        raise _Damage(f"n_jobs and next_job ({shown(meta['n_jobs'])}, "
+                      f"{shown(meta['next_job'])}) must be the sums of its workers', "
+                      f"{total.n_jobs:,} and {total.next_job:,}")
+    sums = _array(arrays["epoch_sums"], "epoch_sums", np.float64, total.epoch_sums.shape)
+    if not np.array_equal(sums, total.epoch_sums):
+        raise _Damage(f"epoch_sums.npy must be the sum of {CLUSTER_MEMBER}.npy over its "
+                      "workers")
+    return total.n_jobs, total.next_job, total.rng, sums
 
 
 def _rng(rng: np.ndarray, threads: int) -> np.ndarray:
@@ -586,33 +717,33 @@ def _rng(rng: np.ndarray, threads: int) -> np.ndarray:
 
 
 def _epoch_sums(sums: np.ndarray, config, next_job: int, n_jobs: int, chunk_words: int,
-                T: int | None) -> np.ndarray:
+                T: int | None, where: str = "epoch_sums.npy") -> np.ndarray:
     """(epochs, 4) float64 [loss sum, examples, kept words, raw words] per epoch, exactly
     what jobs 0 .. next_job-1 leave (see :func:`wordvec.engine.train.train`): whole numbers
     of examples and words, nothing for the epochs not begun, the whole corpus (T words) for
-    each finished epoch, whole chunks for the current one."""
+    each finished epoch, whole chunks for the current one. ``where`` names them in errors."""
     from .corpus import MAX_SENTENCE
 
     epochs = config.epochs
     sums = _array(sums, "epoch_sums", np.float64, (epochs, 4))
     if not np.isfinite(sums).all() or (sums < 0).any():
-        raise _Damage("epoch_sums.npy must hold finite numbers >= 0")
+        raise _Damage(f"{where} must hold finite numbers >= 0")
     counted = sums[:, 1:]
     if (counted != np.floor(counted)).any() or (counted > 2.0**53).any():
-        raise _Damage("epoch_sums.npy's examples, kept and raw words must be whole numbers")
+        raise _Damage(f"{where}'s examples, kept and raw words must be whole numbers")
     loss, examples, kept, raw = sums.T
     chunks = n_jobs // epochs
     done, part = divmod(next_job, chunks)       # finished epochs; jobs done in the next one
     begun = done + (1 if part else 0)
     if sums[begun:].any():
         e = begun + int(np.flatnonzero(sums[begun:].any(axis=1))[0])
-        raise _Damage(f"epoch_sums.npy has sums for epoch {e + 1}, which next_job "
+        raise _Damage(f"{where} has sums for epoch {e + 1}, which next_job "
                       f"({next_job:,} of {n_jobs:,}) has not begun")
     for e in range(begun):
-        _epoch_row(e, loss[e], examples[e], kept[e], raw[e], config)
+        _epoch_row(e, loss[e], examples[e], kept[e], raw[e], config, where)
     whole = T if T is not None else (int(raw[0]) if done else None)
     if done and ((raw[:done] != whole).any() or whole < 1):
-        raise _Damage(f"epoch_sums.npy's raw words of the finished epochs 1 to {done} must "
+        raise _Damage(f"{where}'s raw words of the finished epochs 1 to {done} must "
                       f"each be the corpus's {whole:,} words, they are "
                       f"{shown(raw[:done].astype(np.int64).tolist())}")
     if part:
@@ -622,25 +753,25 @@ def _epoch_sums(sums: np.ndarray, config, next_job: int, n_jobs: int, chunk_word
         if whole is not None:
             high = min(high, whole - (chunks - part))  # each chunk left holds a word or more
         if not low <= raw[done] <= high:
-            raise _Damage(f"epoch_sums.npy says epoch {done + 1} read {int(raw[done]):,} raw "
+            raise _Damage(f"{where} says epoch {done + 1} read {int(raw[done]):,} raw "
                           f"words in {part:,} of its {chunks:,} chunks of {chunk_words:,} "
                           f"words; they hold {low:,} to {high:,}")
     return sums
 
 
-def _epoch_row(e: int, loss, examples, kept, raw, config) -> None:
+def _epoch_row(e: int, loss, examples, kept, raw, config, where: str) -> None:
     """One begun epoch's sums: kept words no more than raw (all of them without
     subsampling), examples no more than kept words allow, no loss without examples."""
     if kept > raw or (config.sample == 0 and kept != raw):
-        raise _Damage(f"epoch_sums.npy says epoch {e + 1} kept {int(kept):,} of {int(raw):,} "
+        raise _Damage(f"{where} says epoch {e + 1} kept {int(kept):,} of {int(raw):,} "
                       f"raw words{' (sample=0 keeps every word)' if config.sample == 0 else ''}")
     # CBOW: one example per kept word; skip-gram: one per context word, 2 * window at most.
     per_word = 1 if config.model == "cbow" else 2 * config.window
     if examples > per_word * kept:
-        raise _Damage(f"epoch_sums.npy says epoch {e + 1} had {int(examples):,} examples from "
+        raise _Damage(f"{where} says epoch {e + 1} had {int(examples):,} examples from "
                       f"{int(kept):,} kept words, more than {config.model} makes")
     if examples == 0 and loss != 0:
-        raise _Damage(f"epoch_sums.npy says epoch {e + 1} had a loss of {float(loss):g} "
+        raise _Damage(f"{where} says epoch {e + 1} had a loss of {float(loss):g} "
                       "without a single example")
 
 
@@ -728,16 +859,19 @@ def check_encoded(ckpt: Checkpoint, encoded) -> None:
     the checkpoint's schedule exactly (its jobs, and the words of the jobs done). Raises
     CheckpointError."""
     fp = ckpt.fingerprint
-    if fp is not None and (encoded.fingerprint, encoded.raw_words, encoded.ids.shape[0]) \
+    if fp is not None and (encoded.fingerprint, encoded.raw_words, encoded.tokens) \
             != (fp.digest, fp.raw_words, fp.ids):
-        if (encoded.raw_words, encoded.ids.shape[0]) != (fp.raw_words, fp.ids):
-            what = (f"{encoded.raw_words:,} words ({encoded.ids.shape[0]:,} in the vocabulary) "
+        if (encoded.raw_words, encoded.tokens) != (fp.raw_words, fp.ids):
+            what = (f"{encoded.raw_words:,} words ({encoded.tokens:,} in the vocabulary) "
                     f"now, {fp.raw_words:,} ({fp.ids:,}) then")
         else:
             what = "as many words as then, but other words or other sentences"
         raise CheckpointError(f"{ckpt.path} cannot be resumed: the corpus holds other text "
                               f"than when the run started ({what}); {_RESTORE}")
-    problem = _schedule_problem(ckpt, np.asarray(encoded.bounds))
+    if ckpt.cluster is not None:
+        problem = _shards_problem(ckpt.cluster, encoded.shard_prints, encoded.n_jobs)
+    else:
+        problem = _schedule_problem(ckpt, np.asarray(encoded.bounds))
     if problem:
         raise CheckpointError(f"{ckpt.path} cannot be resumed on this corpus: {problem}; "
                               f"{_RESTORE}")
@@ -763,4 +897,19 @@ def _schedule_problem(ckpt: Checkpoint, bounds: np.ndarray) -> str | None:
         return (f"the raw words done per epoch, {shown(raw.astype(np.int64).tolist())}, are "
                 f"not those of its first {state.next_job:,} jobs on this corpus, "
                 f"{shown(expected.astype(np.int64).tolist())}")
+    return None
+
+
+def _shards_problem(cluster: ClusterState, prints: list, n_jobs: list) -> str | None:
+    """Whether shards read again (``prints``: per worker (fingerprint, ids, raw words);
+    ``n_jobs``: their schedules' jobs) are the ones a cluster run was trained on."""
+    if len(prints) != len(cluster.shards):
+        return (f"the run had {len(cluster.shards):,} workers, this one "
+                f"{len(prints):,}: resume with the same workers")
+    for k, (now, then, jobs, state) in enumerate(zip(prints, cluster.shards, n_jobs,
+                                                    cluster.workers)):
+        if tuple(now) != tuple(then) or jobs != state.n_jobs:
+            return (f"worker {k}'s shard reads {now[2]:,} words ({now[1]:,} in the "
+                    f"vocabulary, {jobs:,} jobs) now, {then[2]:,} ({then[1]:,}, "
+                    f"{state.n_jobs:,}) then, or other words")
     return None

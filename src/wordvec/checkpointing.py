@@ -7,8 +7,7 @@ import contextlib
 import dataclasses
 import warnings
 
-from . import memory
-from .corpus import encode
+from . import memory, trainers
 from .errors import WriteError
 from .memory import MemoryEstimateError
 
@@ -101,7 +100,14 @@ def corpus_to_resume(ckpt, corpus, vocab):
                                   "the same corpus to resume it")
         corpus = ckpt.corpus if len(ckpt.corpus) > 1 else ckpt.corpus[0]
     check_corpus_files(ckpt, corpus, same_paths=own_paths)
-    encoded = encode(corpus, vocab.word_to_id)
+    # A cluster run's shards are encoded on its workers (which the trainer then ends).
+    encoded = trainers.encode(corpus, ckpt.config, vocab)
     # With the schedule checked against this corpus, the engine's own check of it passes.
-    check_encoded(ckpt, encoded)
+    try:
+        check_encoded(ckpt, encoded)
+    except BaseException:
+        close = getattr(encoded, "close", None)
+        if close is not None:
+            close()
+        raise
     return corpus, encoded

@@ -10,6 +10,7 @@ of its first word, T the corpus' words), decaying linearly from ``start_alpha`` 
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,6 +67,37 @@ class TrainState:
     @property
     def complete(self) -> bool:
         return self.next_job >= self.n_jobs
+
+
+def cluster_stop(fraction: float, n_jobs: int) -> int:
+    """The job a cluster worker of ``n_jobs`` jobs stops at when the rounds have reached
+    ``fraction`` of the run: ``ceil(fraction * n_jobs)`` (all of them at 1)."""
+    if fraction >= 1.0:
+        return n_jobs
+    return min(n_jobs, math.ceil(fraction * n_jobs - 1e-9))
+
+
+@dataclass
+class ClusterState:
+    """Where a cluster run (:mod:`wordvec.cluster`) stands between two synchronisations,
+    enough to resume it exactly: ``workers``, each worker's :class:`TrainState` on its
+    shard; ``fraction``, the share of every worker's schedule the rounds have reached (each
+    worker ``k`` stopped at ``ceil(fraction * n_jobs_k)``); ``shards``, per worker the
+    ``(fingerprint, ids, raw_words)`` of its encoded shard (what resuming checks the shards
+    read again against). The weights are the synchronised matrices."""
+    workers: list
+    fraction: float
+    shards: list
+
+    @property
+    def total(self) -> TrainState:
+        """The workers' states summed: jobs, loss sums, words; their threads' states in
+        worker order."""
+        return TrainState(next_job=sum(int(s.next_job) for s in self.workers),
+                          rng=np.concatenate([np.asarray(s.rng, dtype=np.uint64)
+                                              for s in self.workers]),
+                          epoch_sums=np.sum([s.epoch_sums for s in self.workers], axis=0),
+                          n_jobs=sum(int(s.n_jobs) for s in self.workers))
 
 
 class ScheduleError(WordvecError):

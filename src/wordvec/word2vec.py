@@ -228,7 +228,8 @@ class Word2Vec:
         vocabulary are skipped, the learning rate runs its schedule again, and the new
         epochs' losses are appended to ``loss_history``.
 
-        Checkpoints (engine only): with ``checkpoint_dir``, the whole training state is
+        Checkpoints (the engine, on one machine or a cluster): with ``checkpoint_dir``, the
+        whole training state (a cluster run's: each worker's schedule) is
         written to ``checkpoint_dir/checkpoint.npz`` (:mod:`wordvec.checkpoint`) about every
         ``checkpoint_every`` seconds and when a KeyboardInterrupt stops training (which is
         then re-raised); :meth:`resume` continues it. ``on_checkpoint(path)`` is called
@@ -242,10 +243,8 @@ class Word2Vec:
         cfg = self.config
         try:
             if checkpoint_dir is not None and not resumable(cfg):
-                where = (f"not backend={cfg.backend!r}" if cfg.cluster is None else
-                         "not yet by a cluster run")
                 raise ConfigError(f"checkpoints are written by the {' and '.join(RESUMABLE)} "
-                                  f"backend only, {where}")
+                                  f"backend only, not backend={cfg.backend!r}")
             if self.vocab is None:
                 self.build_vocab(corpus)
             else:
@@ -410,7 +409,8 @@ class Word2Vec:
             save = checkpointing.saver(folder, model, corpus, encoded,
                                        on_checkpoint=on_checkpoint, extra=ckpt.extra)
         with checkpointing.locked(folder):
-            model._train(encoded, Hooks(progress, save, checkpoint_every), start=ckpt.state,
+            model._train(encoded, Hooks(progress, save, checkpoint_every),
+                         start=ckpt.cluster if ckpt.cluster is not None else ckpt.state,
                          weights=ckpt.weights)
         return model
 

@@ -149,9 +149,6 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
     if worker_rates and model.config.cluster is None:
         raise UserError("--worker-rates reports the workers of a cluster run; add --cluster "
                         "auto, or leave --worker-rates out")
-    if checkpoint_dir is not None and model.config.cluster is not None:
-        raise UserError("--checkpoint-dir is not written by a cluster run yet; train without "
-                        "--checkpoint-dir, or on this machine alone (no --cluster)")
     sources = [str(p) for p in corpus]
     if STDIN in sources and model.config.cluster is not None:
         raise UserError("a cluster run reads its corpus from files, which each worker reads "

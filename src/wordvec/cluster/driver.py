@@ -21,6 +21,7 @@ from ..config import TrainConfig, default_threads
 from ..corpus import CorpusError, _resolve, _show_path
 from ..errors import ConfigError, WordvecError
 from ..hooks import Hooks, Progress, TrainRecord
+from ..schedule import ClusterState, cluster_stop
 from ..vocab import Vocab, _describe
 from ..weights import Weights
 from . import ClusterError
@@ -108,9 +109,7 @@ class Rounds:
         return self.stops()
 
     def stops(self) -> list[int]:
-        if self.fraction >= 1.0:
-            return list(self.jobs)
-        return [min(n, math.ceil(self.fraction * n - 1e-9)) for n in self.jobs]
+        return [cluster_stop(self.fraction, n) for n in self.jobs]
 
     @property
     def done(self) -> bool:
@@ -235,33 +234,72 @@ class Cluster:
     def longest_sentence(self) -> int:
         return max((s.longest for s in self.shapes), default=0)
 
+    @property
+    def shard_prints(self) -> list[tuple[str, int, int]]:
+        """Per worker the ``(fingerprint, ids, raw words)`` of its encoded shard."""
+        return [(s.digest, s.tokens, s.raw_words) for s in self.shapes]
+
+    @property
+    def n_jobs(self) -> list[int]:
+        return [s.n_jobs for s in self.shapes]
+
+    @property
+    def fingerprint(self) -> str:
+        """The corpus's fingerprint as its shards make it
+        (:func:`wordvec.checkpoint.shards_digest`)."""
+        from ..checkpoint import shards_digest
+
+        return shards_digest([s.digest for s in self.shapes])
+
     # --------------------------------------------------------------------- the training
-    def train(self, weights: Weights, hooks: Hooks) -> TrainRecord:
-        """Train ``weights`` in place, round by round (see :mod:`wordvec.cluster`)."""
-        if hooks.by_epoch or hooks.checkpoint is not None:
-            raise ConfigError("a cluster run neither stops between epochs for "
-                              "on_epoch_begin/on_epoch_sums nor writes checkpoints yet; use "
-                              "on_epoch_end, or train on one machine")
+    def train(self, weights: Weights, hooks: Hooks,
+              start: ClusterState | None = None) -> TrainRecord:
+        """Train ``weights`` in place, round by round (see :mod:`wordvec.cluster`), from
+        ``start`` (a checkpoint's progress, the weights its synchronised matrices) or the
+        beginning. ``hooks.checkpoint(weights, ClusterState)`` is called between rounds
+        about every ``hooks.checkpoint_every`` seconds and once when a KeyboardInterrupt
+        stops the run (the round under way is lost: the last synchronised model is kept),
+        before it is re-raised."""
+        if hooks.by_epoch:
+            raise ConfigError("a cluster run does not stop between epochs for "
+                              "on_epoch_begin/on_epoch_sums; use on_epoch_end, or train on "
+                              "one machine")
         cfg = self.config
-        jobs = [s.n_jobs for s in self.shapes]
+        jobs = self.n_jobs
         rounds = Rounds(cfg.sync_interval, jobs, self.tokens * cfg.epochs)
         states: list = [None] * len(self.actors)
+        if start is not None:
+            rounds.fraction, states = start.fraction, list(start.workers)
         synced = weights.copy()
-        tracker = _Tracker(cfg, self.tokens, jobs, hooks)
+        tracker = _Tracker(cfg, self.tokens, jobs, hooks, states)
+        synced_at = rounds.fraction         # the fraction ``synced`` and ``states`` stand at
+        saved = time.perf_counter()
         last = 0.0
-        while not rounds.done:
-            stops = rounds.next_stops(last)
-            begun = time.perf_counter()
-            results = self._round(synced, stops, states)
-            synced = Weights(*(None if W is None else merge_rows(
-                W, [r.changes[name] for r in results], cfg.sync_merge)
-                for name, W in zip(synced._fields, synced)))
-            states = [r.state for r in results]
-            last = time.perf_counter() - begun
-            tracker.after_round(results, synced)
+        try:
+            while not rounds.done:
+                stops = rounds.next_stops(last)
+                begun = time.perf_counter()
+                results = self._round(synced, stops, states)
+                merged = Weights(*(None if W is None else merge_rows(
+                    W, [r.changes[name] for r in results], cfg.sync_merge)
+                    for name, W in zip(synced._fields, synced)))
+                synced, states, synced_at = merged, [r.state for r in results], rounds.fraction
+                last = time.perf_counter() - begun
+                tracker.after_round(results, synced)
+                if (hooks.checkpoint is not None and not rounds.done
+                        and time.perf_counter() - saved >= hooks.checkpoint_every):
+                    hooks.checkpoint(synced, self._progress(synced_at, states))
+                    saved = time.perf_counter()
+        except KeyboardInterrupt:
+            if hooks.checkpoint is not None and 0 < synced_at < 1:
+                hooks.checkpoint(synced, self._progress(synced_at, states))
+            raise
         for name, W in weights.named():
             np.copyto(W, getattr(synced, name))
         return tracker.record()
+
+    def _progress(self, fraction: float, states: list) -> ClusterState:
+        return ClusterState(workers=list(states), fraction=fraction, shards=self.shard_prints)
 
     def _round(self, synced: Weights, stops: list[int], states: list) -> list[Interval]:
         """One interval on every worker from ``synced``; a worker lost on the way is rebuilt
@@ -318,14 +356,19 @@ class _Tracker:
     """The run's bookkeeping on the driver: progress reports, epoch ends, the loss, the
     words trained and the bytes each synchronisation moved."""
 
-    def __init__(self, config: TrainConfig, tokens: int, jobs: list[int], hooks: Hooks):
+    def __init__(self, config: TrainConfig, tokens: int, jobs: list[int], hooks: Hooks,
+                 states: list):
         self.config, self.hooks = config, hooks
         self.total = tokens * config.epochs      # the engine's words: ids, epochs over
         self.chunks = [n // config.epochs for n in jobs]
         self.t0 = self.last_report = time.perf_counter()
         self.sums = np.zeros((config.epochs, 4), dtype=np.float64)
-        self.reported = np.zeros(2, dtype=np.float64)      # loss sum, examples at last report
         self.epochs_ended = 0
+        if states[0] is not None:               # resumed: what the run did before counts
+            self.sums = np.sum([s.epoch_sums for s in states], axis=0)
+            self.epochs_ended = self._epochs_done(states)
+        self.done_before = self.words
+        self.reported = self.sums[:, :2].sum(axis=0)      # loss sum, examples at last report
         self.history: list[Progress] = []
         self.syncs = 0
         self.bytes_down = 0
@@ -355,10 +398,14 @@ class _Tracker:
     def done(self) -> bool:
         return self.words >= self.total
 
+    def _epochs_done(self, states: list) -> int:
+        """The epochs every worker has finished."""
+        return min(int(s.next_job) // c if c else self.config.epochs
+                   for s, c in zip(states, self.chunks))
+
     def _end_epochs(self, results: list[Interval]) -> None:
-        while self.epochs_ended < self.config.epochs and all(
-                r.state.next_job >= (self.epochs_ended + 1) * c
-                for r, c in zip(results, self.chunks)):
+        done = self._epochs_done([r.state for r in results])
+        while self.epochs_ended < done:
             e = self.epochs_ended
             if self.hooks.epoch_end is not None:
                 self.hooks.epoch_end(e, self._mean(self.sums[e, 0], self.sums[e, 1]))
@@ -395,8 +442,8 @@ class _Tracker:
                  "bytes_down_per_sync": self.bytes_down / max(self.syncs, 1),
                  "bytes_up_per_sync": self.bytes_up / max(self.syncs, 1),
                  "worker_words_per_sec": [float(r) for r in rates]}
-        return TrainRecord(epoch_loss=epoch_loss, words=self.words, seconds=seconds,
-                           history=self.history, stats=stats)
+        return TrainRecord(epoch_loss=epoch_loss, words=self.words - self.done_before,
+                           seconds=seconds, history=self.history, stats=stats)
 
 
 def _warn_again(category: type[Warning], message: str, attributes: dict) -> None:

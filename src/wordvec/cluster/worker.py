@@ -28,12 +28,14 @@ from .average import changed_rows
 class Shape:
     """What the driver needs of an encoded shard: ``n_jobs`` (chunks x epochs, the engine's
     schedule on it), ``raw_words`` (tokens read, out-of-vocabulary ones included),
-    ``tokens`` (ids kept), ``sentences`` and ``longest`` (the longest sentence's ids)."""
+    ``tokens`` (ids kept), ``sentences``, ``longest`` (the longest sentence's ids) and
+    ``digest`` (its :attr:`~wordvec.corpus.EncodedCorpus.fingerprint`)."""
     n_jobs: int
     raw_words: int
     tokens: int
     sentences: int
     longest: int
+    digest: str
 
 
 @dataclasses.dataclass
@@ -110,8 +112,9 @@ class ShardWorker:
         chunks = len(make_chunks(encoded.bounds, self.config.chunk_words))
         lengths = np.diff(encoded.bounds)
         return Shape(n_jobs=chunks * self.config.epochs, raw_words=encoded.raw_words,
-                     tokens=int(encoded.ids.shape[0]), sentences=encoded.n_sentences,
-                     longest=int(lengths.max()) if lengths.size else 0)
+                     tokens=encoded.tokens, sentences=encoded.n_sentences,
+                     longest=int(lengths.max()) if lengths.size else 0,
+                     digest=encoded.fingerprint)
 
     def train(self, synced: Weights, stop_at: int, state: TrainState | None) -> Interval:
         """Train a copy of ``synced`` (the synchronised model) from ``state`` (None: the

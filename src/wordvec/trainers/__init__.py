@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-#: The backends that can resume from a checkpoint's state (not on a cluster).
+#: The backends that can resume from a checkpoint's state (on one machine or a cluster).
 RESUMABLE = ("engine",)
 
 
@@ -31,7 +31,7 @@ def trainer_for(config) -> ModuleType:
 
 def resumable(config) -> bool:
     """Whether ``config``'s trainer writes checkpoints and resumes from them."""
-    return config.cluster is None and config.backend in RESUMABLE
+    return config.backend in RESUMABLE
 
 
 def count_and_encode(corpus, config, *, prune_at: int, lowered_from: int | None):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..config import TrainConfig
 from ..hooks import Hooks, TrainRecord
-from ..schedule import TrainState
+from ..schedule import ClusterState
 from ..vocab import Vocab
 from ..weights import Weights
 from .engine import initial_weights
@@ -43,12 +43,11 @@ def encode(corpus, config: TrainConfig, vocab: Vocab):
 
 
 def train(encoded, counts, config: TrainConfig, weights: Weights, hooks: Hooks,
-          start: TrainState | None = None) -> TrainRecord:
+          start: ClusterState | None = None) -> TrainRecord:
     """Train ``weights`` in place on the workers of ``encoded`` (a
-    :class:`~wordvec.cluster.driver.Cluster`), then end them; see :mod:`wordvec.trainers`."""
-    if start is not None:
-        raise ValueError("a cluster run cannot resume from a checkpoint's state yet")
+    :class:`~wordvec.cluster.driver.Cluster`), then end them; see :mod:`wordvec.trainers`.
+    ``start``: a checkpoint's :class:`~wordvec.schedule.ClusterState`."""
     try:
-        return encoded.train(weights, hooks)
+        return encoded.train(weights, hooks, start=start)
     finally:
         encoded.close()
