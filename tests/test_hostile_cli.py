@@ -510,10 +510,16 @@ def test_resume_prints_the_output_and_o_chooses_another(tmp_path):
 # Stop signals at random moments
 
 
-def _spawn(*args):
-    """``wordvec ARGS`` as the console script runs it (``python -m wordvec``)."""
+def _spawn(*args, ignored=()):
+    """``wordvec ARGS`` as the console script runs it (``python -m wordvec``), started with
+    the stop signals at their defaults but for those ``ignored`` (as ``nohup`` or a shell's
+    ``&`` start a command), whatever the tests' own process was started with."""
+    def start():
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(number, signal.SIG_IGN if number in ignored else signal.SIG_DFL)
+
     return subprocess.Popen([sys.executable, "-m", "wordvec", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=start)
 
 
 @pytest.fixture(scope="module")
@@ -585,6 +591,31 @@ def test_an_interrupt_during_start_up_exits_130_without_a_traceback(tmp_path, si
     assert proc.returncode == 130, (proc.returncode, stderr)
     assert "Traceback" not in stderr and "Aborted!" not in stderr, stderr
     assert not (tmp_path / "v.bin").exists() and ours(tmp_path) == []
+
+
+def test_a_stop_signal_the_command_was_started_ignoring_stays_ignored(tmp_path,
+                                                                      signal_corpus):
+    """``nohup wordvec train ... &``: the terminal closing (SIGHUP) and the shell's Ctrl-C
+    (SIGINT, which a shell's ``&`` ignores) do not stop the run; SIGTERM still does."""
+    out = tmp_path / "v.bin"
+    proc = _spawn("train", str(signal_corpus), "-o", str(out), "--threads", "1", "--dim", "32",
+                  "--min-count", "1", "--epochs", "3", "--checkpoint-dir",
+                  str(tmp_path / "ckpt"), "--checkpoint-every", "0",
+                  ignored=(signal.SIGINT, signal.SIGHUP))
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "ckpt" / "checkpoint.npz").exists() and time.monotonic() < deadline:
+        time.sleep(0.02)                  # training: the handlers are set up by now
+    proc.send_signal(signal.SIGHUP)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, (proc.returncode, stderr)
+    assert len(load(out)) == 2000 and ours(tmp_path) == []
+    proc = _spawn("train", str(signal_corpus), "-o", str(tmp_path / "w.bin"), "-q",
+                  ignored=(signal.SIGINT, signal.SIGHUP))
+    time.sleep(0.4)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + signal.SIGTERM, (proc.returncode, stderr)
 
 
 # ------------------------------------------------------------------------------------------

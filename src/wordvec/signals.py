@@ -21,9 +21,11 @@ STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 def stop_signals_raise(ignore_after: bool = False):
     """Within it, :data:`STOP_SIGNALS` raise ``Interrupted(signum)`` in the main thread.
     Only the first raises: later ones, while the stack unwinds (removing temporaries, saving
-    a checkpoint), are ignored so that the clean-up itself is not cut short. After it, the
-    previous handlers are back, or with ``ignore_after`` the signals are ignored (the work
-    is done; the process is exiting)."""
+    a checkpoint), are ignored so that the clean-up itself is not cut short. A signal the
+    process was started with ignored stays ignored: ``nohup`` ignores SIGHUP so that the
+    run outlives its terminal, a shell ignores SIGINT for a command it runs in the
+    background. After it, the previous handlers are back, or with ``ignore_after`` the
+    signals are ignored (the work is done; the process is exiting)."""
     if threading.current_thread() is not threading.main_thread():
         yield                      # signal handlers can only be set in the main thread
         return
@@ -45,9 +47,8 @@ def stop_signals_raise(ignore_after: bool = False):
         raise Interrupted(signum)
 
     previous = {}
-    for name in STOP_SIGNALS:
-        number = getattr(signal, name, None)
-        if number is not None:
+    for number in _stop_signals():
+        if signal.getsignal(number) is not signal.SIG_IGN:
             previous[number] = signal.signal(number, handler)
     _depth.append(None)
     try:
@@ -56,6 +57,11 @@ def stop_signals_raise(ignore_after: bool = False):
         _depth.pop()
         for number, old in previous.items():
             signal.signal(number, signal.SIG_IGN if ignore_after else old)
+
+
+def _stop_signals() -> list[int]:
+    """The numbers of :data:`STOP_SIGNALS` this platform has."""
+    return [getattr(signal, name) for name in STOP_SIGNALS if hasattr(signal, name)]
 
 
 #: Set once a command's work is done (:func:`work_done`); the nesting of
