@@ -192,12 +192,24 @@ def test_the_table_stays_at_most_half_full():
     assert scanner.tokens() == [b"k%d" % i for i in range(30000)]
 
 
-def fnv1a(data: bytes, seed: int) -> int:
-    """FNV-1a 64-bit from the offset basis XOR ``seed``, as the kernel hashes a key."""
+def key_hash(data: bytes, seed: int) -> int:
+    """FNV-1a 64-bit from the offset basis XOR ``seed``, then MurmurHash3's fmix64, as the
+    kernel hashes a key (written from the two algorithms' definitions)."""
+    full = 2**64 - 1
     h = 0xCBF29CE484222325 ^ seed
     for b in data:
-        h = ((h ^ b) * 0x100000001B3) & (2**64 - 1)
-    return h
+        h = ((h ^ b) * 0x100000001B3) & full
+    h = ((h ^ (h >> 33)) * 0xFF51AFD7ED558CCD) & full
+    h = ((h ^ (h >> 33)) * 0xC4CEB9FE1A85EC53) & full
+    return h ^ (h >> 33)
+
+
+def test_the_kernel_hashes_each_key_as_defined():
+    scanner = TokenScanner(_CARRY_LIMIT, MAX_SENTENCE)
+    tokens = [b"a", b"ab", b"\xff\x00z", b"word%d" % 7, b"x" * 300]
+    scanner.scan(b" ".join(tokens) + b"\n")
+    assert scanner.hashes[:len(tokens)].tolist() == [key_hash(t, int(scanner.seed))
+                                                     for t in tokens]
 
 
 def test_keys_in_the_same_slot_are_told_apart():
@@ -207,7 +219,7 @@ def test_keys_in_the_same_slot_are_told_apart():
     by_slot: dict[int, list[bytes]] = {}
     for i in range(20000):
         token = b"t%d" % i
-        by_slot.setdefault(fnv1a(token, int(scanner.seed)) & 1023, []).append(token)
+        by_slot.setdefault(key_hash(token, int(scanner.seed)) & 1023, []).append(token)
     same = max(by_slot.values(), key=len)[:6]
     assert len(same) == 6
     ids, lengths = scanner.scan(b" ".join(same + same[::-1]) + b"\n")
@@ -223,8 +235,11 @@ def test_the_hash_is_seeded_per_scanner_and_the_ids_do_not_depend_on_it():
     first, second = (TokenScanner(_CARRY_LIMIT, MAX_SENTENCE) for _ in range(2))
     assert first.seed != second.seed
     flood = [t for t in (b"f%d" % i for i in range(40000))
-             if fnv1a(t, int(first.seed)) & 1023 == 0][:30]
-    assert len({fnv1a(t, int(second.seed)) & 1023 for t in flood}) > 20
+             if key_hash(t, int(first.seed)) & 1023 == 0][:30]
+    assert len({key_hash(t, int(second.seed)) & 1023 for t in flood}) > 20
+    # Seeds that share all their low bits, or all their high bits, spread it as well.
+    for other in (int(first.seed) ^ (1 << 63), int(first.seed) ^ 1):
+        assert len({key_hash(t, other) & 1023 for t in flood}) > 20
     piece = b" ".join(flood * 2) + b"\n"
     results = [scanner.scan(piece) for scanner in (first, second)]
     for ids, lengths in results:
