@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import TrainConfig, default_threads
-from ..corpus import CorpusError, _resolve, _show_path
+from ..corpus import _resolve, _show_path
 from ..errors import ConfigError, WordvecError
 from ..hooks import Hooks, Progress, TrainRecord
 from ..schedule import ClusterState, cluster_stop
@@ -123,7 +123,7 @@ class Cluster:
     ``tokens``, ``n_sentences``, ``longest_sentence`` describe the whole corpus."""
 
     def __init__(self, corpus, config: TrainConfig):
-        files, _ = _resolve(corpus)
+        files, _ = _resolve(corpus)   # a path, a list of paths, a folder: files
         if files is None:
             raise ConfigError("a cluster run reads its corpus from files, which each worker "
                               "reads its shard of; write the token lists to a text file "
@@ -468,4 +468,4 @@ def _show_shard(shard: list) -> str:
     return first + (f" and {len(shard) - 1} more" if len(shard) > 1 else "")
 
 
-__all__ = ["Cluster", "ClusterError", "CorpusError", "Rounds", "WorkerLostWarning", "connect"]
+__all__ = ["Cluster", "ClusterError", "Rounds", "WorkerLostWarning", "connect"]
