@@ -522,6 +522,25 @@ def _spawn(*args, ignored=()):
                             stderr=subprocess.PIPE, text=True, preexec_fn=start)
 
 
+def _await_handlers(proc, timeout: float = 60.0) -> None:
+    """Wait until ``proc`` catches SIGTERM (Linux's ``SigCgt`` mask): the moment wordvec's
+    stop-signal handlers are set up, all together. Before it the interpreter is still
+    starting (importing ``site``), where a signal is Python's to report, not ours; a loaded
+    machine can take over a second to get there."""
+    status = Path(f"/proc/{proc.pid}/status")
+    if not status.exists():
+        pytest.skip("needs Linux's /proc/PID/status to see when the handlers are set up")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        caught = next((line.split()[1] for line in status.read_text().splitlines()
+                       if line.startswith("SigCgt:")), "0")
+        if int(caught, 16) >> (signal.SIGTERM - 1) & 1:
+            return
+        time.sleep(0.005)
+    raise AssertionError(f"the command never set up its stop-signal handlers "
+                         f"(exit code {proc.poll()})")
+
+
 @pytest.fixture(scope="module")
 def signal_corpus(tmp_path_factory):
     path = tmp_path_factory.mktemp("sig") / "c.txt"
@@ -546,7 +565,8 @@ def test_stop_signals_at_random_moments_lose_nothing_and_leave_no_temporary(tmp_
         proc = _spawn("train", str(signal_corpus), "-o", str(out), "--checkpoint-dir", str(ckpt),
                       "--checkpoint-every", "0", "--epochs", "3", "--threads", "1", "--dim", "32",
                       "--min-count", "1")
-        time.sleep(rng.uniform(0.3, 3.0))
+        _await_handlers(proc)
+        time.sleep(rng.uniform(0.0, 2.7))
         proc.send_signal(sig)
         _, stderr = proc.communicate(timeout=120)
         assert "Traceback" not in stderr and "Aborted!" not in stderr, stderr
@@ -581,10 +601,13 @@ def test_stop_signals_at_random_moments_lose_nothing_and_leave_no_temporary(tmp_
     assert not (folder / "ckpt").exists()
 
 
-@pytest.mark.parametrize("delay", [0.1, 0.2, 0.4])
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.15, 0.4])
 def test_an_interrupt_during_start_up_exits_130_without_a_traceback(tmp_path, signal_corpus,
                                                                    delay):
+    """From the moment the handlers are set up (the console script's first lines), through
+    the imports of the command line, NumPy and Numba, to counting."""
     proc = _spawn("train", str(signal_corpus), "-o", str(tmp_path / "v.bin"), "-q")
+    _await_handlers(proc)
     time.sleep(delay)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=120)
@@ -612,7 +635,7 @@ def test_a_stop_signal_the_command_was_started_ignoring_stays_ignored(tmp_path,
     assert len(load(out)) == 2000 and ours(tmp_path) == []
     proc = _spawn("train", str(signal_corpus), "-o", str(tmp_path / "w.bin"), "-q",
                   ignored=(signal.SIGINT, signal.SIGHUP))
-    time.sleep(0.4)
+    _await_handlers(proc)
     proc.send_signal(signal.SIGTERM)
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 128 + signal.SIGTERM, (proc.returncode, stderr)
