@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -300,6 +301,10 @@ def test_ctrl_c_saves_a_checkpoint_and_resume_writes_the_requested_file(
     done = run_cli("train", "--resume", str(folder), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == full.read_bytes()
+    summary = next(line for line in done.stderr.splitlines() if line.startswith("trained"))
+    epochs = CLI_OPTIONS[CLI_OPTIONS.index("--epochs") + 1]
+    assert re.match(rf"trained cbow on [\d,]+ words, {epochs} epochs \(the last \d+% resumed\) in ",
+                    summary), summary
     assert not folder.exists()  # the finished run's checkpoint (and its empty folder) is gone
 
 

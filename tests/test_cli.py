@@ -112,7 +112,8 @@ def trained(data_file, tmp_path_factory):
     result = run_cli("train", str(corpus), "-o", str(folder / "m.npz"), "--threads", "2",
                      "--epochs", "3", "--seed", "1")
     assert result.returncode == 0, result.stderr
-    assert "trained cbow on 887,521 words x 3 epochs" in result.stderr
+    summary = result.stderr.strip().splitlines()[-1]
+    assert summary.startswith("trained cbow on 887,521 words, 3 epochs in "), summary
     return folder, corpus
 
 

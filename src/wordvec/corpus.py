@@ -63,6 +63,8 @@ vocabulary policy (min_count, order). The imports go one way only: vocab -> corp
 from __future__ import annotations
 
 import bz2
+import contextlib
+import contextvars
 import errno
 import gzip
 import hashlib
@@ -239,13 +241,17 @@ class _PartReader:
     """``read(n)`` of an open binary file, stopping ``size`` bytes on (a :class:`FilePart`)."""
 
     def __init__(self, f: BinaryIO, size: int):
-        self.f, self.left = f, size
+        self.f, self.left, self.size = f, size, size
 
     def read(self, n: int = -1) -> bytes:
         n = self.left if n < 0 else min(n, self.left)
         data = self.f.read(n)
         self.left -= len(data)
         return data
+
+    def stored_position(self) -> int:
+        """Bytes of the part read."""
+        return self.size - self.left
 
     def __enter__(self) -> _PartReader:
         return self
@@ -399,13 +405,100 @@ def _resolve(source) -> tuple[list[Path] | None, Iterable | None]:
 # Reading bytes
 
 
+class _Decompressed:
+    """A compressed file read through its decompressor, which knows how far into the
+    stored (compressed) file it is: the decompressor reads ``raw``, and closing closes
+    both."""
+
+    def __init__(self, decompressed: BinaryIO, raw: BinaryIO):
+        self.decompressed, self.raw = decompressed, raw
+
+    def read(self, n: int = -1) -> bytes:
+        return self.decompressed.read(n)
+
+    def stored_position(self) -> int:
+        """Bytes of the compressed file read."""
+        return self.raw.tell()
+
+    def __enter__(self) -> _Decompressed:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self.decompressed.close()
+        finally:
+            self.raw.close()
+
+
 def _open_binary(path) -> BinaryIO:
     if isinstance(path, FilePart):
         f = open(path.path, "rb")
         f.seek(path.start)
         return _PartReader(f, path.end - path.start)  # type: ignore[return-value]
-    opener = _OPENERS.get(path.suffix.lower(), open)
-    return opener(path, "rb")
+    opener = _OPENERS.get(path.suffix.lower())
+    if opener is None:
+        return open(path, "rb")
+    raw = open(path, "rb")
+    try:
+        return _Decompressed(opener(raw, "rb"), raw)  # type: ignore[return-value]
+    except BaseException:
+        raw.close()
+        raise
+
+
+def _stored_position(f) -> int:
+    """How far into its stored file (compressed, for a compressed one) ``f`` has read."""
+    position = getattr(f, "stored_position", None)
+    return position() if position is not None else f.tell()
+
+
+class ReadProgress:
+    """How far a read of corpus ``files`` is, in bytes as they are stored (a compressed
+    file counts its compressed bytes), told to ``report(done, total)`` as each block is read.
+    A file read again (a second pass) counts from its start again."""
+
+    def __init__(self, files: list, report: Callable[[int, int], None]):
+        self.report = report
+        self.offsets: dict = {}
+        total = 0
+        for path in files:
+            self.offsets[path] = total
+            total += _stored_size(path)
+        self.total = total
+
+    def at(self, path, position: int) -> None:
+        """``path`` has been read up to byte ``position``."""
+        self.report(min(self.offsets.get(path, 0) + position, self.total), self.total)
+
+
+def _stored_size(path) -> int:
+    if isinstance(path, FilePart):
+        return path.end - path.start
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0        # reading it raises the error that names it
+
+
+#: The :class:`ReadProgress` the corpus files read in this context report to, if any.
+_READING: contextvars.ContextVar[ReadProgress | None] = contextvars.ContextVar(
+    "wordvec_corpus_reading", default=None)
+
+
+@contextlib.contextmanager
+def reading_progress(source: Source, report: Callable[[int, int], None] | None):
+    """Within it, every read of the files of ``source`` (counting, encoding) calls
+    ``report(done, total)``: the bytes read so far of the ``total`` the files take on disk.
+    Nothing for token lists, or without ``report``."""
+    files = _resolve(source)[0] if report is not None else None
+    if files is None or report is None:
+        yield
+        return
+    token = _READING.set(ReadProgress(files, report))
+    try:
+        yield
+    finally:
+        _READING.reset(token)
 
 
 def _check_text(path: Path, head: bytes) -> None:
@@ -470,9 +563,12 @@ def _aligned_blocks(path: Path, block_size: int = BLOCK_SIZE) -> Iterator[bytes]
     """
     carry = b""
     skipping = False  # inside a carried token already cut to _CARRY_LIMIT bytes
+    progress = _READING.get()
     try:
         with _open_binary(path) as f:
             for block in _checked_blocks(f, path, block_size):
+                if progress is not None:
+                    progress.at(path, _stored_position(f))
                 if skipping:
                     start = _first_whitespace(block)
                     if start < 0:  # the long token goes on through this whole block

@@ -3,6 +3,7 @@ and the writing of its output."""
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
 import time
@@ -24,35 +25,118 @@ from .base import (
 )
 
 
-class _ProgressBar:
-    """A tqdm bar over raw corpus words fed by the engine's progress reports; silent when
-    stderr is not a terminal (tqdm's disable=None). The bar appears at the first report, so
-    the lines printed before training (warnings, the memory estimate) are not broken by it."""
+class RateMeter:
+    """A rate of words per second smoothed over about ``window`` seconds (an exponential
+    moving average weighted by time), and the time left at that rate: one slow or fast
+    report moves it by its share of the window only, so the ETA does not jump. It counts
+    from the first report it is given, so a resumed run's rate is of the words trained in
+    this run, not of those a checkpoint holds."""
 
-    def __init__(self, quiet: bool):
-        self.quiet = quiet
+    def __init__(self, window: float = 10.0):
+        self.window = window
+        self.rate = float("nan")
+        self._last: tuple[int, float] | None = None
+
+    def update(self, words_done: int, elapsed: float, words_per_sec: float) -> float:
+        """A report at ``elapsed`` seconds with ``words_done``; ``words_per_sec`` (the
+        trainer's rate since its start) seeds the average at the first report."""
+        if self._last is None:
+            self.rate = words_per_sec
+        else:
+            words, seconds = words_done - self._last[0], elapsed - self._last[1]
+            if seconds > 0:
+                weight = 1.0 - math.exp(-seconds / self.window)
+                self.rate += weight * (words / seconds - self.rate)
+        self._last = (words_done, elapsed)
+        return self.rate
+
+    def eta(self, words_left: int) -> float:
+        """Seconds to train ``words_left`` more words at the smoothed rate (inf if none)."""
+        return words_left / self.rate if self.rate > 0 else float("inf")
+
+
+def _clock(seconds: float) -> str:
+    """``seconds`` as m:ss or h:mm:ss; '?' when unknown."""
+    if not math.isfinite(seconds):
+        return "?"
+    minutes, secs = divmod(int(seconds + 0.5), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class _ProgressBar:
+    """A tqdm bar over raw corpus words fed by the trainer's progress reports, showing the
+    epoch, a smoothed rate and the time left (:class:`RateMeter`) and the loss; silent when
+    stderr is not a terminal (tqdm's disable=None). The bar appears at the first report
+    (starting where a resumed run starts), so the lines printed before training (warnings,
+    the memory estimate) are not broken by it."""
+
+    def __init__(self, quiet: bool, epochs: int = 0):
+        self.quiet, self.epochs = quiet, epochs
+        self.meter = RateMeter()
         self._bar = None
 
-    @property
-    def bar(self):
-        if self._bar is None:
-            from tqdm import tqdm
+    def _open(self, info):
+        from tqdm import tqdm
 
-            self._bar = tqdm(total=0, unit="w", unit_scale=True,
-                             disable=True if self.quiet else None, dynamic_ncols=True,
-                             leave=False)
-        return self._bar
+        return tqdm(total=info.total_words, initial=info.words_done, unit="w",
+                    unit_scale=True, disable=True if self.quiet else None,
+                    dynamic_ncols=True, leave=False,
+                    bar_format="{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt}{postfix}")
 
     def __call__(self, info) -> None:
-        self.bar.total = info.total_words
-        self.bar.update(info.words_done - self.bar.n)
+        if self._bar is None:
+            self._bar = self._open(info)
+        rate = self.meter.update(info.words_done, info.elapsed, info.words_per_sec)
+        self._bar.update(info.words_done - self._bar.n)
+        self._bar.set_postfix_str(self.describe(info, rate), refresh=False)
+
+    def describe(self, info, rate: float) -> str:
+        """The text beside the bar: epoch E/N, words/s, time left, learning rate, loss."""
+        epochs = f"/{self.epochs}" if self.epochs else ""
         loss = "-" if info.loss != info.loss else f"{info.loss:.3f}"
-        self.bar.set_postfix_str(f"epoch {info.epoch + 1} lr {info.alpha:.5f} loss {loss}",
-                                 refresh=False)
+        speed = _si(rate) if math.isfinite(rate) else "?"
+        left = _clock(self.meter.eta(info.total_words - info.words_done))
+        return (f"epoch {info.epoch + 1}{epochs}, {speed} w/s, {left} left, "
+                f"lr {info.alpha:.5f}, loss {loss}")
 
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
+
+
+class _BytesBar:
+    """A tqdm bar of the bytes read of a corpus (``report(done, total)`` from
+    :func:`wordvec.corpus.reading_progress`), shown while it runs, gone after; silent when
+    stderr is not a terminal."""
+
+    def __init__(self, desc: str, quiet: bool):
+        self.desc, self.quiet = desc, quiet
+        self._bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024,
+                             desc=self.desc, disable=True if self.quiet else None,
+                             dynamic_ncols=True, leave=False)
+        self._bar.update(done - self._bar.n)
+
+    def __enter__(self) -> _BytesBar:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _si(value: float) -> str:
+    """A positive number in at most 4 digits with k/M/G (1.23M)."""
+    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if value >= scale:
+            return f"{value / scale:.3g}{unit}"
+    return f"{value:.0f}"
 
 
 #: The longest interval between checkpoints: a year (a timer past this is a typo).
@@ -163,7 +247,7 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
     def train_model(bar):
         with _stdin_spilled(sources) as files:
             source = files if len(files) > 1 else files[0]
-            _vocabulary(model, source, save_vocab, read_vocab)
+            _vocabulary(model, source, save_vocab, read_vocab, quiet)
             _report_memory(model.memory_estimate, quiet)
             return model.fit(source, progress=bar, checkpoint_dir=checkpoint_dir,
                              checkpoint_every=checkpoint_every,
@@ -171,7 +255,7 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
 
     with _checkpoint_folder(checkpoint_dir, sources, new_run=True):
         _train_and_write(train_model, out, fmt, quiet, checkpoint_dir,
-                         lambda: _saved_since(checkpoint_dir, started))
+                         lambda: _saved_since(checkpoint_dir, started), model.config.epochs)
         if _saved_since(checkpoint_dir, started):
             _remove_finished_checkpoint(checkpoint_dir, quiet)
     if worker_rates:
@@ -223,8 +307,10 @@ def _check_vocab_files(save_vocab, read_vocab, out: Path, corpus: list, config) 
                             f"{'it' if len(counting) == 1 else 'them'} out")
 
 
-def _vocabulary(model, source, save_vocab, read_vocab) -> None:
-    """Count the corpus into ``model`` (or read --read-vocab), then write --save-vocab."""
+def _vocabulary(model, source, save_vocab, read_vocab, quiet: bool) -> None:
+    """Count the corpus into ``model`` (or read --read-vocab), with a bar of the bytes read,
+    then write --save-vocab."""
+    from ..corpus import reading_progress
     from ..vocabfile import count_newlines
     from ..vocabfile import read_vocab as read_vocab_file
     from ..vocabfile import save_vocab as write
@@ -233,7 +319,8 @@ def _vocabulary(model, source, save_vocab, read_vocab) -> None:
         model.vocab = read_vocab_file(read_vocab, min_count=model.config.min_count)
         model.check_memory()
     else:
-        model.build_vocab(source)
+        with _BytesBar("counting", quiet) as bar, reading_progress(source, bar):
+            model.build_vocab(source)
     if save_vocab is not None:
         write(save_vocab, model.vocab, newlines=count_newlines(source))
 
@@ -337,13 +424,14 @@ def _checkpoint_folder(folder, corpus: list, *, new_run: bool):
 
 
 def _train_and_write(train_model, out: Path, fmt: str, quiet: bool, checkpoint_dir,
-                     checkpoint_kept) -> None:
-    """``train_model(progress)`` -> a trained model, then write it to ``out``, then the
-    summary. An interrupt exits 128 + its signal, naming the checkpoint if one is kept
-    (``checkpoint_kept()``); an error says so too; a failed write keeps the model."""
+                     checkpoint_kept, epochs: int, resumed: bool = False) -> None:
+    """``train_model(progress)`` -> a trained model of ``epochs`` epochs (``resumed`` from a
+    checkpoint), then write it to ``out``, then the summary. An interrupt exits 128 + its
+    signal, naming the checkpoint if one is kept (``checkpoint_kept()``); an error says so
+    too; a failed write keeps the model."""
     from ..errors import WordvecError
 
-    bar = _ProgressBar(quiet)
+    bar = _ProgressBar(quiet, epochs)
     try:
         try:
             model = train_model(bar)
@@ -357,7 +445,7 @@ def _train_and_write(train_model, out: Path, fmt: str, quiet: bool, checkpoint_d
         kept = f" (the last good checkpoint is kept in {checkpoint_dir})" \
             if checkpoint_kept() else ""
         raise UserError(_with_option_names(str(exc)) + kept) from exc
-    _summary(model, out, fmt, quiet)
+    _summary(model, out, fmt, quiet, resumed)
 
 
 def _remove_own_temporaries(out: Path, checkpoint_dir) -> None:
@@ -453,7 +541,8 @@ def _resume(resume_dir: Path, out, fmt, checkpoint_every, quiet) -> None:
             return Word2Vec.resume(ckpt, progress=bar, checkpoint_every=checkpoint_every,
                                    on_memory_estimate=lambda e: _report_memory(e, quiet))
 
-        _train_and_write(train_model, out, fmt, quiet, resume_dir, lambda: True)
+        _train_and_write(train_model, out, fmt, quiet, resume_dir, lambda: True,
+                         ckpt.config.epochs, resumed=True)
         _remove_finished_checkpoint(resume_dir, quiet)
 
 
@@ -483,14 +572,22 @@ def _resume_output(ckpt, out, fmt, resume_dir) -> tuple[Path, str]:
     return out, fmt
 
 
-def _summary(model, out: Path, fmt: str, quiet: bool) -> None:
-    if not quiet:
-        loss = model.loss_history[-1] if model.loss_history else float("nan")
-        click.echo(f"trained {model.config.model} on {model.vocab.raw_words:,} words x "
-                   f"{model.config.epochs} epochs in {model.train_seconds:.1f} s "
-                   f"({model.words_trained / max(model.train_seconds, 1e-9):,.0f} words/s), "
-                   f"vocabulary {len(model.vocab):,}, final loss {loss:.4f}; wrote {out} ({fmt})",
-                   err=True)
+def _summary(model, out: Path, fmt: str, quiet: bool, resumed: bool) -> None:
+    """One line: the corpus and epochs, the time and rate of this run's training (of the
+    words trained in this process, fresh or resumed), the vocabulary, the last loss and
+    what was written."""
+    if quiet:
+        return
+    cfg = model.config
+    loss = model.loss_history[-1] if model.loss_history else float("nan")
+    rate = _si(model.words_trained / max(model.train_seconds, 1e-9))
+    timing = f"in {model.train_seconds:.1f} s ({rate} words/s)"
+    if resumed:
+        share = model.words_trained / max(model.vocab.raw_words * cfg.epochs, 1)
+        timing = f"(the last {share:.0%} resumed) {timing}"
+    click.echo(f"trained {cfg.model} on {model.vocab.raw_words:,} words, {cfg.epochs} "
+               f"epoch{'s' if cfg.epochs != 1 else ''} {timing}; vocabulary "
+               f"{len(model.vocab):,}, loss {loss:.3f}; wrote {out} ({fmt})", err=True)
 
 
 def _print_worker_rates(stats: dict) -> None:
