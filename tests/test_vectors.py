@@ -145,6 +145,20 @@ def test_unknown_word_names_it_and_close_spellings(pair):
         wv.most_similar(positive=["queen", "kingg"])
 
 
+def test_a_word_in_another_case_is_suggested_before_close_spellings():
+    words = ["kingdom", "kings", "king", "Paris", "USA", "kin", "paris"]
+    wv = WordVectors(words, np.eye(len(words), dtype=np.float32))
+    for asked, first in [("King", "king"), ("KING", "king"), ("PARIS", "paris"),
+                         ("usa", "USA"), ("Usa", "USA")]:
+        with pytest.raises(KeyError) as error:
+            wv.get_index(asked)
+        hint = str(error.value).split("did you mean ")[1]
+        assert hint.startswith(repr(first)), (asked, hint)
+    with pytest.raises(KeyError) as error:
+        wv.get_index("pARIS")      # lower case, then capitalised: both known
+    assert "did you mean 'paris', 'Paris'" in str(error.value)
+
+
 def test_bad_queries_raise_clear_errors(pair):
     wv, _ = pair
     with pytest.raises(ValueError, match="at least one"):

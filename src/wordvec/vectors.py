@@ -132,11 +132,22 @@ class WordVectors:
                             f"row index: there are {len(self):,} words ({rows})")
         # Spellings are looked for only for a word of a plausible length: difflib's cost
         # grows with it, and a huge "word" is a mistake, not a misspelling.
-        close = (difflib.get_close_matches(key, self.index_to_key[:100_000], n=3)
-                 if isinstance(key, str) and len(key) <= 4 * _SHOW else [])
+        close = (self._spellings(key) if isinstance(key, str) and len(key) <= 4 * _SHOW
+                 else [])
         hint = (f"; did you mean {', '.join(shown(c, _SHOW) for c in close)}?" if close
                 else "")
         return KeyError(f"word {shown(key, _SHOW)} is not in the vocabulary{hint}")
+
+    def _spellings(self, word: str, n: int = 3) -> list[str]:
+        """Up to ``n`` known words ``word`` may have meant: the same word in another case
+        first (lower case, then capitalised, then upper: ``King`` -> ``king``), then close
+        spellings (difflib's, over the 100,000 most frequent words)."""
+        cases = (word.lower(), word.capitalize(), word.upper())
+        found = [w for w in dict.fromkeys(cases) if w != word and w in self.key_to_index]
+        for close in difflib.get_close_matches(word, self.index_to_key[:100_000], n=n):
+            if close not in found:
+                found.append(close)
+        return found[:n]
 
     def get_vector(self, word, norm: bool = False) -> np.ndarray:
         """(dim,) vector of ``word`` (a view of its row); unit length with ``norm=True``.
