@@ -1,5 +1,6 @@
 """The ``wordvec`` command line, end to end in subprocesses."""
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -175,6 +176,19 @@ def test_evaluate_json_equals_the_python_api(trained, data_file):
     assert report["pairs.wordsim353.tsv.spearman"] == pytest.approx(spearman)
     assert report["pairs.wordsim353.tsv.pearson"] == pytest.approx(pearson)
     assert report["pairs.wordsim353.tsv.oov"] == pytest.approx(oov)
+    answered = len(sections[-1]["correct"]) + len(sections[-1]["incorrect"])
+    skipped = report["analogy.skipped_out_of_vocabulary"] + \
+        report["analogy.skipped_beyond_restrict_vocab"]
+    assert report["analogy.total"] == 19_544 and answered + skipped == 19_544
+    pairs_skipped = report["pairs.wordsim353.tsv.skipped_out_of_vocabulary"]
+    assert pairs_skipped == round(oov / 100 * report["pairs.wordsim353.tsv.total"])
+    text = run_cli("evaluate", str(folder / "m.npz"), "--analogies", str(questions),
+                   "--pairs", str(pairs), "--restrict-vocab", "2000")
+    line = next(x for x in text.stdout.splitlines() if x.startswith("19,544 questions"))
+    found = re.search(r"skipped: ([\d,]+) with a word out of the vocabulary, ([\d,]+) "
+                      r"beyond --restrict-vocab 2,000$", line)
+    oov_q, beyond = (int(g.replace(",", "")) for g in found.groups())
+    assert oov_q == report["analogy.skipped_out_of_vocabulary"] and beyond > 0
 
 
 def test_export_projector_and_plots(trained):

@@ -8,7 +8,7 @@ import pytest
 import scipy.sparse as sp
 
 from wordvec import WordVectors
-from wordvec.evaluate import evaluate_word_analogies, evaluate_word_pairs
+from wordvec.evaluate import count_skipped, evaluate_word_analogies, evaluate_word_pairs
 
 gensim_models = pytest.importorskip("gensim.models")
 
@@ -99,6 +99,23 @@ def test_analogies_sections_case_and_skipped_questions(capitals, tmp_path):
     accuracy, sections = wv.evaluate_word_analogies(path, dummy4unknown=True)
     assert counts(sections)[-1] == ("Total accuracy", 4, 2)
     assert (accuracy, sections) == kv.evaluate_word_analogies(str(path), dummy4unknown=True)
+
+
+def test_skipped_questions_are_told_apart_by_why(tmp_path):
+    """Out of the vocabulary (a word the vectors lack) against beyond restrict_vocab (all
+    known, one ranked past it); the evaluation answers exactly the rest."""
+    words = ["a", "b", "c", "d", "e", "f"]
+    wv = WordVectors(words, np.random.default_rng(0).standard_normal((6, 4)).astype(np.float32))
+    questions = [("A", "B", "C", "D"), ("A", "B", "C", "F"), ("A", "B", "X", "D"),
+                 ("E", "X", "A", "B"), ("A", "E", "B", "C")]
+    assert count_skipped(wv, questions, restrict_vocab=4) == (2, 2)
+    assert count_skipped(wv, questions, restrict_vocab=None) == (2, 0)
+    assert count_skipped(wv, [("a", "E")], restrict_vocab=None, case_insensitive=False) == (1, 0)
+    path = tmp_path / "q.txt"
+    path.write_text(": s\n" + "\n".join(" ".join(q) for q in questions) + "\n")
+    _, sections = evaluate_word_analogies(wv, path, restrict_vocab=4)
+    answered = len(sections[-1]["correct"]) + len(sections[-1]["incorrect"])
+    assert answered == len(questions) - sum(count_skipped(wv, questions, restrict_vocab=4))
 
 
 def spelled(extra):

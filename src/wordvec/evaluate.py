@@ -48,6 +48,27 @@ def restricted_vocab(wv: WordVectors, restrict_vocab: int | None,
     return {key: i for i, key in enumerate(keys)}
 
 
+def count_skipped(wv: WordVectors, questions, restrict_vocab: int | None,
+                  case_insensitive: bool = True) -> tuple[int, int]:
+    """How many of ``questions`` (tuples of words, spelled as :func:`read_analogies` or
+    :func:`read_word_pairs` give them) the evaluations skip, as
+    ``(out_of_vocabulary, beyond_restrict_vocab)``: those with a word the vectors do not
+    have, and those whose words are all known but one lies beyond the first
+    ``restrict_vocab`` rows."""
+    inside = restricted_vocab(wv, restrict_vocab, case_insensitive)
+    known = restricted_vocab(wv, None, case_insensitive) \
+        if restrict_vocab is not None and restrict_vocab < len(wv) else inside
+    out_of_vocabulary = beyond = 0
+    for words in questions:
+        if all(w in inside for w in words):
+            continue
+        if all(w in known for w in words):
+            beyond += 1
+        else:
+            out_of_vocabulary += 1
+    return out_of_vocabulary, beyond
+
+
 # ------------------------------------------------------------------------------ analogies
 def read_analogies(path, case_insensitive: bool = True):
     """Parse an analogy file into ``[(section name, [(line_no, (a, b, c, d)), ...]), ...]``.
@@ -319,5 +340,5 @@ def evaluate_word_pairs(wv: WordVectors, pairs, delimiter: str | None = "\t",
     return pearson, spearman, oov_ratio
 
 
-__all__ = ["evaluate_word_analogies", "evaluate_word_pairs", "read_analogies",
+__all__ = ["count_skipped", "evaluate_word_analogies", "evaluate_word_pairs", "read_analogies",
            "read_word_pairs", "restricted_vocab"]

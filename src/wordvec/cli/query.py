@@ -166,21 +166,8 @@ def evaluate(vectors, analogies, pairs, restrict_vocab, as_json):
     if analogies is None and not pairs:
         raise UserError("nothing to evaluate: pass --analogies FILE and/or --pairs FILE")
     wv = _load_vectors(vectors)
-    report = {}
     try:
-        if analogies is not None:
-            accuracy, sections = wv.evaluate_word_analogies(analogies,
-                                                            restrict_vocab=restrict_vocab)
-            report["analogy.accuracy"] = accuracy
-            report["analogy.sections"] = {
-                sec["section"]: {"correct": len(sec["correct"]), "incorrect": len(sec["incorrect"])}
-                for sec in sections}
-        for path in pairs:
-            (pearson, _), (spearman, _), oov = wv.evaluate_word_pairs(
-                path, restrict_vocab=restrict_vocab)
-            report[f"pairs.{path.name}.pearson"] = float(pearson)
-            report[f"pairs.{path.name}.spearman"] = float(spearman)
-            report[f"pairs.{path.name}.oov"] = float(oov)
+        report = _evaluations(wv, analogies, pairs, restrict_vocab)
     except ValueError as exc:
         raise UserError(str(exc)) from exc
     if as_json:
@@ -192,7 +179,51 @@ def evaluate(vectors, analogies, pairs, restrict_vocab, as_json):
             total = sec["correct"] + sec["incorrect"]
             acc = sec["correct"] / total if total else float("nan")
             click.echo(f"{name:<30} {sec['correct']:>8} {total:>8} {acc:>9.4f}")
+        click.echo(_skipped_line(report, "analogy", "questions", restrict_vocab))
     for path in pairs:
         key = f"pairs.{path.name}"
         click.echo(f"{path.name}: spearman {report[key + '.spearman']:.4f}, pearson "
                    f"{report[key + '.pearson']:.4f}, out of vocabulary {report[key + '.oov']:.1f}%")
+        click.echo(_skipped_line(report, key, "word pairs", restrict_vocab))
+
+
+def _evaluations(wv, analogies, pairs, restrict_vocab) -> dict:
+    """The figures ``wordvec evaluate`` prints, by name (its --json), with how many
+    questions and pairs were skipped and why."""
+    from ..evaluate import count_skipped, read_analogies, read_word_pairs
+
+    report: dict = {}
+    if analogies is not None:
+        accuracy, sections = wv.evaluate_word_analogies(analogies, restrict_vocab=restrict_vocab)
+        report["analogy.accuracy"] = accuracy
+        report["analogy.sections"] = {
+            sec["section"]: {"correct": len(sec["correct"]), "incorrect": len(sec["incorrect"])}
+            for sec in sections}
+        questions = [q for _, qs in read_analogies(analogies) for _, q in qs]
+        _count(report, "analogy", questions, count_skipped(wv, questions, restrict_vocab))
+    for path in pairs:
+        (pearson, _), (spearman, _), oov = wv.evaluate_word_pairs(
+            path, restrict_vocab=restrict_vocab)
+        key = f"pairs.{path.name}"
+        report[f"{key}.pearson"] = float(pearson)
+        report[f"{key}.spearman"] = float(spearman)
+        report[f"{key}.oov"] = float(oov)
+        word_pairs = [(a, b) for _, a, b, _ in read_word_pairs(path)]
+        _count(report, key, word_pairs, count_skipped(wv, word_pairs, restrict_vocab))
+    return report
+
+
+def _count(report: dict, key: str, questions: list, skipped: tuple[int, int]) -> None:
+    report[f"{key}.total"] = len(questions)
+    report[f"{key}.skipped_out_of_vocabulary"], report[f"{key}.skipped_beyond_restrict_vocab"] \
+        = skipped
+
+
+def _skipped_line(report: dict, key: str, what: str, restrict_vocab: int) -> str:
+    """'19,544 questions, 10,675 skipped: 10,000 with a word out of the vocabulary, 675
+    beyond --restrict-vocab 300,000', as gensim logs them."""
+    total = report[f"{key}.total"]
+    oov = report[f"{key}.skipped_out_of_vocabulary"]
+    beyond = report[f"{key}.skipped_beyond_restrict_vocab"]
+    return (f"{total:,} {what}, {oov + beyond:,} skipped: {oov:,} with a word out of the "
+            f"vocabulary, {beyond:,} beyond --restrict-vocab {restrict_vocab:,}")
