@@ -11,6 +11,7 @@ folder (``tempfile``): pytest's ``tmp_path`` is shared by all examples of a test
 from __future__ import annotations
 
 import gzip
+import itertools
 import os
 import subprocess
 import sys
@@ -234,8 +235,9 @@ def test_the_hash_is_seeded_per_scanner_and_the_ids_do_not_depend_on_it():
     it) are spread under another's, and both number the tokens alike."""
     first, second = (TokenScanner(_CARRY_LIMIT, MAX_SENTENCE) for _ in range(2))
     assert first.seed != second.seed
-    flood = [t for t in (b"f%d" % i for i in range(40000))
-             if key_hash(t, int(first.seed)) & 1023 == 0][:30]
+    tokens = (b"f%d" % i for i in itertools.count())   # ~30,000 of them: 1 in 1024 fits
+    flood = list(itertools.islice((t for t in tokens
+                                   if key_hash(t, int(first.seed)) & 1023 == 0), 30))
     assert len({key_hash(t, int(second.seed)) & 1023 for t in flood}) > 20
     # Seeds that share all their low bits, or all their high bits, spread it as well.
     for other in (int(first.seed) ^ (1 << 63), int(first.seed) ^ 1):
