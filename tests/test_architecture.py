@@ -24,7 +24,7 @@ PACKAGE = "wordvec"
 SOURCE = Path(__file__).resolve().parents[1] / "src" / PACKAGE
 
 #: Top-level modules of the optional extras; the core may import them only in functions.
-EXTRAS = ("matplotlib", "gensim", "ray", "sklearn", "umap")
+EXTRAS = ("matplotlib", "gensim", "ray", "sklearn", "umap", "starlette", "uvicorn", "plotly")
 
 
 @dataclass(frozen=True)
