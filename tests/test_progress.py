@@ -135,3 +135,26 @@ def test_nothing_is_reported_outside_the_context_or_for_token_lists(tmp_path):
     with reading_progress([["a", "b"], ["c"]], lambda done, total: seen.append(done)):
         count_words([["a", "b"], ["c"]])
     assert seen == []
+
+
+def test_no_bar_and_no_thread_where_stderr_is_not_a_terminal(monkeypatch):
+    """tqdm starts its monitor thread even for a bar it disables: a thread reserves address
+    space that a run under RLIMIT_AS may not have, so off a terminal no tqdm is made."""
+    import io
+    import sys
+    import threading
+
+    from wordvec.cli.train import _BytesBar
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    before = threading.active_count()
+    bar = _ProgressBar(quiet=False, epochs=2)
+    info = Progress(epoch=0, words_done=10, total_words=100, words_per_sec=10.0, alpha=0.1,
+                    loss=1.0, elapsed=1.0, eta=9.0)
+    bar(info)
+    with _BytesBar("counting", quiet=False) as counting:
+        counting(5, 10)
+    bar.close()
+    assert bar._bar is None and counting._bar is None
+    assert threading.active_count() == before and sys.stderr.getvalue() == ""
+    assert bar.meter.rate == 10.0  # the rate is still followed

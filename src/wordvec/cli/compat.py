@@ -363,7 +363,7 @@ def _train(corpus: str, out: Path, fmt, config: dict, *, save_vocab, read_vocab,
 
     def train_model(_bar):
         with _stdin_spilled(sources) as files:
-            _vocabulary(model, files[0], save_vocab, read_vocab)
+            _vocabulary(model, files[0], save_vocab, read_vocab, quiet=True)  # a peer's display
             on_vocab(model.vocab)
             _report_memory(model.memory_estimate, quiet)
             try:
@@ -372,7 +372,7 @@ def _train(corpus: str, out: Path, fmt, config: dict, *, save_vocab, read_vocab,
                 if progress is not None:
                     progress.end()
 
-    _train_and_write(train_model, out, fmt, quiet, None, lambda: False)
+    _train_and_write(train_model, out, fmt, quiet, None, lambda: False, model.config.epochs)
     return model
 
 
@@ -391,7 +391,7 @@ def _count_only(corpus: str, config: dict, *, save_vocab, read_vocab, on_vocab) 
                    option="-save-vocab")
     _check_output_file(save_vocab)
     with _stdin_spilled(sources) as files:
-        _vocabulary(model, files[0], save_vocab, read_vocab)
+        _vocabulary(model, files[0], save_vocab, read_vocab, quiet=True)
         on_vocab(model.vocab)
 
 

@@ -25,6 +25,14 @@ from .base import (
 )
 
 
+def _shows_bars(quiet: bool) -> bool:
+    """Whether progress bars are drawn: not with -q, and only on a terminal. Decided here,
+    not by tqdm's ``disable=None``, because tqdm starts its monitor thread even for a bar
+    it then disables (a thread reserves stack and malloc arena: address space a run under
+    RLIMIT_AS may not have)."""
+    return not quiet and sys.stderr is not None and sys.stderr.isatty()
+
+
 class RateMeter:
     """A rate of words per second smoothed over about ``window`` seconds (an exponential
     moving average weighted by time), and the time left at that rate: one slow or fast
@@ -67,12 +75,12 @@ def _clock(seconds: float) -> str:
 class _ProgressBar:
     """A tqdm bar over raw corpus words fed by the trainer's progress reports, showing the
     epoch, a smoothed rate and the time left (:class:`RateMeter`) and the loss; silent when
-    stderr is not a terminal (tqdm's disable=None). The bar appears at the first report
+    stderr is not a terminal. The bar appears at the first report
     (starting where a resumed run starts), so the lines printed before training (warnings,
     the memory estimate) are not broken by it."""
 
     def __init__(self, quiet: bool, epochs: int = 0):
-        self.quiet, self.epochs = quiet, epochs
+        self.shown, self.epochs = _shows_bars(quiet), epochs
         self.meter = RateMeter()
         self._bar = None
 
@@ -80,14 +88,15 @@ class _ProgressBar:
         from tqdm import tqdm
 
         return tqdm(total=info.total_words, initial=info.words_done, unit="w",
-                    unit_scale=True, disable=True if self.quiet else None,
-                    dynamic_ncols=True, leave=False,
+                    unit_scale=True, dynamic_ncols=True, leave=False,
                     bar_format="{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt}{postfix}")
 
     def __call__(self, info) -> None:
+        rate = self.meter.update(info.words_done, info.elapsed, info.words_per_sec)
+        if not self.shown:
+            return
         if self._bar is None:
             self._bar = self._open(info)
-        rate = self.meter.update(info.words_done, info.elapsed, info.words_per_sec)
         self._bar.update(info.words_done - self._bar.n)
         self._bar.set_postfix_str(self.describe(info, rate), refresh=False)
 
@@ -107,20 +116,21 @@ class _ProgressBar:
 
 class _BytesBar:
     """A tqdm bar of the bytes read of a corpus (``report(done, total)`` from
-    :func:`wordvec.corpus.reading_progress`), shown while it runs, gone after; silent when
+    :func:`wordvec.corpus.reading_progress`), shown while it runs, gone after; none when
     stderr is not a terminal."""
 
     def __init__(self, desc: str, quiet: bool):
-        self.desc, self.quiet = desc, quiet
+        self.desc, self.shown = desc, _shows_bars(quiet)
         self._bar = None
 
     def __call__(self, done: int, total: int) -> None:
+        if not self.shown:
+            return
         if self._bar is None:
             from tqdm import tqdm
 
             self._bar = tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024,
-                             desc=self.desc, disable=True if self.quiet else None,
-                             dynamic_ncols=True, leave=False)
+                             desc=self.desc, dynamic_ncols=True, leave=False)
         self._bar.update(done - self._bar.n)
 
     def __enter__(self) -> _BytesBar:
