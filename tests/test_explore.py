@@ -19,8 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 import wordvec
+from wordvec import projection
 from wordvec.cli import main
-from wordvec.explore import api
 from wordvec.io import save_model
 
 starlette_testclient = pytest.importorskip("starlette.testclient")
@@ -171,7 +171,7 @@ def test_the_map_is_no_larger_than_the_vocabulary(client, wv):
     assert len(body["words"]) == len(body["x"]) == len(wv)
 
 
-@pytest.mark.skipif("tsne" not in api.available_methods(), reason="scikit-learn not installed")
+@pytest.mark.skipif("tsne" not in projection.available(), reason="scikit-learn not installed")
 def test_the_tsne_map_has_a_point_per_word(client):
     body = client.get("/api/map?word=king&n=20&method=tsne").json()
     xy = np.column_stack([body["x"], body["y"]])
@@ -180,10 +180,10 @@ def test_the_tsne_map_has_a_point_per_word(client):
 
 
 def test_a_method_not_installed_is_a_400_saying_what_to_install(client, monkeypatch):
-    monkeypatch.setattr(api, "available_methods", lambda: ["pca"])
+    monkeypatch.setattr(projection, "available", lambda: ["pca"])
     response = client.get("/api/map?method=umap")
     assert response.status_code == 400
-    assert response.json()["error"] == "the umap map needs umap: pip install 'wordvec[plot]'"
+    assert response.json()["error"] == "the umap map needs umap-learn: pip install 'wordvec[plot]'"
 
 
 def test_completions_are_the_most_frequent_words_with_the_prefix(client, wv):

@@ -14,14 +14,13 @@ are imported only when asked for.
 """
 from __future__ import annotations
 
-import importlib.util
 import itertools
-import warnings
 from collections.abc import Callable, Iterable
 from functools import partial
 
 import numpy as np
 
+from .. import projection
 from ..errors import WordvecError, shown
 
 #: The longest word a query may name (word2vec.c's own limit is 100 bytes).
@@ -33,8 +32,6 @@ TOPN_RANGE = (1, 100)
 MAP_RANGE = (5, 1000)
 #: Completions per prefix.
 COMPLETE_RANGE = (1, 50)
-#: The map's projections, each with the module it needs (None: NumPy alone).
-METHODS = {"pca": None, "tsne": "sklearn", "umap": "umap"}
 #: How much of a float the page gets (cosines and coordinates).
 DIGITS = 6
 
@@ -109,7 +106,7 @@ SPECS: dict[str, Spec] = {
     "similarity": {"w1": (partial(word_value, "w1"), REQUIRED),
                    "w2": (partial(word_value, "w2"), REQUIRED)},
     "map": {"n": (partial(count_value, "n", *MAP_RANGE), 200),
-            "method": (partial(choice_value, "method", METHODS), "pca"),
+            "method": (partial(choice_value, "method", projection.METHODS), "pca"),
             "word": (partial(word_value, "word"), None)},
     "complete": {"prefix": (partial(word_value, "prefix"), REQUIRED),
                  "limit": (partial(count_value, "limit", *COMPLETE_RANGE), 10)},
@@ -182,17 +179,11 @@ def complete(wv, prefix: str, limit: int = 10) -> dict:
     return {"prefix": prefix, "words": list(found)}
 
 
-def available_methods() -> list[str]:
-    """The map projections this installation can run (their module is importable)."""
-    return [name for name, module in METHODS.items()
-            if module is None or importlib.util.find_spec(module) is not None]
-
-
 def info(wv, source: str = "") -> dict:
     """What the page shows first: the file, its size, the methods and the limits."""
     return {"source": source, "words": len(wv), "dim": wv.vector_size,
             "memory_mapped": isinstance(wv.vectors, np.memmap),
-            "methods": available_methods(), "sample": wv.index_to_key[:8],
+            "methods": projection.available(), "sample": wv.index_to_key[:8],
             "limits": {"topn": TOPN_RANGE, "n": MAP_RANGE, "word_chars": MAX_WORD_CHARS}}
 
 
@@ -201,10 +192,9 @@ def word_map(wv, n: int = 200, method: str = "pca", word: str | None = None) -> 
     """A 2-D map of ``n`` words: the first ``n`` rows (the most frequent words), or with
     ``word`` that word and its ``n - 1`` nearest neighbours (``similarity`` then holds each
     one's cosine with it). The points are the words' unit vectors (the geometry of the
-    cosines the neighbour lists show) projected by ``method`` (:func:`project`)."""
-    if method not in available_methods():
-        raise ApiError(400, f"the {method} map needs {METHODS[method]}: "
-                            "pip install 'wordvec[plot]'", {"parameter": "method"})
+    cosines the neighbour lists show) projected by ``method`` (:mod:`wordvec.projection`)."""
+    if method not in projection.available():
+        raise ApiError(400, projection.missing_message(method), {"parameter": "method"})
     if word is None:
         rows = np.arange(min(n, len(wv)))
         scores = None
@@ -213,55 +203,9 @@ def word_map(wv, n: int = 200, method: str = "pca", word: str | None = None) -> 
         pairs = [(word, 1.0)] + wv.most_similar(positive=[word], topn=n - 1)
         rows = np.array([wv.key_to_index[w] for w, _ in pairs], dtype=np.intp)
         scores = [round(float(s), DIGITS) for _, s in pairs]
-    xy, explained = project(wv.unit_vectors(rows).astype(np.float64), method)
+    if len(rows) < projection.MIN_NONLINEAR_POINTS:
+        method = "pca"  # a vocabulary too small for neighbours
+    xy, explained = projection.project(wv.unit_vectors(rows), method)
     return {"method": method, "word": word, "words": [wv.index_to_key[i] for i in rows],
             "x": np.round(xy[:, 0], DIGITS).tolist(), "y": np.round(xy[:, 1], DIGITS).tolist(),
             "similarity": scores, "explained": explained}
-
-
-def project(X: np.ndarray, method: str) -> tuple[np.ndarray, list[float] | None]:
-    """(N, dim) float64 -> ((N, 2) float64 coordinates, the share of the variance each PCA
-    axis explains, or None for t-SNE and UMAP)."""
-    if method == "pca" or len(X) < 5:
-        return pca_2d(X)
-    if method == "tsne":
-        return tsne_2d(X), None
-    return umap_2d(X), None
-
-
-def pca_2d(X: np.ndarray) -> tuple[np.ndarray, list[float]]:
-    """X (N, dim) float64 -> ((N, 2) scores on the two principal axes, their explained
-    variance ratios). Scores are ``U[:, :2] * S[:2]`` of the SVD of the centred X, each
-    axis' sign fixed so that its largest score is positive (as scikit-learn's ``svd_flip``),
-    so the same words always give the same picture. Fewer than 2 axes: zeros."""
-    centred = X - X.mean(axis=0)
-    u, s, _ = np.linalg.svd(centred, full_matrices=False)
-    k = min(2, len(s))
-    scores = u[:, :k] * s[:k]
-    biggest = np.abs(scores).argmax(axis=0)
-    scores *= np.where(scores[biggest, np.arange(k)] < 0, -1.0, 1.0)
-    total = float((s ** 2).sum())
-    explained = [round(float(v) / total, 4) if total > 0 else 0.0 for v in s[:k] ** 2]
-    out = np.zeros((len(X), 2))
-    out[:, :k] = scores
-    return out, explained + [0.0] * (2 - k)
-
-
-def tsne_2d(X: np.ndarray) -> np.ndarray:
-    """t-SNE (scikit-learn), seeded, perplexity below N as it requires."""
-    from sklearn.manifold import TSNE
-
-    perplexity = min(30.0, max(1.0, (len(X) - 1) / 3))
-    return TSNE(n_components=2, perplexity=perplexity, init="pca",
-                random_state=0).fit_transform(X)
-
-
-def umap_2d(X: np.ndarray) -> np.ndarray:
-    """UMAP (umap-learn), seeded; fewer neighbours than points, as it requires."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # its seed-disables-parallelism and small-N notices
-        import umap
-
-        reducer = umap.UMAP(n_components=2, n_neighbors=min(15, len(X) - 1), random_state=0,
-                            init="random" if len(X) < 20 else "spectral")
-        return np.asarray(reducer.fit_transform(X), dtype=np.float64)
