@@ -40,7 +40,7 @@ def test_a_schedule_adds_sums_per_epoch_and_resumes_from_its_state():
     for _ in range(7):
         epoch, first, last, _ = a.take()
         words = int(bounds[last] - bounds[first])
-        a.record(epoch, loss=2.0 * words, examples=words, kept=words - 1, words=words)
+        a.record(epoch, first, loss=2.0 * words, examples=words, kept=words - 1, words=words)
     state = a.state(np.array([11, 12], dtype=np.uint64))
     assert state.next_job == 7 and state.n_jobs == 10 and not state.complete
     assert state.epoch_sums[:, 3].tolist() == [50.0, 20.0]

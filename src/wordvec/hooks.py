@@ -75,7 +75,9 @@ class TrainRecord:
     every optimiser step (the nn backend; empty for the engine); words: this call's unit of
     work done (see :class:`Progress`); seconds: its wall time of training; history: every
     :class:`Progress` reported; stats: figures of the trainer's own (a cluster run's
-    synchronisations, bytes moved and per-worker rates), by name.
+    synchronisations, bytes moved and per-worker rates), by name; loss_curve: (position in
+    epochs, mean loss) through this call's schedule, per hundredth of an epoch (the engine;
+    empty for trainers without one, whose progress reports stand in).
     """
     epoch_loss: list[float]
     words: int
@@ -83,3 +85,4 @@ class TrainRecord:
     iteration_loss: list[float] = field(default_factory=list)
     history: list[Progress] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
+    loss_curve: list[tuple[float, float]] = field(default_factory=list)

@@ -100,6 +100,18 @@ class ClusterState:
                           n_jobs=sum(int(s.n_jobs) for s in self.workers))
 
 
+#: Points per epoch of a run's loss curve: each the mean loss of the chunks that start in
+#: that hundredth of the epoch.
+CURVE_BINS = 100
+
+
+def curve_points(curve: np.ndarray) -> list[tuple[float, float]]:
+    """A loss curve's (epochs * CURVE_BINS, 2) sums of loss and examples as (position in
+    epochs at the bin's middle, mean loss) points, bins without examples left out."""
+    return [((b + 0.5) / CURVE_BINS, float(loss / examples))
+            for b, (loss, examples) in enumerate(curve) if examples > 0]
+
+
 class ScheduleError(WordvecError):
     """A state to resume that does not belong to this schedule."""
 
@@ -126,6 +138,7 @@ class Schedule:
         self.end = len(self.jobs) if stop_at is None else max(0, min(int(stop_at),
                                                                      len(self.jobs)))
         self.epoch_sums = np.zeros((self.epochs, 4), dtype=np.float64)
+        self.curve = np.zeros((self.epochs * CURVE_BINS, 2), dtype=np.float64)
         self.next_job = 0
         if start is not None:
             self._take_over(start)
@@ -168,9 +181,14 @@ class Schedule:
         """The 0-based epoch ``words`` raw words done fall in (the last one at the end)."""
         return min(words // self.T, self.epochs - 1) if self.T else 0
 
-    def record(self, epoch: int, loss: float, examples: int, kept: int, words: int) -> None:
-        """Add a finished job's sums to its epoch."""
+    def record(self, epoch: int, first: int, loss: float, examples: int, kept: int,
+               words: int) -> None:
+        """Add a finished job's sums to its epoch, and its loss to the loss curve's bin
+        where its first sentence ``first`` starts."""
         self.epoch_sums[epoch] += (loss, examples, kept, words)
+        if self.T:
+            share = min(CURVE_BINS - 1, int(self.bounds[first]) * CURVE_BINS // self.T)
+            self.curve[epoch * CURVE_BINS + share] += (loss, examples)
 
     def epoch_complete(self, epoch: int) -> bool:
         """Whether every chunk of ``epoch`` has been recorded (all its raw words)."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import warnings
 from collections.abc import Callable
@@ -98,7 +99,10 @@ class Word2Vec:
     (:class:`WordVectors`), ``syn1neg`` the negative-sampling output weights and ``syn1``
     those of hierarchical softmax (each (V, dim) float32, or None where ``negative=0`` /
     ``hs=0``; gensim's names), ``vocab`` the
-    :class:`Vocab` and ``loss_history`` the mean negative-sampling loss of each epoch.
+    :class:`Vocab` and ``loss_history`` the mean negative-sampling loss of each epoch;
+    ``progress_loss`` holds (position in epochs, loss) points through training (the
+    engine's loss per hundredth of an epoch; the progress reports' for the other trainers;
+    a resumed run's from where it resumed), which ``wordvec plot --loss`` draws.
 
     Before the weights are allocated, ``fit`` estimates the memory the run needs
     (:mod:`wordvec.memory`), keeps it in ``memory_estimate`` and raises
@@ -126,6 +130,7 @@ class Word2Vec:
         self.syn1neg: np.ndarray | None = None
         self.syn1: np.ndarray | None = None
         self.loss_history: list[float] = []
+        self.progress_loss: list[tuple[float, float]] = []
         self.iteration_loss: list[float] = []
         self.train_seconds: float = 0.0
         self.words_trained: int = 0
@@ -312,6 +317,8 @@ class Word2Vec:
         vocab = self._known_vocab()
         record = trainer_for(self.config).train(encoded, vocab.counts, self.config, weights,
                                                 hooks, start=start)
+        self.progress_loss += _progress_loss(record, self._epochs_before(start),
+                                             self.config.epochs)
         self.loss_history += record.epoch_loss
         self.iteration_loss = record.iteration_loss
         self._warn_if_no_examples(record.epoch_loss, encoded)
@@ -319,6 +326,13 @@ class Word2Vec:
         self.words_trained = record.words
         self.train_stats = record.stats
         self._keep(vocab, weights)
+
+    def _epochs_before(self, start) -> int:
+        """The epochs of ``loss_history`` trained before the schedule a training call runs:
+        all of them for a new call; none for a resumed one (``start`` given), whose
+        reports count their position from the start of the schedule the checkpoint
+        continues, and whose ``loss_history`` holds that schedule's finished epochs."""
+        return len(self.loss_history) if start is None else 0
 
     def _keep(self, vocab: Vocab, weights: Weights) -> None:
         """Hold ``weights`` as ``wv`` (over ``vocab``) and the output matrices."""
@@ -363,7 +377,8 @@ class Word2Vec:
         save_model(path, words=vocab.words, counts=vocab.counts, **dict(weights.named()),
                    config=dataclasses.asdict(self.config),
                    history={"epoch_loss": self.loss_history, "train_seconds": self.train_seconds,
-                            "words_trained": self.words_trained})
+                            "words_trained": self.words_trained,
+                            "progress_loss": [list(p) for p in self.progress_loss]})
 
     @classmethod
     def resume(cls, checkpoint_dir, corpus=None, progress: Callable | None = None, *,
@@ -446,11 +461,49 @@ class Word2Vec:
             loss_history = [float(x) for x in history.get("epoch_loss", [])]
             train_seconds = float(history.get("train_seconds", 0.0))
             words_trained = int(history.get("words_trained", 0))
+            progress_loss = _checked_progress_loss(history.get("progress_loss", []))
         except (TypeError, ValueError) as exc:
             raise VectorFileError(path, f"its training history is damaged: {exc}") from None
         model.vocab = Vocab.from_counts(saved.words, saved.counts)
         model._keep(model.vocab, saved.weights)
         model.loss_history = loss_history
+        model.progress_loss = progress_loss
         model.train_seconds = train_seconds
         model.words_trained = words_trained
         return model
+
+
+#: The most (position, loss) points a model keeps of its progress reports.
+MAX_PROGRESS_POINTS = 10_000
+
+
+def _progress_loss(record, epochs_before: int, epochs: int) -> list[tuple[float, float]]:
+    """A training call's loss through its epochs as (position in epochs, loss) pairs: the
+    trainer's loss curve, or without one its progress reports (those without a loss left
+    out); the position counted from the ``epochs_before`` trained earlier, the points
+    thinned evenly to at most :data:`MAX_PROGRESS_POINTS`."""
+    points = [(epochs_before + position, loss) for position, loss in record.loss_curve]
+    if not points:
+        points = [(epochs_before + info.fraction * epochs, float(info.loss))
+                  for info in record.history if info.loss == info.loss]
+    step = -(-len(points) // MAX_PROGRESS_POINTS) or 1
+    return points[::step]
+
+
+def _checked_progress_loss(value) -> list[tuple[float, float]]:
+    """A saved ``progress_loss``: a list of at most :data:`MAX_PROGRESS_POINTS` pairs of
+    finite numbers; TypeError or ValueError otherwise."""
+    if not isinstance(value, list):
+        raise TypeError(f"progress_loss is a {type(value).__name__}, not a list")
+    if len(value) > MAX_PROGRESS_POINTS:
+        raise ValueError(f"progress_loss holds {len(value):,} points, more than "
+                         f"{MAX_PROGRESS_POINTS:,}")
+    points = []
+    for item in value:
+        if not isinstance(item, list) or len(item) != 2:
+            raise ValueError("progress_loss holds an item that is not a [position, loss] pair")
+        position, loss = float(item[0]), float(item[1])
+        if not (math.isfinite(position) and math.isfinite(loss)):
+            raise ValueError("progress_loss holds a number that is not finite")
+        points.append((position, loss))
+    return points

@@ -56,11 +56,13 @@ def demo(out_dir: Path, epochs: int, backend: str, seed: int, story: bool):
     word_to_id = {w: i for i, w in enumerate(words)}
     id_to_word = dict(enumerate(words))
     for query in DEMO_QUERIES:
-        most_similar(query, word_to_id, id_to_word, word_vecs, top=5)
-    print("-" * 50)
+        found = _quietly(most_similar, query, word_to_id, id_to_word, word_vecs, top=5)
+        _print_scores(f"[query] {query}", found)
+    click.echo("-" * 50)
     for a, b, c in DEMO_ANALOGIES:
-        analogy(a, b, c, word_to_id, id_to_word, word_vecs, top=5)
-    print()
+        found = _quietly(analogy, a, b, c, word_to_id, id_to_word, word_vecs, top=5)
+        _print_scores(f"[analogy] {a}:{b} = {c}:?", found)
+    click.echo()
 
     save_word2vec_format(out_dir / "vectors.bin", words, word_vecs, binary=True)
     click.echo(f"wrote {out_dir / 'vectors.bin'} ({len(words):,} x {word_vecs.shape[1]}, "
@@ -71,6 +73,26 @@ def demo(out_dir: Path, epochs: int, backend: str, seed: int, story: bool):
         click.echo(f"loss plot skipped: {exc}")
     else:
         click.echo(f"wrote {out_dir / 'loss.png'}")
+
+
+def _quietly(query, *args, **kwargs):
+    """The book's query function's answer, without its printing (whose scores are the full
+    float32 digits): :func:`_print_scores` prints them rounded."""
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        return query(*args, **kwargs)
+
+
+def _print_scores(header: str, found) -> None:
+    """The book's eval.py lines, each score rounded to 3 decimals."""
+    click.echo(f"\n{header}")
+    if found is None:
+        click.echo(" (a word is not in the vocabulary)")
+        return
+    for word, score in found:
+        click.echo(f" {word}: {float(score):.3f}")
 
 
 def _demo_story(out_dir: Path, seed: int) -> None:
@@ -91,7 +113,7 @@ def _demo_story(out_dir: Path, seed: int) -> None:
 
 def _demo_engine(epochs: int, seed: int):
     from ..datasets import ptb
-    from ..plot import loss_curve
+    from ..plot import training_loss
     from ..word2vec import Word2Vec
 
     path = ptb.path("train")
@@ -103,13 +125,9 @@ def _demo_engine(epochs: int, seed: int):
     click.echo(f"trained {model.words_trained:,} words in {model.train_seconds:.1f} s "
                f"({model.words_trained / model.train_seconds:,.0f} words/s), "
                f"vocabulary {len(model.vocab):,}, loss {model.loss_history[-1]:.3f}")
-    plot = lambda path: loss_curve(model.loss_history, None, path=path, xlabel="epoch",
-                                   title="CBOW on PTB (engine): mean loss per epoch")
+    plot = lambda path: training_loss(model.loss_history, model.progress_loss, path,
+                                      title="CBOW on PTB (engine)")
     return model.wv.index_to_key, model.wv.vectors, plot
-
-
-#: The book's demo (ch04 train.py) reports the mean loss every this many iterations.
-BOOK_EVAL_INTERVAL = 2000
 
 
 def _demo_nn(epochs: int, seed: int):
@@ -118,7 +136,7 @@ def _demo_nn(epochs: int, seed: int):
     import numpy as np
 
     from ..datasets import ptb
-    from ..plot import loss_curve
+    from ..plot import training_loss
     from ..vocab import Vocab
     from ..word2vec import Word2Vec
 
@@ -132,11 +150,8 @@ def _demo_nn(epochs: int, seed: int):
     model.fit([[words[i] for i in corpus]], progress=_book_progress_line)
     click.echo(f"trained {model.words_trained:,} target words in {model.train_seconds:.1f} s "
                f"({model.words_trained / model.train_seconds:,.0f} words/s)")
-    losses = np.asarray(model.iteration_loss)
-    blocks = losses[:losses.size // BOOK_EVAL_INTERVAL * BOOK_EVAL_INTERVAL]
-    curve = blocks.reshape(-1, BOOK_EVAL_INTERVAL).mean(axis=1) if blocks.size else losses
-    interval = BOOK_EVAL_INTERVAL if blocks.size else 1
-    plot = lambda path: loss_curve(curve.tolist(), interval, path=path)
+    plot = lambda path: training_loss(model.loss_history, model.progress_loss, path,
+                                      title="CBOW on PTB (the book's layers, Adam)")
     return model.wv.index_to_key, model.wv.vectors, plot
 
 

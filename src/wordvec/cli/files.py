@@ -55,54 +55,124 @@ def export(vectors, out, fmt):
     click.echo(f"wrote {out} ({fmt}, {len(wv):,} x {wv.vector_size})", err=True)
 
 
+#: The most words one map shows (its labels must stay readable).
+MAX_MAP_WORDS = 500
+
+
 @main.command()
-@click.argument("arguments", nargs=-1, metavar="[VECTORS WORD...]")
+@click.argument("arguments", nargs=-1, metavar="[VECTORS [WORD...]]")
 @click.option("--words", "words_flag", is_flag=True,
-              help="the arguments after VECTORS are the words to place on the map")
+              help="accepted for compatibility: the arguments after VECTORS are the words")
+@click.option("--top", type=click.IntRange(2, MAX_MAP_WORDS), default=50, show_default=True,
+              help="without words: map the TOP most frequent words")
+@click.option("--color-by", "color_by", type=click.Path(dir_okay=False, path_type=Path),
+              help="colour the words by a file: 'wordvec classes' output (word class per "
+                   "line: a colour per class) or a word list (one per line: those "
+                   "highlighted, the rest grey)")
 @click.option("--loss", "loss_model", type=click.Path(path_type=Path),
               help="plot the training loss of a native model file (.npz) instead")
-@click.option("--method", type=click.Choice(["pca", "tsne"]), default="pca", show_default=True,
-              help="2-D projection (tsne needs scikit-learn)")
+@click.option("--method", type=click.Choice(["pca", "tsne", "umap"]), default="pca",
+              show_default=True, help="2-D projection (tsne and umap: the [plot] extra)")
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
               help="PNG file to write")
-def plot(arguments, words_flag, loss_model, method, out):
+def plot(arguments, words_flag, top, color_by, loss_model, method, out):
     """A 2-D map of words, or the loss curve of a trained model, as a PNG.
 
     \b
     Examples:
-      wordvec plot vectors.bin --words king queen man woman paris france -o map.png
+      wordvec plot vectors.bin king queen man woman paris france -o map.png
+      wordvec plot vectors.bin --top 100 --color-by classes.txt -o map.png
       wordvec plot --loss model.npz -o loss.png
     """
-    from .. import plot as plots
-
     _check_output_file(out)
     try:
         if loss_model is not None:
-            from ..io.errors import VectorFileError
-            from ..io.model import load_model
-
-            try:
-                model = load_model(loss_model)
-            except (FileNotFoundError, VectorFileError) as exc:
-                raise UserError(str(exc)) from exc
-            history = model.history or {}
-            losses = history.get("epoch_loss") if isinstance(history, dict) else history
-            if not losses:
-                raise UserError(f"{loss_model} holds no loss history")
-            try:
-                losses = [float(x) for x in losses]
-            except (TypeError, ValueError):
-                raise UserError(f"{loss_model}: its loss history is damaged (not a list of "
-                                "numbers)") from None
-            plots.loss_curve(losses, None, path=out, title=f"training loss, {loss_model.name}",
-                             xlabel="epoch")
+            if arguments:
+                raise UserError("--loss plots a model's loss: give no VECTORS or words with it")
+            _plot_loss(loss_model, out)
+            click.echo(f"wrote {out}", err=True)
         else:
-            if len(arguments) < 3 or not words_flag:
-                raise UserError("give VECTORS --words and at least two words, or --loss MODEL.npz")
-            vectors, words = Path(arguments[0]), arguments[1:]
-            wv = _load_vectors(vectors)
-            rows = _query(lambda: [wv.get_index(w) for w in words])
-            plots.word_map(list(words), wv.vectors[rows], out, method=method)
+            if not arguments:
+                raise UserError("give VECTORS [WORD...] to map words, or --loss MODEL.npz")
+            drawn = _plot_map(Path(arguments[0]), list(arguments[1:]), top, color_by,
+                              method, out)
+            words = len(drawn.labels) + len(drawn.hidden)
+            left_off = (f"; {len(drawn.hidden)} labels left off where they would overlap"
+                        if drawn.hidden else "")
+            click.echo(f"wrote {out} ({words} words{left_off})", err=True)
     except ImportError as exc:
         raise UserError(str(exc)) from exc
-    click.echo(f"wrote {out}", err=True)
+
+
+def _plot_loss(loss_model: Path, out: Path) -> None:
+    """``plot --loss``: the epochs' mean loss and the progress reports' of a native model."""
+    from .. import plot as plots
+    from ..io.errors import VectorFileError
+    from ..word2vec import Word2Vec
+
+    try:
+        model = Word2Vec.load(loss_model)
+    except (FileNotFoundError, IsADirectoryError) as exc:
+        raise UserError(f"{loss_model}: {exc.strerror or exc}") from None
+    except VectorFileError as exc:
+        raise UserError(str(exc)) from exc
+    if not model.loss_history and not model.progress_loss:
+        raise UserError(f"{loss_model} holds no loss history")
+    plots.training_loss(model.loss_history, model.progress_loss, out,
+                        title=f"training loss: {model.config.model}, {loss_model.name}")
+
+
+def _plot_map(vectors: Path, words: list, top: int, color_by, method: str, out: Path):
+    """``plot VECTORS [WORD...]``: the words (or the ``top`` most frequent) on a map;
+    returns what :func:`wordvec.plot.word_map` drew."""
+    from .. import plot as plots
+    from .. import projection
+
+    wv = _load_vectors(vectors)
+    if not words:
+        words = list(wv.index_to_key[:top])
+    if len(words) < 2:
+        raise UserError("a map needs at least two words: give more, or none for --top")
+    fewest = projection.MIN_NONLINEAR_POINTS
+    if method != "pca" and len(words) < fewest:
+        raise UserError(f"--method {method} needs at least {fewest} words to find "
+                        "neighbours among: give more, or use --method pca")
+    if len(words) > MAX_MAP_WORDS:
+        raise UserError(f"{len(words):,} words are too many for one map: at most "
+                        f"{MAX_MAP_WORDS}")
+    rows = _query(lambda: [wv.get_index(w) for w in words])
+    groups = _read_groups(color_by, words) if color_by is not None else None
+    return plots.word_map(words, wv.vectors[rows], out, method=method, groups=groups)
+
+
+#: The largest --color-by file read (a classes file of a few million words).
+MAX_GROUPS_BYTES = 256 << 20
+
+
+def _read_groups(path: Path, words: list) -> list:
+    """Each word's group from ``path``: a classes file's class, or "listed" for a word of a
+    word list; None for a word the file does not name. One line naming the file and line
+    when it is neither."""
+    try:
+        if path.stat().st_size > MAX_GROUPS_BYTES:
+            raise UserError(f"{path}: larger than {MAX_GROUPS_BYTES >> 20} MiB; --color-by "
+                            "takes a word list or a 'wordvec classes' file")
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"--color-by {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"--color-by {path}: not UTF-8 text ({exc.reason} at byte "
+                        f"{exc.start:,})") from None
+    group_of: dict = {}
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        fields = line.split()
+        if not fields:
+            continue
+        if len(fields) == 1:
+            group_of.setdefault(fields[0], "listed")
+        elif len(fields) == 2 and fields[1].isdigit():
+            group_of.setdefault(fields[0], int(fields[1]))
+        else:
+            raise UserError(f"--color-by {path}, line {line_no}: expected a word, or a word "
+                            f"and its class number (wordvec classes), found {line[:80]!r}")
+    return [group_of.get(w) for w in words]

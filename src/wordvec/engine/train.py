@@ -48,7 +48,9 @@ class TrainResult:
     (center, context) pair); history: every :class:`Progress` reported; words: raw words
     trained (epochs * T); kept_words: after subsampling; examples: targets or pairs;
     seconds: wall time of training; state: the :class:`TrainState` at the end (for ``train``'s
-    ``start``, after a partial run with ``stop_at``)."""
+    ``start``, after a partial run with ``stop_at``); loss_curve: the sums of loss and
+    examples of this call's chunks per hundredth of an epoch (see
+    :func:`wordvec.schedule.curve_points`)."""
     epoch_loss: list[float]
     history: list[Progress] = field(default_factory=list)
     words: int = 0
@@ -56,6 +58,7 @@ class TrainResult:
     examples: int = 0
     seconds: float = 0.0
     state: TrainState | None = None
+    loss_curve: np.ndarray | None = None
 
     @property
     def words_per_sec(self) -> float:
@@ -238,7 +241,7 @@ class _Run:
         if not math.isfinite(loss):
             raise DivergenceError(schedule.a0, epoch, "the loss")
         with cond:
-            schedule.record(epoch, loss, examples, kept, words)
+            schedule.record(epoch, first, loss, examples, kept, words)
             if schedule.epoch_complete(epoch):
                 self.ended.add(epoch)
                 cond.notify_all()
@@ -454,7 +457,7 @@ def train(ids, bounds, counts, config: TrainConfig, W_in, W_out=None,
     words, kept, examples = schedule.totals()
     return TrainResult(epoch_loss=schedule.epoch_loss(), history=run.history, words=words,
                        kept_words=kept, examples=examples, seconds=seconds,
-                       state=run.snapshot())
+                       state=run.snapshot(), loss_curve=schedule.curve)
 
 
 def _arrays(ids, bounds, counts):

@@ -8,7 +8,7 @@ import numpy as np
 from ..compiler import require_numba
 from ..config import TrainConfig
 from ..hooks import Hooks, Progress, TrainRecord
-from ..schedule import TrainState, make_chunks
+from ..schedule import TrainState, curve_points, make_chunks
 from ..weights import Weights, zero_weights
 
 
@@ -29,13 +29,13 @@ def train(encoded, counts, config: TrainConfig, weights: Weights, hooks: Hooks,
                             W_hs=weights.W_hs, checkpoint=checkpoint,
                             checkpoint_every=hooks.checkpoint_every)
     if hooks.by_epoch:
-        result, seconds, history = _by_epoch(run, encoded.bounds, config, hooks, start)
+        result, seconds, history, curve = _by_epoch(run, encoded.bounds, config, hooks, start)
     else:
         result = run(start=start, epoch_end=hooks.epoch_end)
-        seconds, history = result.seconds, result.history
+        seconds, history, curve = result.seconds, result.history, result.loss_curve
     done_before = 0 if start is None else int(np.sum(start.epoch_sums[:, 3]))
     return TrainRecord(epoch_loss=list(result.epoch_loss), words=result.words - done_before,
-                       seconds=seconds, history=history)
+                       seconds=seconds, history=history, loss_curve=curve_points(curve))
 
 
 def _by_epoch(run, bounds, config: TrainConfig, hooks: Hooks, start: TrainState | None):
@@ -43,16 +43,19 @@ def _by_epoch(run, bounds, config: TrainConfig, hooks: Hooks, start: TrainState 
     stopping at the epoch's last chunk (a resumed run is bit-identical to one straight
     through, with one thread), and call the epoch hooks between the calls (see
     :class:`~wordvec.hooks.Hooks`). An epoch a checkpoint stopped in the middle of begins
-    again for the hooks. Returns (the last TrainResult, seconds, the progress history)."""
+    again for the hooks. Returns (the last TrainResult, seconds, the progress history, the
+    loss curve's sums over the calls)."""
     chunks = len(make_chunks(bounds, config.chunk_words))
     first = 0 if start is None or not chunks else start.next_job // chunks
     state, seconds, result = start, 0.0, None
     history: list[Progress] = []
+    curve = 0.0
     for epoch in range(first, config.epochs):
         if hooks.epoch_begin is not None:
             hooks.epoch_begin(epoch)
         result = run(start=state, stop_at=(epoch + 1) * chunks)
         state, seconds, history = result.state, seconds + result.seconds, history + result.history
+        curve = curve + result.loss_curve
         loss_sum, examples = (float(x) for x in state.epoch_sums[epoch, :2])
         if hooks.epoch_sums is not None:
             hooks.epoch_sums(epoch, loss_sum, int(examples))
@@ -60,8 +63,8 @@ def _by_epoch(run, bounds, config: TrainConfig, hooks: Hooks, start: TrainState 
             hooks.epoch_end(epoch, loss_sum / examples if examples else float("nan"))
     if result is None:              # a state with every epoch done: nothing is left to run
         result = run(start=state)
-        seconds, history = result.seconds, result.history
-    return result, seconds, history
+        seconds, history, curve = result.seconds, result.history, result.loss_curve
+    return result, seconds, history, curve
 
 
 def initial_weights(vocab_size: int, config: TrainConfig) -> Weights:
