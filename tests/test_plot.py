@@ -28,7 +28,7 @@ def _clustered(n: int, seed: int = 0):
     return words, vectors.astype(np.float32)
 
 
-@pytest.mark.parametrize("n, size, most_hidden", [(10, (640, 480), 0), (100, (1200, 900), 45)])
+@pytest.mark.parametrize("n, size, most_hidden", [(10, (640, 480), 0), (100, (1200, 900), 25)])
 def test_a_word_maps_labels_neither_overlap_nor_leave_the_frame(tmp_path, n, size,
                                                                  most_hidden):
     words, vectors = _clustered(n)
@@ -45,13 +45,21 @@ def test_a_word_maps_labels_neither_overlap_nor_leave_the_frame(tmp_path, n, siz
     assert outside == []
 
 
-def test_a_label_overlapping_one_kept_before_it_or_the_frame_is_left_off():
+def test_a_label_overlapping_an_earlier_one_or_the_frame_moves_beside_its_point_or_is_left_off():
     frame = (0, 0, 100, 100)
-    boxes = [(10, 10, 30, 20), (25, 15, 45, 25), (50, 50, 60, 60), (95, 50, 105, 60),
-             (40, 10, 60, 20)]
-    # the second crosses the first; the fourth leaves the frame; the fifth crosses only
-    # the second, which is left off, so the fifth is kept
-    assert plots._crowded(boxes, frame) == [1, 3]
+    boxes = [(10, 10, 30, 20), (12, 12, 32, 22), (95, 50, 105, 60), (0, 0, 100, 100)]
+    points = [(10, 10), (12, 12), (96, 49), (50, 50)]
+    places = plots._free_places(boxes, points, frame)
+    assert places[0] == boxes[0]                            # free: it stays
+    # The second crosses the first: the nearest free place around its point, centred above
+    # it 1.5 label heights up (every place 0.25 heights away crosses the first label or
+    # leaves the frame, and so does the one to its right)
+    assert places[1] == (12 - 10, 12 + 15, 12 + 10, 12 + 25)
+    assert places[2] == (90, 50, 100, 60)                   # pulled inside the frame
+    assert places[3] is None                                # no room anywhere: left off
+    kept = [p for p in places if p is not None]
+    assert not any(plots._overlaps(a, b) for i, a in enumerate(kept) for b in kept[:i])
+    assert all(plots._inside(p, frame) for p in kept)
 
 
 @pytest.mark.parametrize("method, name", [("pca", "PCA"), ("tsne", "t-SNE")])

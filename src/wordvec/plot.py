@@ -123,9 +123,11 @@ def word_map(words, vectors, path, method: str = "pca", title=None, groups=None,
     """A 2-D map of ``words`` (N) with their ``vectors`` (N, dim), written to ``path`` as a
     PNG (640 x 480 for up to 20 words, up to 1200 x 900 for 100 or more).
 
-    adjustText moves the labels apart and inside the axes; a label it could not free is
-    left off (its point stays, and the picture says how many), earlier words first kept,
-    so that no label drawn overlaps another. ``groups``: None (one colour), or a label per
+    adjustText moves the labels apart and inside the axes (up to
+    :data:`ADJUST_MAX_WORDS` words); a label it left overlapping an
+    earlier word's or past the frame moves to a free place beside its point, or is left
+    off (its point stays, and the picture says how many), so that no label drawn overlaps
+    another. ``groups``: None (one colour), or a label per
     word (a class id, a word list's name, or None for "other", drawn grey), each group a
     colour of its own with a legend."""
     try:
@@ -143,41 +145,98 @@ def word_map(words, vectors, path, method: str = "pca", title=None, groups=None,
     _style(ax, title or f"{len(words)} words: {name} of their {vectors.shape[1]}-dimensional"
            " vectors", f"{name} 1", f"{name} 2")
     fig.tight_layout()
-    adjust_text(labels, ax=ax, ensure_inside_axes=True, expand=(1.1, 1.25))
+    if len(words) <= ADJUST_MAX_WORDS:
+        adjust_text(labels, ax=ax, ensure_inside_axes=True, expand=(1.1, 1.25),
+                    iter_lim=ADJUST_ITERATIONS)
     fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    frame = tuple(ax.get_window_extent(renderer).extents)
-    boxes = [tuple(t.get_window_extent(renderer).extents) for t in labels]
-    hidden = _crowded(boxes, frame)
-    for i in hidden:
-        labels[i].set_visible(False)
+    ax.set_autoscale_on(False)      # the connecting lines must not move the frame
+    hidden = _settle(ax, labels, xy, fig.canvas.get_renderer())
     shown = [i for i in range(len(words)) if i not in set(hidden)]
-    _connect(ax, xy, [boxes[i] for i in shown], shown)
     if hidden:
         fig.text(0.995, 0.005, f"{len(hidden)} of {len(words)} labels left off where "
                  "they would overlap", ha="right", va="bottom", fontsize=7, color="0.4")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [tuple(labels[i].get_window_extent(renderer).extents) for i in shown]
+    _connect(ax, xy, boxes, shown)
+    frame = tuple(ax.get_window_extent(renderer).extents)
     texts = (ax.get_title(), ax.get_xlabel(), ax.get_ylabel())
     _write(fig, path)
-    return WordMap([boxes[i] for i in shown], hidden, frame, texts)
+    return WordMap(boxes, hidden, frame, texts)
+
+
+#: adjustText's iterations: a fixed number rather than its default time limit of 1 s, so
+#: that the same words give the same picture on any machine.
+ADJUST_ITERATIONS = 30
+#: Past this many words adjustText is not run (an iteration took 9 s at 500 words, 45 ms
+#: at 100): :func:`_free_places` alone places the labels.
+ADJUST_MAX_WORDS = 150
+
+
+def _settle(ax, labels, xy, renderer) -> list:
+    """Where adjustText left a label overlapping an earlier one or past the frame, move
+    it to the first free place of :func:`_free_place`, or hide it; returns the hidden
+    labels' indices."""
+    import numpy as np
+
+    x0, y0, x1, y1 = ax.get_window_extent(renderer).extents
+    frame = (x0 + 1, y0 + 1, x1 - 1, y1 - 1)    # a pixel in: no rounding puts one outside
+    to_pixels, to_data = ax.transData.transform, ax.transData.inverted().transform
+    boxes = [tuple(t.get_window_extent(renderer).extents) for t in labels]
+    placed = _free_places(boxes, to_pixels(xy), frame)
+    hidden = []
+    for i, (text, box, place) in enumerate(zip(labels, boxes, placed)):
+        if place is None:
+            text.set_visible(False)
+            hidden.append(i)
+        elif place != box:
+            anchor = to_pixels(text.get_position())
+            text.set_position(tuple(to_data(anchor + np.subtract(place[:2], box[:2]))))
+    return hidden
 
 
 def _overlaps(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _crowded(boxes, frame) -> list:
-    """The labels to leave off: each one outside ``frame`` or overlapping a label kept
-    before it (the first words are kept first)."""
+def _inside(box, frame) -> bool:
+    return (frame[0] <= box[0] and frame[1] <= box[1] and box[2] <= frame[2]
+            and box[3] <= frame[3])
+
+
+#: Gaps (in label heights) between a point and a label placed beside it.
+GAPS = (0.25, 1.5, 3.0)
+
+
+def _free_places(boxes, points, frame) -> list:
+    """Each label's box (x0, y0, x1, y1, pixels), earliest first: where it is, if inside
+    ``frame`` and clear of the labels placed before it; else the first such place among
+    the box pulled inside the frame and the eight places around its point at each of
+    :data:`GAPS`; else None (the label is left off)."""
     kept: list = []
-    hidden = []
-    for i, box in enumerate(boxes):
-        inside = (frame[0] <= box[0] and frame[1] <= box[1] and box[2] <= frame[2]
-                  and box[3] <= frame[3])
-        if inside and not any(_overlaps(box, other) for other in kept):
-            kept.append(box)
-        else:
-            hidden.append(i)
-    return hidden
+    places = []
+    for box, (px, py) in zip(boxes, points):
+        w, h = box[2] - box[0], box[3] - box[1]
+        candidates = [box, _pulled_inside(box, frame)]
+        for gap in (g * h for g in GAPS):
+            right, left, above, below = px + gap, px - gap - w, py + gap, py - gap - h
+            for x0, y0 in ((right, py - h / 2), (left, py - h / 2), (px - w / 2, above),
+                           (px - w / 2, below), (right, above), (left, above),
+                           (right, below), (left, below)):
+                candidates.append((x0, y0, x0 + w, y0 + h))
+        place = next((c for c in candidates if _inside(c, frame)
+                      and not any(_overlaps(c, k) for k in kept)), None)
+        if place is not None:
+            kept.append(place)
+        places.append(place)
+    return places
+
+
+def _pulled_inside(box, frame) -> tuple:
+    """``box`` moved the least distance that puts it inside ``frame`` (if it fits)."""
+    dx = max(frame[0] - box[0], 0.0) - max(box[2] - frame[2], 0.0)
+    dy = max(frame[1] - box[1], 0.0) - max(box[3] - frame[3], 0.0)
+    return (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
 
 
 #: A label further than this (pixels) from its point gets a line to it.
@@ -185,8 +244,8 @@ CONNECT_PX = 6.0
 
 
 def _connect(ax, xy, boxes, rows) -> None:
-    """A thin grey line from each point to its label's box where adjustText moved the
-    label away from it."""
+    """A thin grey line from each point to its label's box where the label was moved
+    away from it."""
     import numpy as np
 
     to_data = ax.transData.inverted()
