@@ -102,6 +102,10 @@ def test_one_worker_with_one_thread_is_the_engine_bit_for_bit(local_ray, ptb_val
     assert cluster.train_stats["syncs"] == -(-2 * alone.vocab.total // 15000)
     assert seen[-1].words_done == seen[-1].total_words == alone.words_trained
     assert [p.words_done for p in seen] == sorted(p.words_done for p in seen)
+    # the loss through the epochs (a point per chunk: 7 an epoch) is the engine's, summed
+    # from the workers' intervals
+    assert cluster.progress_loss == alone.progress_loss and len(alone.progress_loss) == 14
+    assert all(len(p.worker_rates) == 1 and p.worker_rates[0] > 0 for p in seen)
 
 
 @pytest.mark.slow
@@ -154,6 +158,8 @@ def test_two_workers_average_their_models_and_report_the_bytes(local_ray, ptb_va
     assert stats["bytes_down_per_sync"] == 2 * 2 * V * dim * 4        # 2 workers x 2 matrices
     assert 0 < stats["bytes_up_per_sync"] <= 2 * 2 * V * (dim * 4 + 8)
     assert len(stats["worker_words_per_sec"]) == 2
+    positions = [p for p, _ in model.progress_loss]
+    assert positions == sorted(positions) and sum(p < 1 for p in positions) >= 4
     assert all(np.isfinite(model.loss_history)) and model.loss_history[1] < model.loss_history[0]
 
 

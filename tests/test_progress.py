@@ -7,6 +7,7 @@ import bz2
 import gzip
 import lzma
 import math
+import time
 
 import pytest
 
@@ -60,6 +61,15 @@ def test_the_bar_says_the_epoch_out_of_all_the_rate_and_the_time_left():
     text = bar.describe(info, bar.meter.rate)
     bar.close()
     assert text == "epoch 3/5, 2M w/s, 0:02 left, lr 0.01250, loss 2.346"
+
+
+@pytest.mark.parametrize("asked, shown", [(True, "; workers 1.25M 980k w/s"), (False, "")])
+def test_the_bar_shows_a_clusters_worker_rates_when_asked(asked, shown):
+    bar = _ProgressBar(quiet=True, epochs=1, worker_rates=asked)
+    info = Progress(epoch=0, words_done=10, total_words=100, words_per_sec=10.0, alpha=0.02,
+                    loss=2.0, elapsed=1.0, eta=9.0, worker_rates=(1_250_000.0, 980_000.0))
+    bar(info)
+    assert bar.describe(info, bar.meter.rate).endswith("loss 2.000" + shown)
 
 
 @pytest.mark.parametrize("seconds, shown", [(0.4, "0:00"), (59.6, "1:00"), (61, "1:01"),
@@ -158,3 +168,20 @@ def test_no_bar_and_no_thread_where_stderr_is_not_a_terminal(monkeypatch):
     assert bar._bar is None and counting._bar is None
     assert threading.active_count() == before and sys.stderr.getvalue() == ""
     assert bar.meter.rate == 10.0  # the rate is still followed
+
+
+def test_each_drawn_line_pairs_a_reports_count_with_its_own_text(monkeypatch, capsys):
+    import wordvec.cli.train as train_cli
+
+    monkeypatch.setattr(train_cli, "_shows_bars", lambda quiet: True)
+    bar = _ProgressBar(quiet=False, epochs=2)
+    for epoch, done in ((0, 30), (1, 60), (1, 90)):
+        bar(Progress(epoch=epoch, words_done=done, total_words=100, words_per_sec=10.0,
+                     alpha=0.02, loss=1.0 + done / 100, elapsed=done / 10, eta=1.0))
+        time.sleep(0.15)                   # past tqdm's mininterval: each report is drawn
+    bar.close()
+    lines = [part for part in capsys.readouterr().err.split("\r") if "|" in part]
+    for done, epoch, loss in ((30, 1, "1.300"), (60, 2, "1.600"), (90, 2, "1.900")):
+        drawn = [line for line in lines if f"{done}.0/100" in line]
+        assert drawn and all(f"epoch {epoch}/2" in line and f"loss {loss}" in line
+                             for line in drawn), lines

@@ -20,7 +20,8 @@ class Progress:
     the corpus before subsampling; the nn backend: training examples, i.e. windows);
     words_per_sec: since the start; alpha: the learning rate at ``words_done``; loss: mean
     loss per example since the previous report (nan if none); epoch: 0-based (capped at the
-    last); elapsed and eta in seconds.
+    last); elapsed and eta in seconds; worker_rates: a cluster run's words/s of each worker
+    over its last interval (empty for the other trainers).
     """
     epoch: int
     words_done: int
@@ -30,6 +31,7 @@ class Progress:
     loss: float
     elapsed: float
     eta: float
+    worker_rates: tuple[float, ...] = ()
 
     @property
     def fraction(self) -> float:

@@ -79,35 +79,42 @@ class _ProgressBar:
     (starting where a resumed run starts), so the lines printed before training (warnings,
     the memory estimate) are not broken by it."""
 
-    def __init__(self, quiet: bool, epochs: int = 0):
+    def __init__(self, quiet: bool, epochs: int = 0, worker_rates: bool = False):
         self.shown, self.epochs = _shows_bars(quiet), epochs
+        self.worker_rates = worker_rates
         self.meter = RateMeter()
         self._bar = None
 
-    def _open(self, info):
+    def _open(self, info, text: str):
         from tqdm import tqdm
 
         return tqdm(total=info.total_words, initial=info.words_done, unit="w",
-                    unit_scale=True, dynamic_ncols=True, leave=False,
+                    unit_scale=True, dynamic_ncols=True, leave=False, postfix=text,
                     bar_format="{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt}{postfix}")
 
     def __call__(self, info) -> None:
         rate = self.meter.update(info.words_done, info.elapsed, info.words_per_sec)
         if not self.shown:
             return
+        text = self.describe(info, rate)
         if self._bar is None:
-            self._bar = self._open(info)
+            self._bar = self._open(info, text)
+        # The text first: update() draws the line, and it must draw this report's.
+        self._bar.set_postfix_str(text, refresh=False)
         self._bar.update(info.words_done - self._bar.n)
-        self._bar.set_postfix_str(self.describe(info, rate), refresh=False)
 
     def describe(self, info, rate: float) -> str:
-        """The text beside the bar: epoch E/N, words/s, time left, learning rate, loss."""
+        """The text beside the bar: epoch E/N, words/s, time left, learning rate, loss, and
+        when asked each cluster worker's words/s over its last interval."""
         epochs = f"/{self.epochs}" if self.epochs else ""
         loss = "-" if info.loss != info.loss else f"{info.loss:.3f}"
         speed = _si(rate) if math.isfinite(rate) else "?"
         left = _clock(self.meter.eta(info.total_words - info.words_done))
-        return (f"epoch {info.epoch + 1}{epochs}, {speed} w/s, {left} left, "
+        text = (f"epoch {info.epoch + 1}{epochs}, {speed} w/s, {left} left, "
                 f"lr {info.alpha:.5f}, loss {loss}")
+        if self.worker_rates and info.worker_rates:
+            text += f"; workers {' '.join(_si(r) for r in info.worker_rates)} w/s"
+        return text
 
     def close(self) -> None:
         if self._bar is not None:
@@ -204,8 +211,9 @@ _SECONDS = _Seconds()
               help="take the vocabulary from a word2vec.c vocabulary file instead of "
                    "counting the corpus (-read-vocab); --min-count applies to it")
 @click.option("--worker-rates", is_flag=True,
-              help="after a cluster run (--cluster), print each worker's words/s, the "
-                   "synchronisations and the bytes each one moved")
+              help="with --cluster: each worker's words/s beside the progress bar, and "
+                   "after the run each one's rate, the synchronisations and the bytes each "
+                   "one moved")
 @click.option("-q", "--quiet", is_flag=True, help="no progress bar, no summary")
 def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir, classes,
           save_vocab, read_vocab, worker_rates, **config):
@@ -265,7 +273,8 @@ def train(corpus, out, fmt, quiet, checkpoint_dir, checkpoint_every, resume_dir,
 
     with _checkpoint_folder(checkpoint_dir, sources, new_run=True):
         _train_and_write(train_model, out, fmt, quiet, checkpoint_dir,
-                         lambda: _saved_since(checkpoint_dir, started), model.config.epochs)
+                         lambda: _saved_since(checkpoint_dir, started), model.config.epochs,
+                         worker_rates=worker_rates)
         if _saved_since(checkpoint_dir, started):
             _remove_finished_checkpoint(checkpoint_dir, quiet)
     if worker_rates:
@@ -434,14 +443,16 @@ def _checkpoint_folder(folder, corpus: list, *, new_run: bool):
 
 
 def _train_and_write(train_model, out: Path, fmt: str, quiet: bool, checkpoint_dir,
-                     checkpoint_kept, epochs: int, resumed: bool = False) -> None:
+                     checkpoint_kept, epochs: int, resumed: bool = False,
+                     worker_rates: bool = False) -> None:
     """``train_model(progress)`` -> a trained model of ``epochs`` epochs (``resumed`` from a
     checkpoint), then write it to ``out``, then the summary. An interrupt exits 128 + its
     signal, naming the checkpoint if one is kept (``checkpoint_kept()``); an error says so
-    too; a failed write keeps the model."""
+    too; a failed write keeps the model. ``worker_rates``: the bar shows a cluster's
+    workers' rates."""
     from ..errors import WordvecError
 
-    bar = _ProgressBar(quiet, epochs)
+    bar = _ProgressBar(quiet, epochs, worker_rates)
     try:
         try:
             model = train_model(bar)

@@ -21,7 +21,7 @@ from ..config import TrainConfig, default_threads
 from ..corpus import _resolve, _show_path
 from ..errors import ConfigError, WordvecError
 from ..hooks import Hooks, Progress, TrainRecord
-from ..schedule import ClusterState, cluster_stop
+from ..schedule import CURVE_BINS, ClusterState, cluster_stop, curve_points
 from ..vocab import Vocab, _describe
 from ..weights import Weights
 from . import ClusterError
@@ -375,6 +375,8 @@ class _Tracker:
         self.bytes_up = 0
         self.worker_seconds = np.zeros(len(jobs))
         self.worker_words = np.zeros(len(jobs))
+        self.last_rates: tuple[float, ...] = ()
+        self.curve = np.zeros((config.epochs * CURVE_BINS, 2))
 
     def after_round(self, results: list[Interval], synced: Weights) -> None:
         self.sums = np.sum([r.state.epoch_sums for r in results], axis=0)
@@ -382,9 +384,15 @@ class _Tracker:
         self.bytes_down += sum(W.nbytes for _, W in synced.named()) * len(results)
         self.bytes_up += sum(rows.nbytes + values.nbytes for r in results
                              for rows, values in r.changes.values())
+        rates = []
         for k, r in enumerate(results):
+            words = r.state.epoch_sums[:, 3].sum()
+            rates.append(float((words - self.worker_words[k]) / r.seconds) if r.seconds > 0
+                         else 0.0)
             self.worker_seconds[k] += r.seconds
-            self.worker_words[k] = r.state.epoch_sums[:, 3].sum()
+            self.worker_words[k] = words
+            self.curve += r.loss_curve
+        self.last_rates = tuple(rates)
         self._end_epochs(results)
         now = time.perf_counter()
         if now - self.last_report >= self.config.progress_interval or self.done:
@@ -426,7 +434,8 @@ class _Tracker:
                         alpha=cfg.start_alpha - (cfg.start_alpha - cfg.end_alpha) * fraction,
                         loss=self._mean(loss_sum - self.reported[0], examples - self.reported[1]),
                         elapsed=elapsed,
-                        eta=(self.total - words) / rate if rate > 0 else float("inf"))
+                        eta=(self.total - words) / rate if rate > 0 else float("inf"),
+                        worker_rates=self.last_rates)
         self.reported[:] = (loss_sum, examples)
         self.last_report = now
         self.history.append(info)
@@ -443,7 +452,8 @@ class _Tracker:
                  "bytes_up_per_sync": self.bytes_up / max(self.syncs, 1),
                  "worker_words_per_sec": [float(r) for r in rates]}
         return TrainRecord(epoch_loss=epoch_loss, words=self.words - self.done_before,
-                           seconds=seconds, history=self.history, stats=stats)
+                           seconds=seconds, history=self.history, stats=stats,
+                           loss_curve=curve_points(self.curve))
 
 
 def _warn_again(category: type[Warning], message: str, attributes: dict) -> None:

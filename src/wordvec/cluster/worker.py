@@ -42,10 +42,12 @@ class Shape:
 class Interval:
     """What a worker sends back after an interval: per matrix name (``W_in``, ``W_out``,
     ``W_hs``) the ``(rows, values)`` it changed (:func:`~wordvec.cluster.average.changed_rows`),
-    its schedule's ``state`` after the interval and the interval's ``seconds``."""
+    its schedule's ``state`` after the interval, the interval's ``seconds`` and its
+    ``loss_curve`` (the engine's sums per hundredth of an epoch of this shard)."""
     changes: dict
     state: TrainState
     seconds: float
+    loss_curve: np.ndarray
 
 
 def worker_config(config: TrainConfig, index: int) -> TrainConfig:
@@ -131,7 +133,8 @@ class ShardWorker:
                               start=state, stop_at=stop_at)
         changes = {name: changed_rows(W, getattr(synced, name)) for name, W in mine.named()}
         assert result.state is not None
-        return Interval(changes, result.state, result.seconds)
+        assert result.loss_curve is not None
+        return Interval(changes, result.state, result.seconds, result.loss_curve)
 
     def _copy(self, synced: Weights) -> Weights:
         """This worker's writable copy of ``synced``, in arrays kept from call to call."""
