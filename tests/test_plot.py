@@ -115,6 +115,17 @@ def test_a_projection_refuses_too_few_points_or_an_unknown_name_and_names_a_miss
         projection.project(np.ones((8, 3)), "umap")
 
 
+@pytest.mark.parametrize("method", ["tsne", "umap"])
+@pytest.mark.parametrize("points", [np.zeros((8, 5)), np.full((8, 5), 0.25),
+                                    0.25 + 1e-12 * np.arange(40.0).reshape(8, 5)])
+def test_points_all_equal_are_one_point_not_a_crash(method, points):
+    """scikit-learn's t-SNE divides by the points' spread and then crashed the process
+    (a segmentation fault) on a model whose vectors were all equal."""
+    pytest.importorskip({"tsne": "sklearn", "umap": "umap"}[method])
+    xy, _ = projection.project(points, method)
+    assert xy.shape == (8, 2) and not xy.any()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("method", ["tsne", "umap"])
 def test_tsne_and_umap_keep_clusters_apart(method):
@@ -264,6 +275,7 @@ def test_colour_by_a_classes_file_or_a_word_list(vectors_file, tmp_path):
     (["{v}", "king"], "at least two words"),
     (["{v}", "king", "queen", "man", "--method", "umap"], "needs at least 5 words"),
     (["{v}", "--color-by", "{bad}"], "{bad}, line 2: expected a word"),
+    (["{v}", "--color-by", "{huge}"], "{huge}, line 1: expected a word"),
     (["{v}", "--color-by", "{tmp}/missing.txt"], "missing.txt"),
     (["--loss", "{v}", "king"], "give no VECTORS"),
     ([], "give VECTORS"),
@@ -271,7 +283,9 @@ def test_colour_by_a_classes_file_or_a_word_list(vectors_file, tmp_path):
 def test_bad_plot_input_is_one_line_and_no_file(vectors_file, tmp_path, args, message):
     bad = tmp_path / "bad.txt"
     bad.write_text("king 0\nqueen zero one\n")
-    fill = {"v": vectors_file, "bad": bad, "tmp": tmp_path}
+    huge = tmp_path / "huge.txt"
+    huge.write_text("king " + "9" * 5000 + "\n")         # past int()'s digit limit
+    fill = {"v": vectors_file, "bad": bad, "huge": huge, "tmp": tmp_path}
     out = tmp_path / "out.png"
     result = run_cli("plot", *[a.format(**fill) for a in args], "-o", str(out))
     assert result.returncode == 2, result.stderr

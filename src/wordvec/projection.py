@@ -43,7 +43,8 @@ def missing_message(name: str) -> str:
 
 def project(X, method: str = "pca", seed: int = 0) -> tuple[np.ndarray, list[float] | None]:
     """X (N, dim) -> ((N, 2) float64 coordinates, the share of the variance each PCA axis
-    explains, or None for t-SNE and UMAP). ImportError saying what to install when the
+    explains, or None for t-SNE and UMAP); points that are all one (to float32's
+    precision) are all placed at the origin. ImportError saying what to install when the
     method's library is missing; ValueError for an unknown method or too few points."""
     X = np.asarray(X, dtype=np.float64)
     if method not in METHODS:
@@ -55,7 +56,20 @@ def project(X, method: str = "pca", seed: int = 0) -> tuple[np.ndarray, list[flo
                          f"points, got {len(X)}")
     if not METHODS[method].available():
         raise ImportError(missing_message(method))
+    if _all_equal(X):       # t-SNE divides by their spread (scikit-learn then crashes)
+        return np.zeros((len(X), 2)), None
     return (tsne(X, seed) if method == "tsne" else umap(X, seed)), None
+
+
+#: Points whose spread is at most this share of their largest coordinate are one point
+#: (float32 vectors carry 7 digits).
+EQUAL_SPREAD = 1e-6
+
+
+def _all_equal(X: np.ndarray) -> bool:
+    """Whether the rows of X are one point, to float32's precision."""
+    spread = float(np.ptp(X, axis=0).max()) if X.size else 0.0
+    return spread <= EQUAL_SPREAD * float(np.abs(X).max(initial=0.0))
 
 
 def pca(X: np.ndarray) -> tuple[np.ndarray, list[float]]:

@@ -145,6 +145,11 @@ def _plot_map(vectors: Path, words: list, top: int, color_by, method: str, out: 
     return plots.word_map(words, wv.vectors[rows], out, method=method, groups=groups)
 
 
+def _is_class_number(text: str) -> bool:
+    """A class number of 'wordvec classes': ASCII digits, at most 18 of them."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 #: The largest --color-by file read (a classes file of a few million words).
 MAX_GROUPS_BYTES = 256 << 20
 
@@ -170,7 +175,7 @@ def _read_groups(path: Path, words: list) -> list:
             continue
         if len(fields) == 1:
             group_of.setdefault(fields[0], "listed")
-        elif len(fields) == 2 and fields[1].isdigit():
+        elif len(fields) == 2 and _is_class_number(fields[1]):
             group_of.setdefault(fields[0], int(fields[1]))
         else:
             raise UserError(f"--color-by {path}, line {line_no}: expected a word, or a word "
