@@ -14,11 +14,14 @@ methods), never the other way round.
 """
 from __future__ import annotations
 
+import io
 import itertools
 import logging
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from .inputfile import read_input
 
 if TYPE_CHECKING:
     from .vectors import WordVectors
@@ -69,6 +72,27 @@ def count_skipped(wv: WordVectors, questions, restrict_vocab: int | None,
     return out_of_vocabulary, beyond
 
 
+# ----------------------------------------------------------------------- evaluation files
+#: The largest evaluation file read (Google's questions-words.txt is 0.6 MB).
+MAX_EVALUATION_BYTES = 64 << 20
+
+
+def _lines(path, encoding: str) -> io.StringIO:
+    """The lines of an evaluation file as ``open(path, encoding=encoding)`` gives them, read
+    from a regular file of at most :data:`MAX_EVALUATION_BYTES`
+    (:func:`wordvec.inputfile.read_input`: OSError as ``open`` raises it, or saying the
+    file is not regular or too large); ValueError naming the file when it is not text in
+    ``encoding``."""
+    data = read_input(path, MAX_EVALUATION_BYTES)
+    try:
+        return io.StringIO(data.decode(encoding), newline=None)
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not {exc.encoding} text ({exc.reason} at byte "
+                         f"{exc.start:,})") from None
+    except LookupError:
+        raise ValueError(f"unknown encoding {encoding!r} for {path}") from None
+
+
 # ------------------------------------------------------------------------------ analogies
 def read_analogies(path, case_insensitive: bool = True):
     """Parse an analogy file into ``[(section name, [(line_no, (a, b, c, d)), ...]), ...]``.
@@ -80,7 +104,7 @@ def read_analogies(path, case_insensitive: bool = True):
     file and line.
     """
     sections = []
-    with open(path, encoding="utf8") as lines:
+    with _lines(path, "utf8") as lines:
         for line_no, line in enumerate(lines, start=1):
             if line.startswith(": "):
                 sections.append((line.lstrip(": ").strip(), []))   # gensim strips the same way
@@ -269,7 +293,7 @@ def read_word_pairs(path, delimiter: str | None = "\t", encoding: str = "utf8",
     than three fields or with a score that is not a number: ValueError naming file and line.
     """
     pairs = []
-    with open(path, encoding=encoding) as lines:
+    with _lines(path, encoding) as lines:
         for line_no, line in enumerate(lines, start=1):
             if line.startswith("#") or not line.strip():
                 continue

@@ -105,6 +105,7 @@ from .corpus import (
     word_problem,
 )
 from .errors import ConfigError, ConfigTypeError, WordvecError, WriteError, shown
+from .inputfile import InputTooLargeError, read_input
 from .io.atomic import atomic_write, check_output_path
 from .io.errors import PICKLE_SNIFF, VectorFileError, _cap, pickle_problem
 from .vocab import _Pruner
@@ -128,6 +129,10 @@ DEFAULT_PRUNE_AT = 40_000_000
 
 PHRASES_FORMAT = "wordvec-phrases"
 PHRASES_VERSION = 1
+
+#: The largest phrases model read where the available memory is unknown (where it is known:
+#: an eighth of it, since the parsed document takes several times the file's bytes).
+_MAX_MODEL_BYTES = 1 << 30
 
 # How a chunk of tokens of a line stream ends: the line goes on in the next chunk, it ends
 # at a line break, or it ends at the end of the input without one.
@@ -627,14 +632,13 @@ class Phrases:
         naming the file for a file that cannot be read, is not such a model (a gensim pickle,
         another JSON), is damaged, or would not fit in memory."""
         path = os.fspath(path)
+        available = memory.available_memory()
+        limit = available // 8 if available is not None else _MAX_MODEL_BYTES
         try:
-            size = os.path.getsize(path)
-            available = memory.available_memory()
-            if available is not None and size > available // 8:
-                raise PhrasesFileError(path, f"{size:,} bytes would not fit in the available "
-                                       "memory once read; free memory first")
-            with open(path, "rb") as f:
-                data = f.read()
+            data = read_input(path, limit)
+        except InputTooLargeError:
+            raise PhrasesFileError(path, f"larger than {limit:,} bytes, it would not fit in "
+                                   "the available memory once read; free memory first") from None
         except OSError as exc:
             raise PhrasesFileError(path, f"cannot read it: {exc.strerror or _cap(exc)}") from None
         return _from_document(path, data)

@@ -68,6 +68,7 @@ from .corpus import (
     word_problem,
 )
 from .errors import ConfigError, WriteError, shown
+from .inputfile import open_input
 from .io.atomic import atomic_write
 from .io.errors import VectorFileError, _cap, pickle_problem
 from .vocab import Vocab, VocabError
@@ -113,7 +114,7 @@ class VocabFile:
 def _open(path):
     """The file open for binary reading, decompressed when its first bytes say so."""
     try:
-        f = open(path, "rb")
+        f = open_input(path)
     except IsADirectoryError:
         raise VectorFileError(path, "is a folder, not a vocabulary file") from None
     except OSError as exc:

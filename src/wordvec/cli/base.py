@@ -192,6 +192,8 @@ def _load_vectors(path: Path, mmap: bool = False):
         raise UserError(f"{path} is a folder, not a vector file") from None
     except VectorFileError as exc:
         raise UserError(str(exc)) from exc
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read: {exc.strerror or exc}") from None
 
 
 def _query(call):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from ..inputfile import read_input
 from .base import (
     UserError,
     _check_output_file,
@@ -156,28 +157,29 @@ MAX_GROUPS_BYTES = 256 << 20
 
 def _read_groups(path: Path, words: list) -> list:
     """Each word's group from ``path``: a classes file's class, or "listed" for a word of a
-    word list; None for a word the file does not name. One line naming the file and line
-    when it is neither."""
+    word list; None for a word the file does not name. At most :data:`MAX_GROUPS_BYTES` are
+    read, of a regular file only; one line naming the file (and line) when it is neither a
+    word list nor a classes file."""
     try:
-        if path.stat().st_size > MAX_GROUPS_BYTES:
-            raise UserError(f"{path}: larger than {MAX_GROUPS_BYTES >> 20} MiB; --color-by "
-                            "takes a word list or a 'wordvec classes' file")
-        text = path.read_text(encoding="utf-8")
+        text = read_input(path, MAX_GROUPS_BYTES).decode("utf-8")
     except OSError as exc:
         raise UserError(f"--color-by {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise UserError(f"--color-by {path}: not UTF-8 text ({exc.reason} at byte "
                         f"{exc.start:,})") from None
+    wanted = set(words)
     group_of: dict = {}
     for line_no, line in enumerate(text.splitlines(), start=1):
         fields = line.split()
         if not fields:
             continue
         if len(fields) == 1:
-            group_of.setdefault(fields[0], "listed")
+            group = "listed"
         elif len(fields) == 2 and _is_class_number(fields[1]):
-            group_of.setdefault(fields[0], int(fields[1]))
+            group = int(fields[1])
         else:
             raise UserError(f"--color-by {path}, line {line_no}: expected a word, or a word "
                             f"and its class number (wordvec classes), found {line[:80]!r}")
+        if fields[0] in wanted:
+            group_of.setdefault(fields[0], group)
     return [group_of.get(w) for w in words]

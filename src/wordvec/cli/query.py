@@ -170,6 +170,8 @@ def evaluate(vectors, analogies, pairs, restrict_vocab, as_json):
         report = _evaluations(wv, analogies, pairs, restrict_vocab)
     except ValueError as exc:
         raise UserError(str(exc)) from exc
+    except OSError as exc:
+        raise UserError(f"{exc.filename}: cannot be read: {exc.strerror or exc}") from None
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return

@@ -23,6 +23,7 @@ import zlib
 
 import numpy as np
 
+from ..inputfile import open_input
 from .errors import PICKLE_SNIFF, VectorFileError, _cap, _names, pickle_problem
 
 _NPZ_ALIGN = 64                    # array data offset inside the .npz, as .npy aligns its header
@@ -192,8 +193,7 @@ def read_npz_members(path, names, optional=()) -> dict:
     a file that is not a zip, is truncated (its problem then says "truncated"), lacks a
     member, is damaged, or holds a member larger than the memory available
     (FileNotFoundError and the like as open() raises them)."""
-    with open(path, "rb"):
-        pass
+    open_input(path).close()
     try:
         with zipfile.ZipFile(path) as zf:
             present = set(zf.namelist())

@@ -1,6 +1,7 @@
 """Reading word vectors from any format wordvec knows, told by content: :func:`load`."""
 from __future__ import annotations
 
+from ..inputfile import open_input
 from .model import load_model
 from .word2vec_format import load_word2vec_format
 
@@ -15,7 +16,7 @@ def load(path, mmap=False):
     """
     from ..vectors import WordVectors
 
-    with open(path, "rb") as f:
+    with open_input(path) as f:
         magic = f.read(4)
     if magic in (b"PK\x03\x04", b"PK\x05\x06"):
         model = load_model(path, mmap=mmap)

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import WriteError
+from ..inputfile import open_input
 from ..weights import NAMES, Weights
 from .atomic import atomic_write
 from .container import (
@@ -137,8 +138,7 @@ def load_model(path, mmap=False):
     objects, a member larger than the memory available (without mmap), or vectors holding
     NaN or infinity (naming the first such row and its word).
     """
-    with open(path, "rb"):      # a missing file or a folder: the OSError open() gives
-        pass
+    open_input(path).close()    # a missing file, a folder, a FIFO: the OSError it gives
     try:
         return _load_model(path, mmap)
     except VectorFileError:

@@ -33,6 +33,7 @@ import numpy as np
 from ..compiler import require_numba
 from ..corpus import WORD_SEPARATORS, word_problem
 from ..errors import WriteError
+from ..inputfile import open_input
 from .atomic import atomic_write
 from .errors import _SHOW, PICKLE_SNIFF, VectorFileError, _cap, _show, pickle_problem
 from .finite import _nonfinite_problem, first_nonfinite_row
@@ -103,7 +104,7 @@ def _file_bytes(path):
     memory map for a plain file, the decompressed bytes (a bytearray) for gzip/bz2/xz (told
     by content), at most :func:`_inflate_bound` of them."""
     try:
-        f = open(path, "rb")
+        f = open_input(path)
     except IsADirectoryError:
         raise VectorFileError(path, "is a folder, not a vector file") from None
     with f:
