@@ -166,6 +166,43 @@ def test_other_exceptions_propagate_unchanged_and_remove_the_temporary(tmp_path,
     assert_untouched(tmp_path)
 
 
+def _interrupted_after(name, monkeypatch):
+    """Make ``name`` (tempfile.mkstemp, os.close, os.unlink) do its work once and then raise
+    KeyboardInterrupt: a stop signal landing just after the call, before its caller can
+    remember what it made."""
+    module, attr = (tempfile, "mkstemp") if name == "mkstemp" else (os, name)
+    real, calls = getattr(module, attr), []
+
+    def interrupted(*args, **kwargs):
+        result = real(*args, **kwargs)
+        if not calls:
+            calls.append(args)
+            raise KeyboardInterrupt
+        return result
+
+    monkeypatch.setattr(module, attr, interrupted)
+    return calls
+
+
+@pytest.mark.parametrize("name", ["mkstemp", "close", "unlink"])
+def test_a_stop_signal_anywhere_in_the_probe_leaves_no_temporary(tmp_path, monkeypatch, name):
+    calls = _interrupted_after(name, monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        check_output_path(tmp_path / "out.bin")
+    assert calls and listing(tmp_path) == []
+
+
+def test_a_stop_signal_as_the_temporary_is_made_leaves_no_temporary(tmp_path, monkeypatch):
+    (tmp_path / "out.bin").write_bytes(OLD)
+    (tmp_path / "other.bin.wordvec-1-x.tmp").write_bytes(b"not ours")
+    _interrupted_after("mkstemp", monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        with atomic_write(tmp_path / "out.bin") as f:
+            f.write(b"never")
+    assert listing(tmp_path) == ["other.bin.wordvec-1-x.tmp", "out.bin"]
+    assert (tmp_path / "out.bin").read_bytes() == OLD
+
+
 def test_name_too_long_for_the_temporary(tmp_path):
     name = "n" * 250                          # fits (255), but .{name}.wordvec-PID-XXX.tmp not
     with pytest.raises(WriteError, match="the file name is too long for the file system"):

@@ -66,6 +66,9 @@ def _open_temporary(path, mode):
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=_temp_prefix(path), suffix=".tmp")
     except OSError as exc:
         raise WriteError(path, _write_cause(exc)) from exc
+    except BaseException:
+        _remove_named(folder, _temp_prefix(path))
+        raise
     f = None
     try:
         os.chmod(tmp, _new_file_mode(path))
@@ -219,13 +222,27 @@ def check_output_path(path) -> None:
         raise WriteError(path, f"the file name is too long for the file system "
                          f"({len(os.fsencode(name)):,} bytes, at most {name_max}); choose a "
                          "shorter name")
+    prefix = _temp_prefix(absolute)
     try:
-        fd, probe = tempfile.mkstemp(dir=folder, prefix=_temp_prefix(absolute), suffix=".tmp")
-    except OSError as exc:
-        raise WriteError(path, _write_cause(exc)) from exc
-    os.close(fd)
-    with contextlib.suppress(OSError):
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
+        os.close(fd)
         os.unlink(probe)
+    except BaseException as exc:        # an OSError, or a stop signal at any moment of it
+        _remove_named(folder, prefix)
+        if isinstance(exc, OSError):
+            raise WriteError(path, _write_cause(exc)) from exc
+        raise
+
+
+def _remove_named(folder, prefix: str) -> None:
+    """Remove this process's temporaries in ``folder`` named ``{prefix}{random}.tmp``: the
+    one a stop signal interrupted ``mkstemp`` after making, whose name never came back."""
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith(prefix) and entry.name.endswith(".tmp") \
+                    and _TEMP_NAME.fullmatch(entry.name):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def _name_max(folder):
