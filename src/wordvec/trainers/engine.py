@@ -8,7 +8,7 @@ import numpy as np
 from ..compiler import require_numba
 from ..config import TrainConfig
 from ..hooks import Hooks, Progress, TrainRecord
-from ..schedule import TrainState, curve_points, make_chunks
+from ..schedule import CURVE_BINS, TrainState, curve_points, make_chunks
 from ..weights import Weights, zero_weights
 
 
@@ -49,7 +49,7 @@ def _by_epoch(run, bounds, config: TrainConfig, hooks: Hooks, start: TrainState 
     first = 0 if start is None or not chunks else start.next_job // chunks
     state, seconds, result = start, 0.0, None
     history: list[Progress] = []
-    curve = 0.0
+    curve = np.zeros((config.epochs * CURVE_BINS, 2))
     for epoch in range(first, config.epochs):
         if hooks.epoch_begin is not None:
             hooks.epoch_begin(epoch)
