@@ -360,17 +360,22 @@ _KINDS = {"int": numbers.Integral, "float": numbers.Real, "str": str,
           "int | None": numbers.Integral, "float | None": numbers.Real, "str | None": str}
 _CLUSTER_DEFAULTS = {f.name: f.default for f in dataclasses.fields(TrainConfig)
                      if f.name in ("sync_every", "sync_merge")}
-_SYNC_WORDS = re.compile(r"^[0-9]{1,10}$")
-_SYNC_SECONDS = re.compile(r"^([0-9]{1,6}(\.[0-9]{1,6})?|\.[0-9]{1,6})s$")
+_SYNC_WORDS = re.compile(r"[0-9]+")
+_SYNC_SECONDS = re.compile(r"([0-9]+(\.[0-9]*)?|\.[0-9]+)s")
+#: The longest sync_every read as a number (leading zeros and all): int() and float() of
+#: a longer text would cost time for nothing, since no such text is in range.
+_SYNC_MAX_CHARS = 40
 
 
 def _sync_interval(text: str) -> tuple[str, float] | None:
     """``sync_every`` as ``("words", n)`` or ``("seconds", s)``; None when it is neither,
-    or out of its range."""
-    if _SYNC_WORDS.match(text):
+    or out of its range (leading zeros are allowed, as in any number)."""
+    if len(text) > _SYNC_MAX_CHARS:
+        return None
+    if _SYNC_WORDS.fullmatch(text):
         words = int(text)
         return ("words", words) if 1 <= words <= MAX_WORDS else None
-    if _SYNC_SECONDS.match(text):
+    if _SYNC_SECONDS.fullmatch(text):
         seconds = float(text[:-1])
         return ("seconds", seconds) if 0.01 <= seconds <= MAX_SYNC_SECONDS else None
     return None
