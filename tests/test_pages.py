@@ -1,4 +1,4 @@
-"""The pages of a memory-mapped corpus are handed back once trained (wordvec.engine.pages),
+"""The pages of a memory-mapped corpus are handed back once trained (wordvec.pages),
 with the data intact, and training on a memory map equals training in memory."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from wordvec.corpus import EncodedCorpus
-from wordvec.engine.pages import CorpusPages
+from wordvec.pages import CorpusPages
 
 linux = pytest.mark.skipif(not sys.platform.startswith("linux") or
                            not hasattr(mmap, "MADV_DONTNEED"), reason="reads /proc/self/smaps")

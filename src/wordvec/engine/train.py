@@ -35,11 +35,11 @@ from ..config import TrainConfig
 from ..errors import DivergenceError
 from ..hooks import Progress
 from ..huffman import huffman_tree
+from ..pages import CorpusPages
 from ..sampling import alias_table, keep_probabilities, unigram_probs
 from ..schedule import Schedule, TrainState
 from ..weights import NAMES, needed
 from . import kernels as K
-from .pages import CorpusPages
 
 
 @dataclass

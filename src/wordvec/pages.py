@@ -1,16 +1,20 @@
-"""Handing back the pages of a memory-mapped corpus as training goes through it.
+"""Handing back the pages of a memory-mapped corpus as counting, encoding and training go
+through it.
 
 A corpus whose ids are larger than the encoder's threshold is a memory map of a temporary
-file (:func:`wordvec.corpus.encode`). Every page a thread reads stays in the process's
-resident set until the map is closed, so one epoch over a corpus of 4 GB of ids would hold
-4 GB resident, although a thread only ever needs the chunk it trains. Once a chunk is
-trained, :meth:`CorpusPages.release` hands its pages back with ``madvise(MADV_DONTNEED)``:
-the kernel drops them from the process (for a shared file mapping the data stays in the
-page cache, or goes back to the file, and the next epoch faults it in again), so the
-resident part of the corpus is about the chunks in flight. Releasing a page another thread
-still reads is safe: the map is shared and the ids are never written, so the page is
-faulted in again with the same contents. Arrays in memory, and systems without
+file (:func:`wordvec.corpus.encode`, :func:`wordvec.corpus.read_tokens`). Every page read
+or written stays in the process's resident set until the map is closed, so one pass over a
+corpus of 4 GB of ids would hold 4 GB resident, although each step only needs the slice it
+works on. Once a slice is done (counted, encoded in place, trained),
+:meth:`CorpusPages.release` hands its pages back with ``madvise(MADV_DONTNEED)``: the kernel
+drops them from the process (for a shared file mapping the data, written or not, stays in
+the page cache, or goes back to the file, and the next pass faults it in again), so the
+resident part of the corpus is about the slices in flight. Releasing a page another thread
+still reads is safe: the map is shared and, while training, the ids are never written, so
+the page is faulted in again with the same contents. Arrays in memory, and systems without
 ``MADV_DONTNEED``, are left alone.
+
+Shared by the corpus reader and the engine, it imports nothing of wordvec's.
 """
 from __future__ import annotations
 
