@@ -2,6 +2,7 @@
 with the data intact, and training on a memory map equals training in memory."""
 from __future__ import annotations
 
+import importlib
 import mmap
 import sys
 
@@ -99,3 +100,62 @@ def test_training_on_a_memory_map_equals_training_in_memory(tmp_path):
         results.append((W_in, W_out))
     for a, b in zip(*results):
         assert np.array_equal(a, b)
+
+
+def _zipf_file(tmp_path, words: int = 600_000):
+    rng = np.random.default_rng(1)
+    p = 1.0 / np.arange(1, 3001)
+    ids = rng.choice(3000, size=words, p=p / p.sum())
+    path = tmp_path / "c.txt"
+    path.write_text("\n".join(" ".join(f"w{i}" for i in ids[k:k + 50])
+                              for k in range(0, words, 50)) + "\n")
+    return path
+
+
+def test_text_larger_than_the_threshold_spills_its_ids_from_the_first_piece(tmp_path):
+    """Ids below the threshold, text above it: spilled (held pieces would stay in the heap)."""
+    from wordvec.corpus import read_tokens
+
+    path = _zipf_file(tmp_path, 20_000)
+    size = path.stat().st_size
+    for threshold, mapped in ((size - 1, True), (size, False)):
+        stream = read_tokens(path, max_distinct=10**6, max_token_bytes=10**6,
+                             memmap_threshold=threshold, tmp_dir=tmp_path)
+        assert stream.ids.nbytes < threshold
+        assert isinstance(stream.ids, np.memmap) == mapped
+
+
+@linux
+def test_counting_and_encoding_a_mapped_corpus_hand_its_pages_back(tmp_path):
+    from wordvec.corpus import encode, encode_stream, read_tokens
+    from wordvec.vocab import Vocab, _stream_counts
+
+    path = _zipf_file(tmp_path)
+    stream = read_tokens(path, max_distinct=10**6, max_token_bytes=10**6,
+                         memmap_threshold=1 << 16, tmp_dir=tmp_path)
+    assert isinstance(stream.ids, np.memmap) and stream.ids.nbytes > 2 << 20
+    counts, words = _stream_counts(stream)
+    assert _resident_kib(stream.ids) <= 8                 # counted: handed back
+    vocab = Vocab.build(path, min_count=3)
+    assert dict(zip(vocab.words, vocab.counts.tolist())) == {
+        w: c for w, c in counts.items() if c >= 3}
+    id_of = np.array([vocab.word_to_id.get(w, -1) for w in words], dtype=np.int32)
+    encoded = encode_stream(stream, id_of)
+    assert _resident_kib(encoded.ids) <= 8                # encoded in place: handed back
+    expected = encode(path, vocab.word_to_id)
+    assert np.array_equal(encoded.ids, expected.ids)      # faulted in again, unchanged
+    assert encoded.fingerprint == expected.fingerprint
+
+
+@linux
+def test_the_engine_checks_a_mapped_corpus_a_slice_at_a_time(tmp_path, monkeypatch):
+    engine = importlib.import_module("wordvec.engine.train")
+    monkeypatch.setattr(engine, "_CHECK_SLICE", 1 << 16)
+    values = np.arange(1 << 20, dtype=np.int32) % 1000
+    ids = _memmap(tmp_path, values)
+    assert engine._ids_below(ids, 1000) and _resident_kib(ids) <= 8
+    assert not engine._ids_below(ids, 999)                # 999 is in the first slice
+    bad = values.copy()
+    bad[-1] = -1                                          # in the last slice only
+    (tmp_path / "bad").mkdir()
+    assert not engine._ids_below(_memmap(tmp_path / "bad", bad), 1000)

@@ -84,6 +84,7 @@ import numpy as np
 
 from .compiler import require_numba
 from .errors import WordvecError, shown
+from .pages import CorpusPages
 
 __all__ = [
     "BLOCK_SIZE",
@@ -802,10 +803,12 @@ class EncodedCorpus:
 
 class _IdSink:
     """Collects id chunks in memory; past ``threshold`` bytes, spills them to a temporary
-    file and returns a memmap of it at the end."""
+    file and returns a memmap of it at the end. For files of more than ``threshold`` bytes
+    of text in all (:func:`_sink_for`) it spills from the first chunk: their ids are likely
+    to pass the threshold, and chunks held until then (64 MiB) would stay in the heap."""
 
-    def __init__(self, threshold: int, tmp_dir):
-        self.threshold = threshold
+    def __init__(self, threshold: int, tmp_dir, spill_now: bool = False):
+        self.threshold = -1 if spill_now else threshold
         self.tmp_dir = tmp_dir
         self.chunks: list[np.ndarray] = []
         self.nbytes = 0
@@ -830,7 +833,8 @@ class _IdSink:
     def finish(self, writable: bool = False) -> np.ndarray:
         """The ids collected; a memmap of the spilled file, read-only unless ``writable``
         (an in-memory result is always writable)."""
-        if self.file is None:
+        if self.file is None or not self.nbytes:   # nothing to map: no ids were kept
+            self.abort()
             return (np.concatenate(self.chunks) if self.chunks
                     else np.empty(0, dtype=np.int32))
         self.file.close()
@@ -849,6 +853,13 @@ class _IdSink:
         if self.file is not None:
             self.file.close()
             _remove_quietly(self.file.name)
+
+
+def _sink_for(files: list, threshold: int, tmp_dir) -> _IdSink:
+    """The sink of the ids of ``files``: spilling from the start when their text (as stored:
+    a compressed file counts its compressed bytes) is larger than ``threshold``."""
+    text = sum(f.end - f.start if isinstance(f, FilePart) else _stat(f).st_size for f in files)
+    return _IdSink(threshold, tmp_dir, spill_now=text > threshold)
 
 
 def _remove_quietly(path: str) -> None:
@@ -902,7 +913,8 @@ def encode(source: Source, word_to_id: Mapping[str, int], *, block_size: int = B
     else:
         ids_of = _TokenIds(word_to_id)
         sentences = (c for s in _token_lists(token_lists) for c in _cut(s, max_sentence))
-    sink = _IdSink(memmap_threshold, tmp_dir)
+    sink = (_sink_for(files, memmap_threshold, tmp_dir) if files is not None
+            else _IdSink(memmap_threshold, tmp_dir))
     hasher = hashlib.blake2b(digest_size=16)
     kept_lengths: list[np.ndarray] = []
     raw_words = 0
@@ -1064,7 +1076,7 @@ def read_tokens(source: Source, *, max_distinct: int, max_token_bytes: int,
     from .scan import TokenScanner
 
     scanner = TokenScanner(_CARRY_LIMIT, max_sentence)
-    sink = _IdSink(memmap_threshold, tmp_dir)
+    sink = _sink_for(files, memmap_threshold, tmp_dir)
     lengths: list[np.ndarray] = []
     file_ends: list[int] = []
     raw_words = 0
@@ -1098,10 +1110,11 @@ def encode_stream(stream: TokenStream, id_of_token: np.ndarray) -> EncodedCorpus
     second copy of the corpus is made; the stream is spent.
     """
     ids = stream.ids
+    pages = CorpusPages(ids)
     ends = np.cumsum(stream.lengths)
     hasher = hashlib.blake2b(digest_size=16)
     kept_lengths: list[np.ndarray] = []
-    written = first = start = 0
+    written = first = start = released = 0
     while first < stream.lengths.shape[0]:
         last = max(int(np.searchsorted(ends, start + _ENCODE_BATCH, side="right")), first + 1)
         stop = int(ends[last - 1])
@@ -1109,6 +1122,8 @@ def encode_stream(stream: TokenStream, id_of_token: np.ndarray) -> EncodedCorpus
         ids[written:written + kept_ids.shape[0]] = kept_ids
         hasher.update(np.ascontiguousarray(kept_ids, dtype="<i4").data)
         written += kept_ids.shape[0]
+        pages.release(released, written)    # encoded: a mapped corpus keeps what is next
+        released = written
         kept_lengths.append(kept)
         first, start = last, stop
     encoded = ids[:written]

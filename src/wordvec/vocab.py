@@ -43,6 +43,7 @@ from wordvec.corpus import (
     read_tokens,
 )
 from wordvec.errors import WordvecError, shown
+from wordvec.pages import CorpusPages
 
 __all__ = ["Vocab", "VocabError", "VocabPrunedWarning", "Counted", "count_and_encode",
            "count_corpus", "count_sentences",
@@ -465,10 +466,12 @@ def _stream_counts(stream: TokenStream) -> tuple[dict[str, int], list[str]]:
     """The word counts of a token stream, in order of first occurrence, and the word of each
     of its distinct tokens; warns for each file as :func:`count_words` does."""
     per_token = np.zeros(len(stream.tokens), dtype=np.int64)
+    pages = CorpusPages(stream.ids)     # a mapped corpus: each slice's pages go once counted
     # A slice at a time: bincount copies its input as int64, twice the ids' own size.
     for start in range(0, stream.raw_words, _BINCOUNT_SLICE):
         per_token += np.bincount(stream.ids[start:start + _BINCOUNT_SLICE],
                                  minlength=len(stream.tokens))
+        pages.release(start, min(start + _BINCOUNT_SLICE, stream.raw_words))
     counts: dict[str, int] = {}
     words: list[str] = []
     flagged: list[tuple[int, bool, bool]] = []  # (token, cut, invalid) of the odd tokens
@@ -487,6 +490,7 @@ def _stream_counts(stream: TokenStream) -> tuple[dict[str, int], list[str]]:
         for path, end in zip(stream.files, stream.file_ends):
             tokens = stream.ids[start:end]
             n_invalid, n_cut = (int(np.count_nonzero(flag[tokens])) for flag in (invalid, cut))
+            pages.release(start, end)
             if n_invalid:
                 warnings.warn(InvalidUTF8Warning(n_invalid, str(path)), stacklevel=3)
             if n_cut:

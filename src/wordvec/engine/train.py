@@ -162,8 +162,24 @@ def _check(ids, bounds, counts, weights, dim):
         for b, B in named[i + 1:]:
             if np.shares_memory(A, B):
                 raise ValueError(f"{a} and {b} must be separate arrays (they share memory)")
-    if ids.size and (int(ids.min()) < 0 or int(ids.max()) >= V):
+    if ids.size and not _ids_below(ids, V):
         raise ValueError(f"ids must lie in [0, {V}) (the vocabulary size given by counts)")
+
+
+#: Ids checked at a time by :func:`_ids_below` (16 MiB).
+_CHECK_SLICE = 1 << 22
+
+
+def _ids_below(ids: np.ndarray, V: int) -> bool:
+    """Whether every id lies in [0, V), checked a slice at a time whose pages a mapped
+    corpus hands back once checked (a whole pass would make the corpus resident at once)."""
+    pages = CorpusPages(ids)
+    for start in range(0, ids.shape[0], _CHECK_SLICE):
+        part = ids[start:start + _CHECK_SLICE]
+        if int(part.min()) < 0 or int(part.max()) >= V:
+            return False
+        pages.release(start, start + part.shape[0])
+    return True
 
 
 class _Run:
