@@ -191,3 +191,20 @@ def test_a_phrases_model_past_the_memory_bound_is_refused_unread(tmp_path, monke
     monkeypatch.setattr("wordvec.memory.available_memory", lambda: 8 * 1000)
     with pytest.raises(PhrasesFileError, match="larger than 1,000 bytes"):
         Phrases.load(path)
+
+
+@pytest.mark.parametrize("make", KINDS)
+def test_files_of_ours_that_a_folder_may_hold_are_never_waited_on(tmp_path, make):
+    """A checkpoint folder's PID file and a resumed run's output are named by untrusted
+    places (the folder given, the checkpoint): neither is opened unless it is a regular
+    file."""
+    from wordvec.folderlock import PID_FILE, _other_pid
+    from wordvec.outputs import is_own_file
+
+    path, _ = make(tmp_path)
+    assert is_own_file(path) is False
+    folder = tmp_path / "ckpt"
+    folder.mkdir()
+    (folder / PID_FILE).symlink_to(path)
+    assert _other_pid(folder) is None
+

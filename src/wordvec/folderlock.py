@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 from .errors import WordvecError
+from .inputfile import open_input
 
 PID_FILE = ".wordvec.pid"
 
@@ -35,7 +36,8 @@ class FolderLockedError(WordvecError):
 
 def _other_pid(folder: Path) -> int | None:
     try:
-        text = (folder / PID_FILE).read_text(encoding="ascii", errors="replace")[:32].strip()
+        with open_input(folder / PID_FILE) as f:    # never a FIFO's wait or a device's flood
+            text = f.read(32).decode("ascii", errors="replace").strip()
     except OSError:
         return None
     return int(text) if text.isdigit() else None

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from .errors import WordvecError, WriteError
+from .inputfile import open_input
 
 __all__ = ["OutputError", "is_own_file", "refuse_overlap", "rescue_model"]
 
@@ -67,7 +68,7 @@ def is_own_file(path) -> bool:
     import zipfile
 
     try:
-        with open(path, "rb") as f:
+        with open_input(path) as f:
             head = f.read(256)
     except OSError:
         return False
