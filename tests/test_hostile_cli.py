@@ -746,7 +746,8 @@ def test_an_output_that_is_a_link_elsewhere_replaces_the_link_not_its_target(cor
 
 
 @pytest.mark.parametrize("module", ["llvmlite.binding.executionengine",
-                                    "importlib._bootstrap"])
+                                    "importlib._bootstrap", "weakref",
+                                    "numba.core.types.abstract"])
 def test_a_signal_inside_a_c_callback_is_delivered_again_outside_it(module):
     # Python drops an exception raised in a C callback, as llvmlite makes while Numba
     # compiles and the import system's module-lock weakref callback is (a CI run lost a

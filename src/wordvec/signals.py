@@ -39,8 +39,8 @@ def stop_signals_raise(ignore_after: bool = False):
         if _raise_would_be_lost(frame):
             # Python drops an exception raised in a callback from C ("Exception ignored
             # in ..."): llvmlite's while Numba compiles, a weakref callback such as the
-            # import system's module-lock clean-up. The run would go on: deliver the signal
-            # again a moment later.
+            # import system's module-lock clean-up or Numba's type disposal. The run would
+            # go on: deliver the signal again a moment later.
             threading.Timer(REDELIVER_SECONDS, os.kill, (os.getpid(), signum)).start()
             return
         fired.append(signum)
@@ -81,8 +81,10 @@ def work_done() -> None:
 REDELIVER_SECONDS = 0.05
 
 
-#: Modules whose code runs inside callbacks from C, where a raised exception is dropped.
-_CALLBACK_MODULES = ("llvmlite", "importlib._bootstrap")
+#: Modules whose code runs inside callbacks from C, where a raised exception is dropped:
+#: llvmlite's, the import system's and ``weakref.finalize``'s, and Numba's type cache's
+#: weakref callback (``_on_type_disposal``; a CI run on Python 3.13 lost a Ctrl-C there).
+_CALLBACK_MODULES = ("llvmlite", "importlib._bootstrap", "weakref", "numba.core.types.abstract")
 
 
 def _raise_would_be_lost(frame, depth: int = 8) -> bool:
