@@ -67,7 +67,7 @@ def _open_temporary(path, mode):
     except OSError as exc:
         raise WriteError(path, _write_cause(exc)) from exc
     except BaseException:
-        _remove_named(folder, _temp_prefix(path))
+        remove_stale_temporaries(folder, ours=True, prefix=_temp_prefix(path))
         raise
     f = None
     try:
@@ -228,21 +228,10 @@ def check_output_path(path) -> None:
         os.close(fd)
         os.unlink(probe)
     except BaseException as exc:        # an OSError, or a stop signal at any moment of it
-        _remove_named(folder, prefix)
+        remove_stale_temporaries(folder, ours=True, prefix=prefix)
         if isinstance(exc, OSError):
             raise WriteError(path, _write_cause(exc)) from exc
         raise
-
-
-def _remove_named(folder, prefix: str) -> None:
-    """Remove this process's temporaries in ``folder`` named ``{prefix}{random}.tmp``: the
-    one a stop signal interrupted ``mkstemp`` after making, whose name never came back."""
-    with contextlib.suppress(OSError), os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.name.startswith(prefix) and entry.name.endswith(".tmp") \
-                    and _TEMP_NAME.fullmatch(entry.name):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
 
 
 def _name_max(folder):
@@ -268,26 +257,25 @@ def temporary_file(folder, name: str):
             os.unlink(tmp)
 
 
-def remove_stale_temporaries(folder, *, ours: bool = False) -> list:
+def remove_stale_temporaries(folder, *, ours: bool = False, prefix: str = "") -> list:
     """Remove the temporaries of writers that died in ``folder``: files named as
     :func:`atomic_write` names them (``.*.wordvec-{pid}-*.tmp``) whose PID is no running
     process and not ours; with ``ours``, this process's own too (for a run that is stopping:
-    a signal can land between creating a temporary and the code that would remove it).
+    a signal can land between creating a temporary and the code that would remove it, or
+    inside ``mkstemp`` after it made the file, whose name then never came back); with
+    ``prefix``, only the names that start with it (one target's temporaries).
     Returns the paths removed; never touches any other file; errors (a folder that cannot be
-    listed, a file that cannot be removed) are ignored quietly. POSIX only (elsewhere it
-    removes nothing: there a signal 0 would not test a PID).
+    listed, a file that cannot be removed) are ignored quietly. Other processes' files are
+    judged on POSIX only (elsewhere a signal 0 would not test a PID).
     """
     removed = []
-    if os.name != "posix":
-        return removed
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return removed
     for entry in entries:
         match = _TEMP_NAME.fullmatch(entry.name)
-        pid = int(match["pid"]) if match else None
-        if pid is None or (_may_be_running(pid) and not (ours and pid == os.getpid())):
+        if not (match and entry.name.startswith(prefix) and _is_stale(int(match["pid"]), ours)):
             continue
         try:
             if entry.is_file(follow_symlinks=False):
@@ -296,6 +284,13 @@ def remove_stale_temporaries(folder, *, ours: bool = False) -> list:
         except OSError:
             pass
     return removed
+
+
+def _is_stale(pid, ours):
+    """Whether a temporary written by ``pid`` may be removed (see remove_stale_temporaries)."""
+    if pid == os.getpid():
+        return ours
+    return os.name == "posix" and not _may_be_running(pid)
 
 
 def _may_be_running(pid):
