@@ -125,6 +125,23 @@ def test_text_larger_than_the_threshold_spills_its_ids_from_the_first_piece(tmp_
         assert isinstance(stream.ids, np.memmap) == mapped
 
 
+
+def test_the_spill_rule_sums_the_text_of_every_file(tmp_path):
+    """Two files, each below the threshold, together above it: spilled from the start."""
+    from wordvec.corpus import read_tokens
+
+    first = _zipf_file(tmp_path, 10_000)
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    first.rename(folder / "a.txt")
+    (folder / "b.txt").write_bytes((folder / "a.txt").read_bytes())
+    size = (folder / "a.txt").stat().st_size
+    for threshold, mapped in ((2 * size - 1, True), (2 * size, False)):
+        stream = read_tokens(folder, max_distinct=10**6, max_token_bytes=10**6,
+                             memmap_threshold=threshold, tmp_dir=tmp_path)
+        assert stream.ids.nbytes < threshold
+        assert isinstance(stream.ids, np.memmap) == mapped
+
 @linux
 def test_counting_and_encoding_a_mapped_corpus_hand_its_pages_back(tmp_path):
     from wordvec.corpus import encode, encode_stream, read_tokens

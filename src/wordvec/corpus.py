@@ -857,9 +857,14 @@ class _IdSink:
 
 def _sink_for(files: list, threshold: int, tmp_dir) -> _IdSink:
     """The sink of the ids of ``files``: spilling from the start when their text (as stored:
-    a compressed file counts its compressed bytes) is larger than ``threshold``."""
-    text = sum(f.end - f.start if isinstance(f, FilePart) else _stat(f).st_size for f in files)
-    return _IdSink(threshold, tmp_dir, spill_now=text > threshold)
+    a compressed file counts its compressed bytes) is larger than ``threshold``. The sizes
+    are summed only until they pass it (a large folder's files are not all stat'd again)."""
+    text = 0
+    for f in files:
+        text += f.end - f.start if isinstance(f, FilePart) else _stat(f).st_size
+        if text > threshold:
+            return _IdSink(threshold, tmp_dir, spill_now=True)
+    return _IdSink(threshold, tmp_dir, spill_now=False)
 
 
 def _remove_quietly(path: str) -> None:
