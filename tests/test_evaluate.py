@@ -118,6 +118,45 @@ def test_skipped_questions_are_told_apart_by_why(tmp_path):
     assert answered == len(questions) - sum(count_skipped(wv, questions, restrict_vocab=4))
 
 
+
+def test_the_evaluate_command_reads_each_file_once_and_counts_what_it_scored(
+        tmp_path, monkeypatch):
+    """``wordvec evaluate`` scores and counts the skipped from one reading of each file
+    (a file changed between two readings could not make the counts disagree)."""
+    import json
+
+    import click.testing
+
+    import wordvec.evaluate
+    from wordvec.cli import main as cli_main
+    from wordvec.io import save_word2vec_format
+
+    words = ["a", "b", "c", "d", "e", "f"]
+    save_word2vec_format(tmp_path / "v.txt", words,
+                         np.random.default_rng(0).standard_normal((6, 4)).astype(np.float32))
+    questions = tmp_path / "q.txt"
+    questions.write_text(": s\na b c d\na b c f\na b x d\ne x a b\na e b c\n")
+    pairs = tmp_path / "p.tsv"
+    pairs.write_text("a\tb\t1\nc\td\t2\ne\tf\t3\na\tx\t4\nb\tf\t5\n")
+    reads = []
+    real = wordvec.evaluate.read_input
+    monkeypatch.setattr(wordvec.evaluate, "read_input",
+                        lambda path, limit: reads.append(str(path)) or real(path, limit))
+    result = click.testing.CliRunner().invoke(cli_main, [
+        "evaluate", str(tmp_path / "v.txt"), "--analogies", str(questions), "--pairs",
+        str(pairs), "--restrict-vocab", "4", "--json"])
+    assert result.exit_code == 0, result.output
+    assert sorted(reads) == sorted([str(questions), str(pairs)])
+    report = json.loads(result.output)
+    answered = report["analogy.sections"]["Total accuracy"]
+    assert report["analogy.total"] == 5
+    assert (report["analogy.skipped_out_of_vocabulary"],
+            report["analogy.skipped_beyond_restrict_vocab"]) == (2, 2)
+    assert answered["correct"] + answered["incorrect"] == 1
+    assert (report["pairs.p.tsv.skipped_out_of_vocabulary"],
+            report["pairs.p.tsv.skipped_beyond_restrict_vocab"]) == (1, 2)
+    assert report["pairs.p.tsv.total"] == 5
+
 def spelled(extra):
     """a : b = c : d with unit(u_b + u_c - u_a) = unit(e2 + e3), d at cosine 0.978 from it,
     and the words of ``extra`` at cosine 0.99997, 0.9999, ... (decreasing, all above d)."""

@@ -142,14 +142,22 @@ def evaluate_word_analogies(wv: WordVectors, analogies, restrict_vocab: int | No
     ``{'section': name, 'correct': [(A, B, C, D), ...], 'incorrect': [...]}`` in file order,
     then ``{'section': 'Total accuracy', ...}`` holding all of them.
     """
-    parsed = read_analogies(analogies, case_insensitive)
+    return score_analogies(wv, read_analogies(analogies, case_insensitive), analogies,
+                           restrict_vocab, case_insensitive, dummy4unknown)
+
+
+def score_analogies(wv: WordVectors, parsed: list, source, restrict_vocab: int | None = 300_000,
+                    case_insensitive: bool = True, dummy4unknown: bool = False):
+    """:func:`evaluate_word_analogies` of questions already read by :func:`read_analogies`
+    (with the same ``case_insensitive``) from the file ``source`` (named in messages), so
+    that a caller that also counts them reads the file once."""
     n_questions = sum(len(qs) for _, qs in parsed)
     if n_questions == 0:
-        raise ValueError(f"{analogies}: no analogy questions found (expected ': section' lines "
+        raise ValueError(f"{source}: no analogy questions found (expected ': section' lines "
                          f"followed by lines of four words)")
     ok_vocab = restricted_vocab(wv, restrict_vocab, case_insensitive)
     logger.info("Evaluating word analogies for top %s words in the model on %s",
-                restrict_vocab, analogies)
+                restrict_vocab, source)
 
     # Questions whose four words are all candidates, as rows a, b, c, expected: (Q, 4) int64.
     inside = [[all(w in ok_vocab for w in q) for _, q in qs] for _, qs in parsed]
@@ -328,11 +336,20 @@ def evaluate_word_pairs(wv: WordVectors, pairs, delimiter: str | None = "\t",
     results (``pearsonr``, ``spearmanr``, two-sided) and the percentage of pairs with an
     unknown word (of the pairs used with ``dummy4unknown``, of all pairs without, as gensim).
     """
+    return score_word_pairs(wv, read_word_pairs(pairs, delimiter, encoding, case_insensitive),
+                            pairs, restrict_vocab, case_insensitive, dummy4unknown)
+
+
+def score_word_pairs(wv: WordVectors, parsed: list, source, restrict_vocab: int | None = 300_000,
+                     case_insensitive: bool = True, dummy4unknown: bool = False):
+    """:func:`evaluate_word_pairs` of pairs already read by :func:`read_word_pairs` (with the
+    same ``case_insensitive``) from the file ``source`` (named in messages), so that a
+    caller that also counts them reads the file once."""
     from scipy import stats
 
     ok_vocab = restricted_vocab(wv, restrict_vocab, case_insensitive)
     gold, model_rows, oov = [], [], 0
-    for line_no, a, b, score in read_word_pairs(pairs, delimiter, encoding, case_insensitive):
+    for line_no, a, b, score in parsed:
         if a not in ok_vocab or b not in ok_vocab:
             oov += 1
             if dummy4unknown:
@@ -340,12 +357,12 @@ def evaluate_word_pairs(wv: WordVectors, pairs, delimiter: str | None = "\t",
                 model_rows.append((-1, -1))
             else:
                 logger.debug("Skipping line %d of %s with unknown words: %s %s",
-                             line_no, pairs, a, b)
+                             line_no, source, a, b)
             continue
         gold.append(score)
         model_rows.append((ok_vocab[a], ok_vocab[b]))
     if not gold:
-        raise ValueError(f"{pairs}: no word pairs to evaluate: all {oov} pairs have a word "
+        raise ValueError(f"{source}: no word pairs to evaluate: all {oov} pairs have a word "
                          f"outside the {len(ok_vocab):,} words searched (restrict_vocab)")
 
     model_rows = np.array(model_rows, dtype=np.int64)             # (P, 2); -1: unknown
@@ -358,11 +375,11 @@ def evaluate_word_pairs(wv: WordVectors, pairs, delimiter: str | None = "\t",
     pearson = stats.pearsonr(gold, model)
     # gensim's order of operations, so that the percentage is the same float
     oov_ratio = float(oov) / (len(gold) if dummy4unknown else len(gold) + oov) * 100
-    logger.info("Pearson correlation coefficient against %s: %.4f", pairs, pearson[0])
-    logger.info("Spearman rank-order correlation coefficient against %s: %.4f", pairs, spearman[0])
+    logger.info("Pearson correlation coefficient against %s: %.4f", source, pearson[0])
+    logger.info("Spearman rank-order correlation coefficient against %s: %.4f", source, spearman[0])
     logger.info("Pairs with unknown words ratio: %.1f%%", oov_ratio)
     return pearson, spearman, oov_ratio
 
 
 __all__ = ["count_skipped", "evaluate_word_analogies", "evaluate_word_pairs", "read_analogies",
-           "read_word_pairs", "restricted_vocab"]
+           "read_word_pairs", "restricted_vocab", "score_analogies", "score_word_pairs"]

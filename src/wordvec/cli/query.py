@@ -171,7 +171,8 @@ def evaluate(vectors, analogies, pairs, restrict_vocab, as_json):
     except ValueError as exc:
         raise UserError(str(exc)) from exc
     except OSError as exc:
-        raise UserError(f"{exc.filename}: cannot be read: {exc.strerror or exc}") from None
+        which = exc.filename if exc.filename is not None else "an evaluation file"
+        raise UserError(f"{which}: cannot be read: {exc.strerror or exc}") from None
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return
@@ -192,26 +193,33 @@ def evaluate(vectors, analogies, pairs, restrict_vocab, as_json):
 def _evaluations(wv, analogies, pairs, restrict_vocab) -> dict:
     """The figures ``wordvec evaluate`` prints, by name (its --json), with how many
     questions and pairs were skipped and why."""
-    from ..evaluate import count_skipped, read_analogies, read_word_pairs
+    from ..evaluate import (
+        count_skipped,
+        read_analogies,
+        read_word_pairs,
+        score_analogies,
+        score_word_pairs,
+    )
 
     report: dict = {}
     if analogies is not None:
-        accuracy, sections = wv.evaluate_word_analogies(analogies, restrict_vocab=restrict_vocab)
+        parsed = read_analogies(analogies)
+        accuracy, sections = score_analogies(wv, parsed, analogies, restrict_vocab)
         report["analogy.accuracy"] = accuracy
         report["analogy.sections"] = {
             sec["section"]: {"correct": len(sec["correct"]), "incorrect": len(sec["incorrect"])}
             for sec in sections}
-        questions = [q for _, qs in read_analogies(analogies) for _, q in qs]
+        questions = [q for _, qs in parsed for _, q in qs]
         _count(report, "analogy", questions, count_skipped(wv, questions, restrict_vocab))
     for path in pairs:
-        (pearson, _), (spearman, _), oov = wv.evaluate_word_pairs(
-            path, restrict_vocab=restrict_vocab)
+        word_pairs = read_word_pairs(path)
+        (pearson, _), (spearman, _), oov = score_word_pairs(wv, word_pairs, path, restrict_vocab)
         key = f"pairs.{path.name}"
         report[f"{key}.pearson"] = float(pearson)
         report[f"{key}.spearman"] = float(spearman)
         report[f"{key}.oov"] = float(oov)
-        word_pairs = [(a, b) for _, a, b, _ in read_word_pairs(path)]
-        _count(report, key, word_pairs, count_skipped(wv, word_pairs, restrict_vocab))
+        words = [(a, b) for _, a, b, _ in word_pairs]
+        _count(report, key, words, count_skipped(wv, words, restrict_vocab))
     return report
 
 
