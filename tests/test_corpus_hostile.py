@@ -296,14 +296,16 @@ def test_a_file_that_cannot_be_opened_or_read_is_named(folder, monkeypatch, code
         def read(self, n=-1):
             raise OSError(code, os.strerror(code))
 
-    def fake_open(path, mode="r", *args, **kwargs):
+    real_open = corpus.open_input
+
+    def fake_open(path):
         if os.fspath(path) == target:
             if when == "open":
                 raise OSError(code, os.strerror(code), target)
-            return FailingRead(open(path, mode, *args, **kwargs))
-        return open(path, mode, *args, **kwargs)
+            return FailingRead(real_open(path))
+        return real_open(path)
 
-    monkeypatch.setattr(corpus, "open", fake_open, raising=False)
+    monkeypatch.setattr(corpus, "open_input", fake_open)
     for call in (words_of, count_words,
                  lambda s: encode(s, Vocab.from_counts(["a"], [1]).word_to_id)):
         with pytest.raises(CorpusError) as info:
@@ -345,11 +347,13 @@ def test_a_fifo_in_a_folder_is_skipped_without_opening_it(folder, monkeypatch):
     os.mkfifo(fifo)
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
-    def fake_open(path, *args, **kwargs):
-        assert os.fspath(path) != str(fifo), "opening a FIFO blocks until a writer comes"
-        return open(path, *args, **kwargs)
+    real_open = corpus.open_input
 
-    monkeypatch.setattr(corpus, "open", fake_open, raising=False)
+    def fake_open(path):
+        assert os.fspath(path) != str(fifo), "a FIFO in a folder is left unopened"
+        return real_open(path)
+
+    monkeypatch.setattr(corpus, "open_input", fake_open)
     assert words_of(folder) == ["a", "b", "c"]
     assert count_words(folder) == ({"a": 1, "b": 1, "c": 1}, 3)
     assert [Path(p).name for p, _, _ in file_stats(folder)] == ["a.txt", "b.txt", "c.txt"]

@@ -300,12 +300,14 @@ def load_checkpoint(directory) -> Checkpoint:
     if not path.is_file():
         raise CheckpointError(f"no checkpoint in {directory} (expected {path}); pass the "
                               "folder given to --checkpoint-dir")
+    from .inputfile import open_input
     from .io.container import read_npz_members
     from .io.errors import VectorFileError
 
     try:
-        sealed = _check_digest(path)
-        arrays = read_npz_members(path, MEMBERS, optional=(*OUTPUTS, CLUSTER_MEMBER))
+        with open_input(path) as f:     # opened once: the bytes checksummed are those read
+            sealed = _check_digest(f)
+            arrays = read_npz_members(path, MEMBERS, optional=(*OUTPUTS, CLUSTER_MEMBER), f=f)
     except OSError as exc:
         raise CheckpointError(f"cannot read {path}: {exc.strerror or exc}") from None
     except VectorFileError as exc:
@@ -326,22 +328,21 @@ def load_checkpoint(directory) -> Checkpoint:
         raise CheckpointError(f"{path} is damaged: {exc}") from None
 
 
-def _check_digest(path) -> bool:
-    """Whether the file ends with a checksum (a 64-byte zip comment); raises _Damage when it
-    does and the checksum disagrees with the bytes before it."""
-    with open(path, "rb") as f:
-        size = f.seek(0, os.SEEK_END)
-        if size < _EOCD_LEN + _DIGEST_LEN:
-            return False
-        f.seek(size - _EOCD_LEN - _DIGEST_LEN)
-        tail = f.read(_EOCD_LEN + _DIGEST_LEN)
-        comment_len, = struct.unpack("<H", tail[_EOCD_LEN - 2:_EOCD_LEN])
-        if tail[:4] != _EOCD or comment_len != _DIGEST_LEN:
-            return False
-        if _sha256(f, size - _DIGEST_LEN).encode("ascii") != tail[_EOCD_LEN:]:
-            raise _Damage("its checksum (the SHA-256 of the file, kept at its end) disagrees "
-                          "with its bytes, so some of them changed after it was written; "
-                          "restore a copy of it or start a new run")
+def _check_digest(f) -> bool:
+    """Whether the open file ``f`` ends with a checksum (a 64-byte zip comment); raises
+    _Damage when it does and the checksum disagrees with the bytes before it."""
+    size = f.seek(0, os.SEEK_END)
+    if size < _EOCD_LEN + _DIGEST_LEN:
+        return False
+    f.seek(size - _EOCD_LEN - _DIGEST_LEN)
+    tail = f.read(_EOCD_LEN + _DIGEST_LEN)
+    comment_len, = struct.unpack("<H", tail[_EOCD_LEN - 2:_EOCD_LEN])
+    if tail[:4] != _EOCD or comment_len != _DIGEST_LEN:
+        return False
+    if _sha256(f, size - _DIGEST_LEN).encode("ascii") != tail[_EOCD_LEN:]:
+        raise _Damage("its checksum (the SHA-256 of the file, kept at its end) disagrees "
+                      "with its bytes, so some of them changed after it was written; "
+                      "restore a copy of it or start a new run")
     return True
 
 

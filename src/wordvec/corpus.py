@@ -84,6 +84,7 @@ import numpy as np
 
 from .compiler import require_numba
 from .errors import WordvecError, shown
+from .inputfile import open_input
 from .pages import CorpusPages
 
 __all__ = [
@@ -432,14 +433,16 @@ class _Decompressed:
 
 
 def _open_binary(path) -> BinaryIO:
+    """``path`` opened for reading (:func:`~wordvec.inputfile.open_input`: a FIFO or device
+    put where a checked file was is refused, never waited on), decompressed by its suffix."""
     if isinstance(path, FilePart):
-        f = open(path.path, "rb")
+        f = open_input(path.path)
         f.seek(path.start)
         return _PartReader(f, path.end - path.start)  # type: ignore[return-value]
     opener = _OPENERS.get(path.suffix.lower())
     if opener is None:
-        return open(path, "rb")
-    raw = open(path, "rb")
+        return open_input(path)
+    raw = open_input(path)
     try:
         return _Decompressed(opener(raw, "rb"), raw)  # type: ignore[return-value]
     except BaseException:

@@ -70,14 +70,11 @@ def is_own_file(path) -> bool:
     try:
         with open_input(path) as f:
             head = f.read(256)
-    except OSError:
+            if head.startswith(b"PK\x03\x04"):
+                with zipfile.ZipFile(f) as zf:
+                    return "meta.npy" in zf.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
         return False
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                return "meta.npy" in zf.namelist()
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return False
     line, newline, _ = head.partition(b"\n")
     parts = line.split()
     return bool(newline) and len(parts) == 2 and all(p.isdigit() for p in parts)

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from ..corpus import _OPENERS, CorpusError, FilePart, _reason, _show_path
+from ..inputfile import open_input
 
 #: How far past a nominal cut a newline is looked for before any whitespace will do: a line
 #: cut in two trains as two sentences, which only the few windows across the cut notice.
@@ -68,7 +69,7 @@ def _token_end(path, at: int, size: int) -> int:
     """The first offset at or after ``at`` that follows a newline within
     :data:`NEWLINE_REACH` bytes, else one that follows any whitespace, else ``size``."""
     try:
-        with open(path, "rb") as f:
+        with open_input(path) as f:
             f.seek(at)
             near = f.read(NEWLINE_REACH)
             newline = near.find(b"\n")

@@ -113,7 +113,7 @@ def _map_member(path, zf, f, name):
                               offset=offset)
     if nbytes == 0:
         return np.empty(shape, dtype=dtype)
-    return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape,
+    return np.memmap(f, dtype=dtype, mode="r", offset=offset, shape=shape,
                      order="F" if fortran_order else "C")
 
 
@@ -139,7 +139,7 @@ def _check_member_size(path, zf, name, nbytes, shape, dtype):
     from ..memory import available_memory, format_bytes
 
     info = zf.getinfo(name)
-    held = min(info.compress_size, os.path.getsize(path))   # the bytes really there
+    held = min(info.compress_size, os.fstat(zf.fp.fileno()).st_size)   # the bytes really there
     what = f"member {name} promises an array of {nbytes:,} bytes ({dtype} {shape})"
     if info.compress_type == zipfile.ZIP_STORED and nbytes > held:
         raise VectorFileError(path, f"{what}, but it holds only {held:,} bytes; the file is "
@@ -186,16 +186,26 @@ def _read_member(path, zf, name):
     return np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran_order else "C")
 
 
-def read_npz_members(path, names, optional=()) -> dict:
+def read_npz_members(path, names, optional=(), f=None) -> dict:
     """The .npy members ``names`` (without ``.npy``) of a .npz file, and those of
     ``optional`` that it holds, read into memory as writable arrays; never unpickles, and
     allocates nothing for what a damaged header merely promises. Raises VectorFileError for
     a file that is not a zip, is truncated (its problem then says "truncated"), lacks a
     member, is damaged, or holds a member larger than the memory available
-    (FileNotFoundError and the like as open() raises them)."""
-    open_input(path).close()
+    (FileNotFoundError and the like as :func:`~wordvec.inputfile.open_input` raises them).
+    ``f``: the file ``path`` names, already opened by the caller with ``open_input``;
+    otherwise it is opened here. Either way the path is opened once, so what is checked is
+    what is read (no FIFO or other file can be swapped in between)."""
+    if f is None:
+        with open_input(path) as opened:
+            return _read_npz_members(path, opened, names, optional)
+    return _read_npz_members(path, f, names, optional)
+
+
+def _read_npz_members(path, f, names, optional) -> dict:
+    f.seek(0)
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(f) as zf:
             present = set(zf.namelist())
             for name in names:
                 if name + ".npy" not in present:
@@ -204,31 +214,40 @@ def read_npz_members(path, names, optional=()) -> dict:
             names = list(names) + [name for name in optional if name + ".npy" in present]
             return {name: _read_member(path, zf, name + ".npy") for name in names}
     except VectorFileError:
-        if _zip_end_missing(path):
+        if _zip_end_missing(f):
             raise _truncated_error(path) from None
         raise
     except _ZIP_DAMAGE as exc:
-        with open(path, "rb") as f:
-            pickled = pickle_problem(f.read(PICKLE_SNIFF))
+        pickled = pickle_problem(_head(f))
         if pickled:
             raise VectorFileError(path, pickled) from None
-        if _zip_end_missing(path):
+        if _zip_end_missing(f):
             raise _truncated_error(path) from None
         raise VectorFileError(path, f"the file is damaged ({type(exc).__name__}: "
                               f"{_cap(exc)})") from None
 
 
-def _zip_end_missing(path) -> bool:
-    """Whether ``path`` starts as a zip (a local header) but lacks the end of a zip: the
-    end-of-central-directory record (22 bytes and its comment) closing the file, which every
-    zip ends with. That is a file cut short (a full disk, a killed copy), not a foreign one."""
+def _head(f) -> bytes:
+    """The first bytes of the open file ``f`` (enough to tell a pickle); b"" if unreadable."""
     try:
-        with open(path, "rb") as f:
-            if f.read(4) != b"PK\x03\x04":
-                return False
-            size = f.seek(0, os.SEEK_END)
-            f.seek(max(0, size - 22 - 0xFFFF))
-            tail = f.read()
+        f.seek(0)
+        return f.read(PICKLE_SNIFF)
+    except OSError:
+        return b""
+
+
+def _zip_end_missing(f) -> bool:
+    """Whether the open file ``f`` starts as a zip (a local header) but lacks the end of a
+    zip: the end-of-central-directory record (22 bytes and its comment) closing the file,
+    which every zip ends with. That is a file cut short (a full disk, a killed copy), not a
+    foreign one."""
+    try:
+        f.seek(0)
+        if f.read(4) != b"PK\x03\x04":
+            return False
+        size = f.seek(0, os.SEEK_END)
+        f.seek(max(0, size - 22 - 0xFFFF))
+        tail = f.read()
     except OSError:
         return False
     at = tail.rfind(b"PK\x05\x06")

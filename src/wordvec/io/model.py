@@ -138,37 +138,41 @@ def load_model(path, mmap=False):
     objects, a member larger than the memory available (without mmap), or vectors holding
     NaN or infinity (naming the first such row and its word).
     """
-    open_input(path).close()    # a missing file, a folder, a FIFO: the OSError it gives
-    try:
-        return _load_model(path, mmap)
-    except VectorFileError:
-        if _zip_end_missing(path):
-            raise _truncated_error(path) from None
-        raise
-    except _ZIP_DAMAGE as exc:  # anything else the zip or .npy readers trip on: damaged bytes
-        if _zip_end_missing(path):
-            raise _truncated_error(path) from None
-        raise VectorFileError(path, f"the file is damaged ({type(exc).__name__}: {_cap(exc)}); "
-                              "it is not a model file as save_model writes it") from None
+    # A missing file, a folder, a FIFO: the OSError open_input gives. Opened once: what is
+    # checked is what is read and mapped.
+    with open_input(path) as f:
+        try:
+            return _load_model(path, f, mmap)
+        except VectorFileError:
+            if _zip_end_missing(f):
+                raise _truncated_error(path) from None
+            raise
+        except _ZIP_DAMAGE as exc:  # anything else the zip or .npy readers trip on: damage
+            if _zip_end_missing(f):
+                raise _truncated_error(path) from None
+            raise VectorFileError(path, f"the file is damaged ({type(exc).__name__}: "
+                                  f"{_cap(exc)}); it is not a model file as save_model "
+                                  "writes it") from None
 
 
-def _load_model(path, mmap):
-    """load_model's work; errors other than VectorFileError mean damaged bytes."""
+def _load_model(path, f, mmap):
+    """load_model's work on the open file ``f``; errors other than VectorFileError mean
+    damaged bytes."""
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(f)
     except zipfile.BadZipFile:
-        with open(path, "rb") as f:
-            head = f.read(PICKLE_SNIFF)
+        f.seek(0)
+        head = f.read(PICKLE_SNIFF)
         start = head[:8]
         pickled = pickle_problem(head)
         if pickled:
             raise VectorFileError(path, pickled) from None
-        if _zip_end_missing(path):
+        if _zip_end_missing(f):
             raise _truncated_error(path) from None
         raise VectorFileError(path, "not a wordvec model file: it is not a zip (.npz) archive "
                               f"(it starts {start!r}); word2vec files load with "
                               "load_word2vec_format or load") from None
-    with zf, open(path, "rb") as f:
+    with zf:
         names = set(zf.namelist())
         if "meta.npy" not in names:
             raise VectorFileError(path, "not a wordvec model file: the .npz has no 'meta' member "
