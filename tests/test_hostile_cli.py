@@ -605,7 +605,8 @@ def test_stop_signals_at_random_moments_lose_nothing_and_leave_no_temporary(tmp_
 def test_an_interrupt_during_start_up_exits_130_without_a_traceback(tmp_path, signal_corpus,
                                                                    delay):
     """From the moment the handlers are set up (the console script's first lines), through
-    the imports of the command line, NumPy and Numba, to counting."""
+    the imports of the command line, NumPy and Numba, to counting: exit 130 and one line
+    saying so, wherever it lands (a CI run found a start-up interrupt that said nothing)."""
     proc = _spawn("train", str(signal_corpus), "-o", str(tmp_path / "v.bin"), "-q")
     _await_handlers(proc)
     time.sleep(delay)
@@ -613,8 +614,36 @@ def test_an_interrupt_during_start_up_exits_130_without_a_traceback(tmp_path, si
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 130, (proc.returncode, stderr)
     assert "Traceback" not in stderr and "Aborted!" not in stderr, stderr
+    assert stderr.strip().splitlines()[-1].startswith("wordvec: interrupted (SIGINT)"), stderr
     assert not (tmp_path / "v.bin").exists() and ours(tmp_path) == []
 
+
+@pytest.mark.parametrize("where", ["loading the command line", "reading the options"])
+def test_an_interrupt_before_the_command_runs_says_so_in_one_line(capfd, monkeypatch, where):
+    """The two places an interrupt comes before a command's own handling: the console
+    script (while it imports the command line) and click reading the options."""
+    from wordvec.__main__ import run
+    from wordvec.cli import main
+    from wordvec.errors import Interrupted
+
+    def loading():
+        raise Interrupted(signal.SIGHUP)
+
+    def reading(*args, **kwargs):
+        raise Interrupted(signal.SIGHUP)
+    if where == "reading the options":
+        monkeypatch.setattr(type(main), "parse_args", reading)
+        monkeypatch.setattr(sys, "argv", ["wordvec", "similar", "v.bin", "king"])
+    stops = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    handlers = {number: signal.getsignal(number) for number in stops}
+    try:
+        with pytest.raises(SystemExit) as exited:
+            run(loading if where == "loading the command line" else main)
+    finally:                # run() leaves them ignored, as a process that is exiting
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    assert exited.value.code == 128 + signal.SIGHUP
+    assert capfd.readouterr().err == "wordvec: interrupted (SIGHUP); stopped\n"
 
 def test_a_stop_signal_the_command_was_started_ignoring_stays_ignored(tmp_path,
                                                                       signal_corpus):

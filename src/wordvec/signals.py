@@ -108,3 +108,14 @@ def interrupt_code(exc: BaseException) -> int:
 def signal_name(exc: BaseException) -> str:
     """``SIGTERM`` and the like, for an interrupt (``SIGINT`` for a plain KeyboardInterrupt)."""
     return signal.Signals(getattr(exc, "signum", signal.SIGINT)).name
+
+
+def say_interrupted(exc: BaseException) -> int:
+    """Say on standard error, in one line, that an interrupt stopped the command (one that
+    came outside a command's own handling: while the command line, NumPy or Numba loaded,
+    while its options were read), as the command group says it, and return its exit code
+    (:func:`interrupt_code`). Written straight to file descriptor 2, so that it needs
+    nothing loaded; a standard error that is gone is no reason to fail."""
+    with contextlib.suppress(OSError):
+        os.write(2, f"wordvec: interrupted ({signal_name(exc)}); stopped\n".encode())
+    return interrupt_code(exc)

@@ -14,7 +14,7 @@ import click
 
 from .. import __version__
 from ..config import TrainConfig, range_text
-from ..signals import interrupt_code, signal_name, stop_signals_raise
+from ..signals import interrupt_code, say_interrupted, signal_name, stop_signals_raise
 
 FORMATS = ("word2vec", "word2vec-text", "native")
 SUFFIX_FORMATS = {".bin": "word2vec", ".txt": "word2vec-text", ".vec": "word2vec-text",
@@ -41,7 +41,7 @@ class _Wordvec(click.Group):
         try:
             return super().make_context(*args, **kwargs)
         except KeyboardInterrupt as exc:
-            raise click.exceptions.Exit(interrupt_code(exc)) from None
+            raise click.exceptions.Exit(say_interrupted(exc)) from None
         except click.UsageError as exc:
             raise _one_line_usage(exc) from None
 
