@@ -228,12 +228,9 @@ def _read_npz_members(path, f, names, optional) -> dict:
 
 
 def _head(f) -> bytes:
-    """The first bytes of the open file ``f`` (enough to tell a pickle); b"" if unreadable."""
-    try:
-        f.seek(0)
-        return f.read(PICKLE_SNIFF)
-    except OSError:
-        return b""
+    """The first bytes of the open file ``f``: enough to tell a pickle."""
+    f.seek(0)
+    return f.read(PICKLE_SNIFF)
 
 
 def _zip_end_missing(f) -> bool:

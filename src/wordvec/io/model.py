@@ -27,13 +27,14 @@ from ..weights import NAMES, Weights
 from .atomic import atomic_write
 from .container import (
     _ZIP_DAMAGE,
+    _head,
     _map_member,
     _read_member,
     _truncated_error,
     _zip_end_missing,
     write_member,
 )
-from .errors import PICKLE_SNIFF, VectorFileError, _cap, _names, _show, pickle_problem
+from .errors import VectorFileError, _cap, _names, _show, pickle_problem
 from .finite import _nonfinite_problem, first_nonfinite_row
 
 #: The optional matrices, each shaped like W_in.
@@ -161,8 +162,7 @@ def _load_model(path, f, mmap):
     try:
         zf = zipfile.ZipFile(f)
     except zipfile.BadZipFile:
-        f.seek(0)
-        head = f.read(PICKLE_SNIFF)
+        head = _head(f)
         start = head[:8]
         pickled = pickle_problem(head)
         if pickled:
