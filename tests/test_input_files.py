@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import errno
 import os
-import signal
 import socket
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from waiting import fails_if_waiting
 from wordvec import cli as wordvec_cli
 from wordvec import evaluate, inputfile
 from wordvec.cli import files
@@ -26,14 +26,8 @@ WORDS = ["king", "queen", "man", "woman", "paris", "france", "berlin", "germany"
 def no_waiting():
     """A reader that waits (a FIFO's open, an endless device) fails the test instead of
     hanging the suite."""
-    def waited(signum, frame):
-        raise TimeoutError("the reader waited on its input")
-
-    previous = signal.signal(signal.SIGALRM, waited)
-    signal.alarm(60)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
+    with fails_if_waiting(60):
+        yield
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ after its check is refused when it is opened, with one line naming it."""
 from __future__ import annotations
 
 import os
-import signal
 
 import numpy as np
 import pytest
 
+from waiting import fails_if_waiting
 from wordvec import corpus
 from wordvec.checkpoint import load_checkpoint
 from wordvec.io import load_model, read_npz_members, save_model
@@ -19,21 +19,11 @@ from wordvec.word2vec import Word2Vec
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
 
 
-class Waited(BaseException):
-    """Raised by the alarm: a BaseException, so no reader's ``except OSError`` takes it."""
-
-
 @pytest.fixture(autouse=True)
 def no_waiting():
     """A reader that opens the FIFO waits: that fails the test instead of hanging the suite."""
-    def waited(signum, frame):
-        raise Waited("the reader opened the path a second time and waited on a FIFO")
-
-    previous = signal.signal(signal.SIGALRM, waited)
-    signal.alarm(20)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
+    with fails_if_waiting(20):
+        yield
 
 
 def _put_fifo_at(path) -> None:
