@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 
 from .errors import Interrupted
@@ -111,11 +112,12 @@ def signal_name(exc: BaseException) -> str:
 
 
 def say_interrupted(exc: BaseException) -> int:
-    """Say on standard error, in one line, that an interrupt stopped the command (one that
-    came outside a command's own handling: while the command line, NumPy or Numba loaded,
-    while its options were read), as the command group says it, and return its exit code
-    (:func:`interrupt_code`). Written straight to file descriptor 2, so that it needs
-    nothing loaded; a standard error that is gone is no reason to fail."""
-    with contextlib.suppress(OSError):
-        os.write(2, f"wordvec: interrupted ({signal_name(exc)}); stopped\n".encode())
+    """Say on standard error, in one line, that an interrupt stopped the command (the
+    command group's words for it, and the console script's for one that came before the
+    group: while the command line, NumPy or Numba loaded, while the options were read), and
+    return its exit code (:func:`interrupt_code`). Needs nothing loaded; a standard error
+    that is gone is no reason to fail."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(f"wordvec: interrupted ({signal_name(exc)}); stopped\n")
+        sys.stderr.flush()
     return interrupt_code(exc)

@@ -14,7 +14,7 @@ import click
 
 from .. import __version__
 from ..config import TrainConfig, range_text
-from ..signals import interrupt_code, say_interrupted, signal_name, stop_signals_raise
+from ..signals import say_interrupted, stop_signals_raise
 
 FORMATS = ("word2vec", "word2vec-text", "native")
 SUFFIX_FORMATS = {".bin": "word2vec", ".txt": "word2vec-text", ".vec": "word2vec-text",
@@ -56,8 +56,7 @@ class _Wordvec(click.Group):
         except WordvecError as exc:
             raise UserError(_with_option_names(str(exc))) from exc
         except KeyboardInterrupt as exc:
-            click.echo(f"wordvec: interrupted ({signal_name(exc)}); stopped", err=True)
-            raise click.exceptions.Exit(interrupt_code(exc)) from None
+            raise click.exceptions.Exit(say_interrupted(exc)) from None
         except BrokenPipeError:
             # The reader of our output went away (e.g. `| head`): stop quietly, as cat and
             # grep do; stdout is pointed at /dev/null so exiting cannot fail.
