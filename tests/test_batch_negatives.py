@@ -13,7 +13,7 @@ from wordvec.config import TrainConfig
 from wordvec.engine import init_weights, train
 from wordvec.engine import kernels as K
 from wordvec.engine.kernels import skipgram_window_step
-from wordvec.engine.train import make_state, make_tables
+from wordvec.engine.train import make_state, make_tables, read_only_ids
 from wordvec.errors import ConfigError
 
 
@@ -139,7 +139,7 @@ def test_training_loop_matches_a_plain_loop(dim):
     V, window, negative, alpha = 12, 3, 4, 0.1
     rng = np.random.default_rng(4)
     sentences = [rng.integers(0, V, n).astype(np.int32) for n in (15, 1, 9, 2)]
-    ids = np.concatenate(sentences)
+    ids = read_only_ids(np.concatenate(sentences))
     bounds = np.cumsum([0] + [len(x) for x in sentences]).astype(np.int64)
     counts = rng.integers(1, 50, V).astype(np.int64)
     W_in, W_out = _weights(V, dim, 3, scale=0.3 / np.sqrt(dim / 8))
@@ -166,7 +166,7 @@ def test_training_loop_matches_a_plain_loop(dim):
 
 def test_the_kernel_refuses_blocks_that_do_not_fit_and_hierarchical_softmax():
     V, dim, window = 12, 8, 3
-    ids = np.arange(V, dtype=np.int32)
+    ids = read_only_ids(np.arange(V, dtype=np.int32))
     bounds = np.array([0, V], dtype=np.int64)
     tables = make_tables(np.full(V, 5), 0.0)
     W_in, W_out = _weights(V, dim, 0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import sys
 
+import numba
 import numpy as np
 import pytest
 
@@ -16,7 +17,7 @@ from engine_reference import SplitMix64, below, noise_draw, topic_corpus
 from wordvec.config import TrainConfig
 from wordvec.engine import cbow_step, init_weights, skipgram_step, train
 from wordvec.engine import kernels as K
-from wordvec.engine.train import make_state, make_tables
+from wordvec.engine.train import make_state, make_tables, read_only_ids
 from wordvec.huffman import huffman_tree
 from wordvec.nn import CBOW, SGD, SkipGram, merge_shared
 from wordvec.sampling import keep_probabilities
@@ -255,7 +256,7 @@ def test_training_loop_matches_a_plain_word2vec_c_loop(model, negative, hs):
     V, dim, window, alpha = 12, 8, 3, 0.1
     rng = np.random.default_rng(4)
     sentences = [rng.integers(0, V, n).astype(np.int32) for n in (15, 1, 9, 2)]
-    ids = np.concatenate(sentences)
+    ids = read_only_ids(np.concatenate(sentences))
     bounds = np.cumsum([0] + [len(x) for x in sentences]).astype(np.int64)
     counts = rng.integers(1, 50, V).astype(np.int64)
     W_in, W_out = _weights(V, dim, 3)
@@ -290,7 +291,7 @@ def test_gensims_cbow_sum_and_full_windows_match_the_plain_loop(model, cbow_mean
     V, dim, window, negative, alpha = 12, 8, 3, 4, 0.1
     rng = np.random.default_rng(6)
     sentences = [rng.integers(0, V, n).astype(np.int32) for n in (15, 1, 9, 2)]
-    ids = np.concatenate(sentences)
+    ids = read_only_ids(np.concatenate(sentences))
     bounds = np.cumsum([0] + [len(x) for x in sentences]).astype(np.int64)
     counts = rng.integers(1, 50, V).astype(np.int64)
     W_in, W_out = _weights(V, dim, 3)
@@ -558,6 +559,7 @@ def test_bad_inputs_are_refused_with_a_reason():
 
 def test_kernel_state_holds_rng_and_loss_sums():
     ids, bounds, counts = topic_corpus()
+    ids = read_only_ids(ids)
     tables = make_tables(counts, 0.0)
     opts = K.Options(K.MODEL_SKIPGRAM, 3, K.SATURATION_CLIP, K.SIGMOID_EXACT, 0, 1)
     W_in, W_out = init_weights(len(counts), 16, 1)
@@ -569,6 +571,34 @@ def test_kernel_state_holds_rng_and_loss_sums():
     assert state.rng[0] != rng0[0]
     loss, examples, kept = state.sums
     assert kept == words and examples > 0 and loss / examples > 0
+
+
+
+def test_the_kernel_gets_one_kind_of_ids_whether_the_corpus_is_in_memory_or_mapped(
+        tmp_path, monkeypatch):
+    """Numba compiles train_range once per kind of argument (about 15 s): a writable array
+    in memory and a read-only mapped corpus must reach it as the same type."""
+    ids, bounds, counts = topic_corpus()
+    path = tmp_path / "ids.i32"
+    ids.tofile(path)
+    mapped = np.memmap(path, dtype=np.int32, mode="r")
+    seen = []
+    kernel = K.train_range
+
+    def recording(*args):
+        seen.append(numba.typeof(args[0]))
+        return kernel(*args)
+
+    monkeypatch.setattr(K, "train_range", recording)
+    config = TrainConfig(dim=16, window=3, epochs=1, threads=1, sample=0.0)
+    results = []
+    for corpus in (ids, mapped):
+        W_in, W_out = init_weights(len(counts), 16, 1)
+        train(corpus, bounds, counts, config, W_in, W_out)
+        results.append(W_in)
+    assert seen and len(set(seen)) == 1 and not seen[0].mutable
+    assert ids.flags.writeable                       # the caller's array is left as it was
+    np.testing.assert_array_equal(results[0], results[1])
 
 
 # --------------------------------------------------------------------------------------

@@ -182,6 +182,15 @@ def _ids_below(ids: np.ndarray, V: int) -> bool:
     return True
 
 
+def read_only_ids(ids: np.ndarray) -> np.ndarray:
+    """A read-only view of ``ids``, so that the kernel has one compiled version whatever
+    holds the corpus: a mapped corpus is read-only, ids in memory are not, and Numba compiles
+    :func:`~wordvec.engine.kernels.train_range` once for each (about 15 s the first time)."""
+    view = ids.view()
+    view.flags.writeable = False
+    return view
+
+
 class _Run:
     """One training in progress: the worker threads, the pause-and-save barrier, the weight
     check and the progress reports, sharing one lock (``cond``) over the :class:`Schedule`
@@ -189,9 +198,10 @@ class _Run:
 
     def __init__(self, arrays, schedule: Schedule, states, opts: K.Options, config: TrainConfig,
                  progress, checkpoint, checkpoint_every: float, epoch_end=None):
-        self.ids, self.bounds, self.tables, weights = arrays
-        self.pages = CorpusPages(self.ids)
-        self.pages.release(0, self.ids.shape[0])   # what reading the corpus left resident
+        ids, self.bounds, self.tables, weights = arrays
+        self.pages = CorpusPages(ids)
+        self.pages.release(0, ids.shape[0])   # what reading the corpus left resident
+        self.ids = read_only_ids(ids)
         self.matrices = [W for W in weights if W is not None]
         # The kernel takes all three; a layer not trained gets an empty matrix it never reads.
         empty = np.zeros((1, weights[0].shape[1]), dtype=np.float32)
