@@ -16,6 +16,8 @@ from waiting import fails_if_waiting
 from wordvec import cli as wordvec_cli
 from wordvec import evaluate, inputfile
 from wordvec.cli import files
+from wordvec.corpus import CorpusError
+from wordvec.gensim import LineSentence, Text8Corpus, Word2Vec
 from wordvec.io import save_word2vec_format
 from wordvec.phrases import Phrases, PhrasesFileError
 
@@ -141,6 +143,30 @@ def test_every_reader_refuses_a_path_that_is_no_regular_file(tmp_path, vectors, 
     assert kind in lines[0] and os.fsdecode(path) in lines[0], lines[0]
     assert not [p.name for p in tmp_path.iterdir() if "out" in p.name or "map" in p.name]
 
+
+
+# gensim's corpus readers (wordvec.gensim), each reading the hostile path {x} to its end.
+GENSIM_READERS = {
+    "LineSentence": lambda x: list(LineSentence(x)),
+    "LineSentence with a limit": lambda x: list(LineSentence(x, limit=3)),
+    "Text8Corpus": lambda x: list(Text8Corpus(x)),
+    "Word2Vec on a Text8Corpus": lambda x: Word2Vec(Text8Corpus(x), min_count=1),
+}
+
+
+@pytest.mark.parametrize("suffix", ["", ".gz"])
+@pytest.mark.parametrize("make", KINDS)
+@pytest.mark.parametrize("reader", GENSIM_READERS)
+def test_gensim_s_readers_refuse_a_path_that_is_no_regular_file(tmp_path, reader, make,
+                                                                suffix):
+    path, kind = make(tmp_path)
+    if suffix:                          # decompressed by its suffix: opened the same way
+        link = tmp_path / f"corpus{suffix}"
+        link.symlink_to(path)
+        path = link
+    with pytest.raises(CorpusError) as caught:
+        GENSIM_READERS[reader](path)
+    assert kind in str(caught.value) and os.fsdecode(path) in str(caught.value), caught.value
 
 @pytest.mark.parametrize("command", ["--color-by", "--analogies", "--pairs"])
 def test_option_files_read_whole_stop_at_their_limit(tmp_path, vectors, monkeypatch, command):

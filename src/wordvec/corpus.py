@@ -84,7 +84,7 @@ import numpy as np
 
 from .compiler import require_numba
 from .errors import WordvecError, shown
-from .inputfile import open_input
+from .inputfile import kind_of, open_input
 from .pages import CorpusPages
 
 __all__ = [
@@ -338,8 +338,8 @@ def _expand_path(path) -> list:
         return [path]
     if stat.S_ISDIR(mode):
         return _folder_files(path)
-    raise CorpusError(f"corpus path {_show_path(path)} is neither a regular file nor a folder; "
-                      "pass a text file or a folder of them")
+    raise CorpusError(f"corpus path {_show_path(path)} is {kind_of(mode)}, neither a regular "
+                      "file nor a folder; pass a text file or a folder of them")
 
 
 def _folder_files(folder: Path) -> list[Path]:
@@ -417,6 +417,9 @@ class _Decompressed:
 
     def read(self, n: int = -1) -> bytes:
         return self.decompressed.read(n)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.decompressed)
 
     def stored_position(self) -> int:
         """Bytes of the compressed file read."""

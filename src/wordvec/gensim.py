@@ -74,10 +74,12 @@ import numpy as np
 
 from . import memory
 from .config import TrainConfig
-from .corpus import MAX_SENTENCE, CorpusError, NotReiterableError, _decode, iter_sentences
+from .corpus import _OPENERS, MAX_SENTENCE, CorpusError, NotReiterableError, _decode, iter_sentences
+from .corpus import _open_binary as _open_corpus_file
 from .corpus import word_problem as _word_problem
 from .errors import ConfigError, ConfigTypeError, WordvecError, WriteError, shown
 from .hooks import Progress
+from .inputfile import open_input
 from .io.atomic import atomic_write
 from .io.errors import VectorFileError
 from .trainers import trainer
@@ -172,19 +174,16 @@ def _checked_callbacks(callbacks) -> tuple:
 # Corpora
 
 
-_OPENERS: dict[str, Callable] = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
-
-
 def _is_path(x) -> bool:
     return isinstance(x, (str, os.PathLike))
 
 
 def _open_text_file(path):
     """``path`` opened for reading bytes, decompressed by its suffix (.gz, .bz2, .xz) as
-    gensim's ``utils.open`` does; CorpusError naming it when it cannot be opened."""
-    opener = _OPENERS.get(Path(path).suffix.lower(), open)
+    gensim's ``utils.open`` does, by wordvec's reader's opener (a FIFO or device is refused,
+    never waited on); CorpusError naming it when it cannot be opened."""
     try:
-        return opener(path, "rb")
+        return _open_corpus_file(Path(path))
     except OSError as exc:
         raise CorpusError(f"cannot read corpus file {os.fspath(path)!r}: "
                           f"{exc.strerror or exc}") from None
@@ -318,7 +317,7 @@ class Text8Corpus:
         if self.max_sentence_length != MAX_SENTENCE or Path(self.fname).suffix.lower() in _OPENERS:
             return None
         try:
-            with open(self.fname, "rb") as f:
+            with open_input(self.fname) as f:
                 if os.fstat(f.fileno()).st_size == 0:
                     return self.fname
                 with _mmap.mmap(f.fileno(), 0, access=_mmap.ACCESS_READ) as m:

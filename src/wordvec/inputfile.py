@@ -16,7 +16,7 @@ import errno
 import os
 import stat
 
-__all__ = ["InputTooLargeError", "NotRegularFileError", "open_input", "read_input"]
+__all__ = ["InputTooLargeError", "NotRegularFileError", "kind_of", "open_input", "read_input"]
 
 #: What a path that is not a regular file names, by ``stat``'s file type.
 _KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
@@ -31,11 +31,13 @@ class InputTooLargeError(OSError):
     """The file holds more bytes than its reader takes."""
 
 
-def _kind(mode: int) -> str:
+def kind_of(mode: int) -> str:
+    """What a path whose ``stat`` mode is ``mode`` names, when it is not a regular file or a
+    folder: "a FIFO (named pipe)", "a character device", ..."""
     for test, kind in _KINDS:
         if test(mode):
             return kind
-    return "not a regular file"
+    return "an unknown kind of file"
 
 
 def open_input(path):
@@ -62,7 +64,7 @@ def _check_regular(path, mode: int) -> None:
     if stat.S_ISDIR(mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fsdecode(path))
     if not stat.S_ISREG(mode):
-        raise NotRegularFileError(errno.EINVAL, f"it is {_kind(mode)}, not a regular file; "
+        raise NotRegularFileError(errno.EINVAL, f"it is {kind_of(mode)}, not a regular file; "
                                   "give the path of a file", os.fsdecode(path))
 
 
