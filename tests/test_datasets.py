@@ -190,3 +190,29 @@ def test_real_download_is_verified_and_cached(real_data, tmp_path, monkeypatch, 
         assert (ptb.cache_dir() / name).read_bytes() == (real_data / name).read_bytes()
     mirror.stop()
     assert np.array_equal(ptb.load_data("valid")[0], corpus)
+
+
+@pytest.mark.parametrize("content,problem", [
+    (b" a b \n c \xff d \n", "not UTF-8 text (invalid start byte at byte 9)"),
+    (b" a" * 60, "larger than 100 bytes"),
+])
+def test_a_ptb_file_that_is_not_ptb_is_one_line_naming_it(tmp_path, monkeypatch, content,
+                                                           problem):
+    monkeypatch.setattr(ptb, "MAX_FILE_BYTES", 100)
+    (tmp_path / "ptb.train.txt").write_bytes(content)
+    monkeypatch.setenv("WORDVEC_DATA", str(tmp_path))
+    with pytest.raises(ptb.DatasetError) as caught:
+        ptb.load_data("train")
+    message = str(caught.value)
+    assert problem in message and str(tmp_path / "ptb.train.txt") in message, message
+    assert "WORDVEC_DATA" in message and "\n" not in message
+
+
+def test_a_split_with_words_outside_the_train_vocabulary_is_a_value_error(tmp_path,
+                                                                         monkeypatch):
+    (tmp_path / "ptb.train.txt").write_text(" a b \n")
+    (tmp_path / "ptb.test.txt").write_text(" a c \n")
+    monkeypatch.setenv("WORDVEC_DATA", str(tmp_path))
+    assert ptb.load_data("train")[0].tolist() == [0, 1, 2]
+    with pytest.raises(ValueError, match="'c' of ptb.test.txt is not in the vocabulary"):
+        ptb.load_data("test")

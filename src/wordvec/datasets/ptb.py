@@ -24,8 +24,10 @@ import numpy as np
 import platformdirs
 
 from ..errors import WordvecError
+from ..inputfile import read_input
 
-__all__ = ["load_data", "path", "cache_dir", "DownloadError", "URL_BASE", "SHA256"]
+__all__ = ["load_data", "path", "cache_dir", "DatasetError", "DownloadError", "URL_BASE",
+           "SHA256"]
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +45,18 @@ SHA256 = {
 
 _TIMEOUT_S = 60
 _CHUNK = 1 << 16
+#: The most bytes read from one PTB file (ptb.train.txt has 5,101,618); a file of
+#: $WORDVEC_DATA is not checked against SHA256, so its size is bounded before it is read.
+MAX_FILE_BYTES = 64 << 20
 
 
 class DownloadError(WordvecError, RuntimeError):
     """A PTB file could not be downloaded, or the download did not match its checksum."""
+
+
+class DatasetError(WordvecError, ValueError):
+    """A PTB file cannot be read as PTB: unreadable, too large, not UTF-8 text, or with words
+    outside the train split's vocabulary (a ValueError, which the book's loader raises)."""
 
 
 def _file_name(data_type: str) -> str:
@@ -127,7 +137,16 @@ def _fetch(url: str, out, name: str) -> str:
 def _words(file: Path) -> list[str]:
     # As the book: a line end becomes '<eos>' glued to nothing, then whitespace splits it off
     # (PTB lines start and end with a space, so '<eos>' stands alone).
-    return file.read_text(encoding="utf-8").replace("\n", "<eos>").strip().split()
+    try:
+        text = read_input(file, MAX_FILE_BYTES).decode("utf-8")
+    except OSError as exc:
+        raise DatasetError(f"cannot read {file}: {exc.strerror or exc}; set WORDVEC_DATA to a "
+                           "folder holding the PTB files") from None
+    except UnicodeDecodeError as exc:
+        raise DatasetError(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start}), so "
+                           "not a PTB file; set WORDVEC_DATA to a folder holding the PTB "
+                           "files") from None
+    return text.replace("\n", "<eos>").strip().split()
 
 
 def load_vocab(*, url_base: str | None = None) -> tuple[dict[str, int], dict[int, str]]:
@@ -151,6 +170,9 @@ def load_data(data_type: str = "train", *, url_base: str | None = None
         the train split (10,000 words), whatever ``data_type`` is, as the book does.
 
     ``data_type`` is 'train', 'valid' ('val') or 'test'; anything else raises ValueError.
+    A file that cannot be read as PTB (unreadable, over :data:`MAX_FILE_BYTES`, not UTF-8,
+    words outside the train split's vocabulary) raises :class:`DatasetError`, one line
+    naming it.
     """
     name = _file_name(data_type)  # validate before any download
     word_to_id, id_to_word = load_vocab(url_base=url_base)
@@ -158,7 +180,7 @@ def load_data(data_type: str = "train", *, url_base: str | None = None
     try:
         corpus = np.fromiter((word_to_id[w] for w in words), dtype=np.int32, count=len(words))
     except KeyError as exc:
-        raise ValueError(f"word {exc.args[0]!r} of {name} is not in the vocabulary of "
+        raise DatasetError(f"word {exc.args[0]!r} of {name} is not in the vocabulary of "
                          "ptb.train.txt: the files are not one PTB release; use the three "
                          "files from one source") from None
     return corpus, word_to_id, id_to_word
