@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .cachedir import cache_root
 from .errors import WordvecError, WriteError
 from .inputfile import open_input
 
@@ -81,12 +82,10 @@ def is_own_file(path) -> bool:
 
 
 def _rescue_folders(out: Path, checkpoint_dir) -> list[Path]:
-    import platformdirs
-
     folders = [out.parent if str(out.parent) else Path(".")]
     if checkpoint_dir is not None:
         folders.append(Path(checkpoint_dir))
-    folders += [Path(platformdirs.user_cache_dir("wordvec")) / "rescued",
+    folders += [cache_root() / "rescued",
                 Path(tempfile.gettempdir())]
     return folders
 

@@ -21,8 +21,8 @@ import urllib.request
 from pathlib import Path
 
 import numpy as np
-import platformdirs
 
+from ..cachedir import cache_root
 from ..errors import WordvecError
 from ..inputfile import read_input
 
@@ -70,8 +70,7 @@ def _file_name(data_type: str) -> str:
 
 def cache_dir() -> Path:
     """The folder that downloads go to: ``$WORDVEC_CACHE/ptb`` or the user cache's ``ptb``."""
-    root = os.environ.get("WORDVEC_CACHE") or platformdirs.user_cache_dir("wordvec")
-    return Path(root) / "ptb"
+    return cache_root() / "ptb"
 
 
 def path(data_type: str = "train", *, url_base: str | None = None) -> Path:
