@@ -104,7 +104,7 @@ def test_runtime_file_is_reused_and_a_bad_one_is_compiled_over(tmp_path):
         assert path.read_bytes() == good, name
 
 
-def test_runtime_path_that_is_a_fifo_or_unwritable_is_not_waited_on(tmp_path):
+def test_runtime_path_that_is_a_fifo_a_link_or_unwritable_is_never_waited_on_or_followed(tmp_path):
     _probe(tmp_path)
     (path,) = _runtime_files(tmp_path)
     good = path.read_bytes()
@@ -112,6 +112,13 @@ def test_runtime_path_that_is_a_fifo_or_unwritable_is_not_waited_on(tmp_path):
     os.mkfifo(path)
     assert _probe(tmp_path)["ids"] == [0, 1, 0]          # a FIFO is never opened to wait
     assert path.read_bytes() == good                       # replaced by the runtime
+    elsewhere = tmp_path / "elsewhere.bin"
+    elsewhere.write_bytes(b"not a runtime")
+    path.unlink()
+    path.symlink_to(elsewhere)
+    assert _probe(tmp_path)["ids"] == [0, 1, 0]
+    assert not path.is_symlink() and path.read_bytes() == good   # the link is replaced,
+    assert elsewhere.read_bytes() == b"not a runtime"              # never written through
     blocker = tmp_path / "a-file"
     blocker.write_bytes(b"")
     assert _probe(blocker)["ids"] == [0, 1, 0]             # no cache folder can be made
