@@ -78,7 +78,7 @@ W2V_CFLAGS = ["-lm", "-pthread", "-O3", "-march=native", "-Wall", "-funroll-loop
 #: The targets of "wordvec vs gensim's faster mode".
 TARGET_SPEED, TARGET_RSS = 4.0, 1.0
 #: wordvec's summary line on standard error.
-WORDVEC_SUMMARY = re.compile(r"on ([\d,]+) words x (\d+) epochs in ([\d.]+) s")
+WORDVEC_SUMMARY = re.compile(r"on ([\d,]+) words, (\d+) epochs? in ([\d.]+) s")
 
 
 def data_dir() -> Path:
