@@ -120,6 +120,9 @@ def main(argv=None) -> int:
                         help="seconds between samples (default 0.02)")
     parser.add_argument("--timeout", type=float, default=1800)
     args = parser.parse_args(argv)
+    if min(args.repeat, args.threads) < 1 or min(args.interval, args.timeout) <= 0:
+        parser.error("--repeat and --threads must be at least 1, --interval and --timeout "
+                     "above 0")
     if not Path("/proc/self/smaps").is_file():
         print("needs Linux's /proc/PID/smaps", file=sys.stderr)
         return 2
